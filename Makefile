@@ -1,0 +1,127 @@
+# postured: see README.md. `make run` and `make check` install what they need (Debian 12, root).
+
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+# systemd looks here for units and catalogs regardless of PREFIX
+SYSTEMDUNITDIR ?= /usr/lib/systemd/system
+CATALOGDIR ?= /usr/lib/systemd/catalog
+DESTDIR ?=
+
+CC ?= gcc
+BUILD ?= build
+PKGS := libiio libgpiod inih libsystemd zlib
+GPIOD_MAJOR := $(firstword $(subst ., ,$(shell pkg-config --modversion libgpiod 2>/dev/null)))
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude \
+	-DPOSTURED_VERSION=\"$(VERSION)\" -DPOSTURED_GPIOD_MAJOR=$(or $(GPIOD_MAJOR),1) \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+# Everything but main.c goes into a static library, so tests link exactly the daemon's code.
+LIB_SRCS := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
+LIB_OBJS := $(LIB_SRCS:daemon/%.c=$(BUILD)/obj/%.o)
+LIB := $(BUILD)/libpostured.a
+BIN := $(BUILD)/postured
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# tests/unit/fake_*.c replace a library at link time for the test of the same name
+FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/fake_*.c))
+
+.PHONY: all install uninstall check check-unit check-sanitize check-integration check-systemd \
+	check-gpiod2 run bench deps format clean
+all: $(BIN)
+
+$(BUILD)/obj/%.o: daemon/%.c $(wildcard include/postured/*.h) | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/main.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%.o: tests/unit/%.c $(wildcard include/postured/*.h tests/unit/*.h) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -c -o $@ $<
+
+# A test named test_X links fake_X.o first when it exists, so the fake wins over the library.
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB) $(FAKE_OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(filter $(BUILD)/tests/fake_$*.o,$(FAKE_OBJS)) \
+		$(LIB) $(if $(filter $(BUILD)/tests/fake_$*.o,$(FAKE_OBJS)),$(filter-out -lgpiod,$(LIBS)),$(LIBS)) \
+		$(shell pkg-config --libs cmocka)
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+# Debian packages the build, the tests and `make run` need.
+DEB_PKGS := gcc make pkg-config libiio-dev libgpiod-dev libinih-dev libsystemd-dev zlib1g-dev \
+	libcmocka-dev umockdev libumockdev-dev clang systemd
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+		| grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then echo "error: run as root (or install: $$missing)" >&2; exit 1; fi; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+check: deps
+	$(MAKE) WERROR=1 check-unit
+	$(MAKE) WERROR=1 check-integration
+	$(MAKE) check-sanitize
+	$(MAKE) check-systemd
+	$(MAKE) check-gpiod2
+	@echo "make check: all suites passed"
+
+check-unit: $(BIN) $(UNIT_BINS)
+	tests/run-unit.sh $(UNIT_BINS)
+
+# Unit and integration tests again, built by clang with AddressSanitizer and UBSan.
+check-sanitize:
+	$(MAKE) WERROR=1 CC=clang BUILD=build-san \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" check-unit
+
+check-integration: $(BIN)
+	tests/integration/run.sh $(BUILD)
+
+check-systemd:
+	tests/systemd/check.sh
+
+check-gpiod2:
+	tests/gpiod2/check.sh $(BUILD)
+
+# A simulated wearer on an emulated IMU (umockdev): see README.
+run: deps
+	$(MAKE) $(BIN)
+	tests/tools/run-demo.sh $(BUILD)
+
+bench: deps $(BIN)
+	tests/bench/run.sh $(BUILD)
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/postured
+	install -D -m 0644 config/postured.ini $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini
+	sed 's|@BINDIR@|$(BINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' systemd/postured.service.in \
+		> $(BUILD)/postured.service
+	install -D -m 0644 $(BUILD)/postured.service $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service
+	install -D -m 0644 systemd/postured.catalog $(DESTDIR)$(CATALOGDIR)/postured.catalog
+	@if [ -z "$(DESTDIR)" ] && command -v journalctl >/dev/null; then journalctl --update-catalog || true; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/postured $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service \
+		$(DESTDIR)$(CATALOGDIR)/postured.catalog
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini (your settings)"
+
+format:
+	clang-format -i daemon/*.c include/postured/*.h tests/unit/*.c
+
+clean:
+	rm -rf build build-san

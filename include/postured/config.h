@@ -1,0 +1,61 @@
+/* The ini file: every key, its default and its allowed range live in config.c's key table. */
+#ifndef POSTURED_CONFIG_H
+#define POSTURED_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "postured/detector.h"
+#include "postured/estimator.h"
+#include "postured/haptic.h"
+#include "postured/posture.h"
+#include "postured/sample.h"
+
+#define CONFIG_DEFAULT_PATH "/etc/postured/postured.ini"
+#define CONFIG_STR_MAX 128
+
+/* How one sensor role finds its IIO device(s) and orients its axes. */
+struct sensor_config {
+	bool enabled;
+	char device[CONFIG_STR_MAX];  /* IIO name, or chip name of an accel/gyro pair ("lsm6dso") */
+	char label[CONFIG_STR_MAX];   /* optional: IIO label must match */
+	char address[CONFIG_STR_MAX]; /* optional: bus address, "0x68" or "1-0068" */
+	char axes[CONFIG_STR_MAX];    /* optional remap like "+Y-X+Z", overrides the mount matrix */
+};
+
+struct config {
+	char path[4096]; /* the file this was loaded from, for messages */
+
+	char uri[CONFIG_STR_MAX]; /* libiio context URI */
+	double rate_hz;
+	struct sensor_config sensor[ROLE_COUNT];
+
+	struct estimator_settings estimator;
+	struct posture_settings posture;
+	struct detector_settings detector;
+
+	char state_dir[4096]; /* empty: $STATE_DIRECTORY, else /var/lib/postured */
+	double summary_interval_s;
+
+	char haptic_backend[16]; /* "gpiod" or "none" */
+	char haptic_chip[CONFIG_STR_MAX];
+	unsigned int haptic_line;
+	bool haptic_active_low;
+	struct haptic_pattern alert_pattern;
+	struct haptic_pattern calibrated_pattern;
+};
+
+/* Fills every field with its documented default. */
+void config_defaults(struct config *cfg);
+
+/*
+ * Reads path over the defaults (keys the file leaves out keep their default). On error returns a
+ * negative errno, writes "FILE:LINE: message" (or "FILE: message" when no line applies) to err
+ * and leaves cfg untouched, so a rejected reload keeps the configuration in force.
+ */
+int config_load(const char *path, struct config *cfg, char *err, size_t err_len);
+
+/* Logs the effective configuration at info level: "config: [section] key = value" per key. */
+void config_log(const struct config *cfg);
+
+#endif

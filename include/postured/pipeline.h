@@ -1,0 +1,62 @@
+/*
+ * Everything after the input stage, shared by the live daemon and replay:
+ * frames -> estimators -> calibration and angles -> detector -> events. Pure: no clock, no I/O.
+ */
+#ifndef POSTURED_PIPELINE_H
+#define POSTURED_PIPELINE_H
+
+#include <stdbool.h>
+
+#include "postured/detector.h"
+#include "postured/estimator.h"
+#include "postured/event.h"
+#include "postured/posture.h"
+#include "postured/sample.h"
+
+struct pipeline_settings {
+	bool role_enabled[ROLE_COUNT];
+	struct estimator_settings estimator;
+	struct posture_settings posture;
+	struct detector_settings detector;
+	double summary_interval_s; /* 0: only at stop */
+};
+
+typedef void (*pipeline_emit_fn)(void *ctx, const struct posture_event *ev);
+
+struct pipeline {
+	struct pipeline_settings settings;
+	pipeline_emit_fn emit;
+	void *emit_ctx;
+
+	struct estimator est[ROLE_COUNT];
+	struct calibration cal;
+	bool calibration_requested;
+	double lean_s[ROLE_COUNT]; /* auto-forward learning state */
+	struct detector det;
+
+	/* Results of the latest frame, for the trace and STATUS=. */
+	double t_s;
+	bool have_t;
+	struct posture_angles angles;
+	enum posture_state state;
+
+	/* Summary accounting since the last summary. */
+	struct posture_summary summary;
+	double summary_start_s;
+	bool summary_started;
+};
+
+/* stored may be NULL (or !valid): the pipeline calibrates once the wearer is still. */
+void pipeline_init(struct pipeline *p, const struct pipeline_settings *s,
+		   const struct calibration *stored, pipeline_emit_fn emit, void *emit_ctx);
+/* New thresholds etc. take effect without losing estimator or calibration state. */
+void pipeline_set_settings(struct pipeline *p, const struct pipeline_settings *s);
+void pipeline_push(struct pipeline *p, const struct frame *f);
+/* Recalibrate as soon as the wearer is still (SIGUSR1). */
+void pipeline_request_calibration(struct pipeline *p);
+/* A role's samples stopped (sensor lost): its estimator restarts when samples return. */
+void pipeline_reset_role(struct pipeline *p, enum sensor_role role);
+/* Emits the summary for the period so far and starts a new one. */
+void pipeline_emit_summary(struct pipeline *p, enum event_type type);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * Posture angles relative to the wearer's calibrated upright pose, and the calibration itself.
+ * Pure: estimated up vectors and time in, angles and calibration decisions out.
+ */
+#ifndef POSTURED_POSTURE_H
+#define POSTURED_POSTURE_H
+
+#include <stdbool.h>
+
+#include "postured/sample.h"
+
+/* forward_axis values: a signed sensor axis, or learned from the first sustained lean. */
+enum forward_mode {
+	FORWARD_AUTO,
+	FORWARD_AXIS,
+};
+
+struct posture_settings {
+	double still_s;               /* wearer must be still this long before calibrating */
+	double learn_forward_deg;     /* auto forward: a lean beyond this ... */
+	double learn_forward_s;       /* ... held this long defines "forward" */
+	enum forward_mode forward_mode[ROLE_COUNT];
+	double forward_axis[ROLE_COUNT][3]; /* unit sensor axis pointing to the wearer's front */
+};
+
+/* What is persisted in the state directory. */
+struct calibration {
+	bool valid;
+	bool has[ROLE_COUNT];
+	double up_ref[ROLE_COUNT][3];   /* upright "up" vector, sensor axes */
+	bool forward_known[ROLE_COUNT];
+	double forward[ROLE_COUNT][3];  /* unit, orthogonal to up_ref */
+};
+
+struct posture_angles {
+	bool valid[ROLE_COUNT];
+	double flexion_deg[ROLE_COUNT]; /* + forward, - backward */
+	double lateral_deg[ROLE_COUNT]; /* + right, - left */
+	double tilt_deg[ROLE_COUNT];    /* total angle from the upright reference */
+	bool neck_valid;
+	double neck_flexion_deg;        /* head flexion - trunk flexion (ISO 11226) */
+};
+
+void posture_default_settings(struct posture_settings *s);
+
+/* Takes up vectors as reference; forward from settings when it is an axis. */
+void posture_calibrate(struct calibration *cal, const struct posture_settings *s,
+		       const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3]);
+
+/*
+ * Angles of the current up vectors against the calibration. With an unknown forward direction,
+ * flexion is the total tilt and lateral is 0 until learning succeeds.
+ */
+void posture_angles(const struct calibration *cal, const bool has[ROLE_COUNT],
+		    const double up[ROLE_COUNT][3], struct posture_angles *out);
+
+/*
+ * Auto-forward learning: call every sample; lean_s is caller-owned state per role.
+ * Returns true when cal->forward of some role was learned by this call.
+ */
+bool posture_learn_forward(struct calibration *cal, const struct posture_settings *s,
+			   const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3], double dt_s,
+			   double lean_s[ROLE_COUNT]);
+
+#endif

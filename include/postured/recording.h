@@ -1,0 +1,40 @@
+/*
+ * The recording format ("postured-recording 1", see README): CSV with '#' comments, one header
+ * row, t in seconds, R.ax..R.az in m/s^2 and R.gx..R.gz in rad/s per role. Gzip input is read
+ * transparently (zlib). Unknown columns are ignored.
+ */
+#ifndef POSTURED_RECORDING_H
+#define POSTURED_RECORDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "postured/sample.h"
+
+struct recording_reader; /* opaque */
+
+/* On error returns a negative errno and writes "FILE: message" or "FILE:LINE: message" to err. */
+int recording_open(const char *path, struct recording_reader **out, char *err, size_t err_len);
+/* Which roles have all six columns. */
+void recording_roles(const struct recording_reader *r, bool has[ROLE_COUNT]);
+/*
+ * Reads the next sample row into f. Returns 1 for a frame, 0 at end of file, or a negative errno
+ * with "FILE:LINE: message" in err for a malformed row (a wrong field count, a non-number, a time
+ * going backwards).
+ */
+int recording_next(struct recording_reader *r, struct frame *f, char *err, size_t err_len);
+/* Looks up an extra column (e.g. "truth.qw") of the last row read; NaN when absent. */
+double recording_column(const struct recording_reader *r, const char *name);
+void recording_close(struct recording_reader *r);
+
+struct recording_writer; /* opaque */
+
+/* Writes the "# postured-recording 1" line and the header for the given roles. */
+int recording_create(const char *path, const bool has[ROLE_COUNT], struct recording_writer **out,
+		     char *err, size_t err_len);
+int recording_write(struct recording_writer *w, const struct frame *f);
+/* Flushes and closes; returns a negative errno if anything could not be written. */
+int recording_finish(struct recording_writer *w);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * Where events go: the systemd journal (the only module that talks to sd-journal), readable lines
+ * on stderr in a terminal, and optionally a JSON-lines file.
+ */
+#ifndef POSTURED_SINK_H
+#define POSTURED_SINK_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "postured/event.h"
+
+struct event_sink {
+	bool to_journal;
+	bool to_stderr;
+	FILE *jsonl; /* NULL: none */
+	const char *jsonl_path;
+};
+
+/*
+ * Sends ev to every enabled output. Returns 0, or the negative errno of the first output that
+ * failed (journal or JSON-lines file; each failure is logged); the other outputs still get it.
+ */
+int sink_emit(struct event_sink *s, const struct posture_event *ev);
+/*
+ * Readable one-line form for a terminal, built from the MESSAGE field so it always says what the
+ * journal says: "[  12.3 s] alert           Slumped posture for 61 s (trunk 34.2°): alert 1".
+ * Control characters become spaces.
+ */
+void sink_format_text(const struct posture_event *ev, char *buf, size_t len);
+
+#endif
