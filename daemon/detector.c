@@ -1,0 +1,162 @@
+#include "postured/detector.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Timestamps and doses are sums of float steps: 14.0 s may arrive as 13.9999999. */
+#define TIME_EPSILON_S 1e-6
+#define DOSE_EPSILON 1e-9
+
+static const char *const angle_names[ANGLE_COUNT] = {
+	[ANGLE_TRUNK] = "trunk",
+	[ANGLE_NECK] = "neck",
+	[ANGLE_LATERAL] = "lateral",
+};
+
+static const char *const state_names[STATE_COUNT] = {
+	[STATE_CALIBRATING] = "calibrating",
+	[STATE_UPRIGHT] = "upright",
+	[STATE_LEANING] = "leaning",
+	[STATE_SLUMPED] = "slumped",
+	[STATE_LYING] = "lying",
+};
+
+const char *angle_name(enum posture_angle a)
+{
+	return a < ANGLE_COUNT ? angle_names[a] : "unknown";
+}
+
+const char *posture_state_name(enum posture_state s)
+{
+	return s < STATE_COUNT ? state_names[s] : "unknown";
+}
+
+/* ISO 11226 / EN 1005-4 holding times; side bending has no curve there, so it borrows trunk's. */
+void detector_default_settings(struct detector_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->rule[ANGLE_TRUNK] = (struct angle_rule){ true, 20.0, 240.0, 60.0, 60.0 };
+	s->rule[ANGLE_NECK] = (struct angle_rule){ true, 25.0, 480.0, 85.0, 60.0 };
+	s->rule[ANGLE_LATERAL] = (struct angle_rule){ true, 10.0, 240.0, 30.0, 60.0 };
+	s->hysteresis_deg = 5.0;
+	s->realert_s = 120.0;
+	s->lying_deg = 70.0;
+	s->max_gap_s = 1.0;
+}
+
+void detector_init(struct detector *d, const struct detector_settings *s)
+{
+	memset(d, 0, sizeof(*d));
+	d->settings = *s;
+	d->state = STATE_UPRIGHT;
+}
+
+void detector_set_settings(struct detector *d, const struct detector_settings *s)
+{
+	d->settings = *s;
+}
+
+/* Allowed holding time at angle_deg: linear from (threshold, hold_s) to (max, hold_at_max_s). */
+static double hold_s_at(const struct angle_rule *r, double angle_deg)
+{
+	double frac;
+
+	if (angle_deg >= r->max_deg || r->max_deg <= r->threshold_deg)
+		return r->hold_at_max_s;
+	frac = (angle_deg - r->threshold_deg) / (r->max_deg - r->threshold_deg);
+	return r->hold_s + frac * (r->hold_at_max_s - r->hold_s);
+}
+
+static void release(struct detector *d, double t_s, struct detector_result *out)
+{
+	if (d->state == STATE_SLUMPED) {
+		out->decision = DECISION_SLUMP_ENDED;
+		out->cause = d->cause;
+		out->duration_s = t_s - d->onset_t_s;
+		out->alert_count = d->alerts_in_slump;
+		memcpy(out->peak_deg, d->peak_deg, sizeof(out->peak_deg));
+	}
+	memset(d->dose, 0, sizeof(d->dose));
+	memset(d->above, 0, sizeof(d->above));
+	memset(d->peak_deg, 0, sizeof(d->peak_deg));
+	d->alerts_in_slump = 0;
+}
+
+void detector_update(struct detector *d, const struct detector_input *in, struct detector_result *out)
+{
+	const struct detector_settings *s = &d->settings;
+	double dt_s = 0.0;
+	bool engaged = false;
+	int tripped = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (d->have_last_t) {
+		dt_s = in->t_s - d->last_t_s;
+		if (dt_s < 0.0 || dt_s > s->max_gap_s)
+			dt_s = 0.0;
+	}
+	d->have_last_t = true;
+	d->last_t_s = in->t_s;
+
+	if (in->valid[ANGLE_TRUNK] && in->trunk_tilt_deg > s->lying_deg) {
+		release(d, in->t_s, out);
+		d->state = STATE_LYING;
+		return;
+	}
+
+	for (int a = 0; a < ANGLE_COUNT; a++) {
+		const struct angle_rule *r = &s->rule[a];
+		double v;
+
+		if (!r->enabled || !in->valid[a]) {
+			d->above[a] = false;
+			continue;
+		}
+		/* Either side counts for side bending; only forward counts for flexion. */
+		v = a == ANGLE_LATERAL ? fabs(in->angle_deg[a]) : in->angle_deg[a];
+		if (v > r->threshold_deg) {
+			/* An interval counts once the posture was already held at its start. */
+			if (d->above[a])
+				d->dose[a] += dt_s / hold_s_at(r, v);
+			d->above[a] = true;
+		} else if (v < r->threshold_deg - s->hysteresis_deg) {
+			d->above[a] = false;
+		}
+		if (d->above[a]) {
+			engaged = true;
+			if (v > d->peak_deg[a])
+				d->peak_deg[a] = v;
+			if (d->dose[a] >= 1.0 - DOSE_EPSILON && tripped < 0)
+				tripped = a;
+		}
+	}
+
+	if (!engaged) {
+		release(d, in->t_s, out);
+		d->state = STATE_UPRIGHT;
+		return;
+	}
+	if (d->state != STATE_LEANING && d->state != STATE_SLUMPED)
+		d->onset_t_s = in->t_s;
+
+	if (d->state != STATE_SLUMPED && tripped >= 0) {
+		d->state = STATE_SLUMPED;
+		d->cause = (enum posture_angle)tripped;
+		d->alerts_in_slump = 1;
+		d->last_alert_t_s = in->t_s;
+		out->decision = DECISION_SLUMP_STARTED;
+	} else if (d->state == STATE_SLUMPED && s->realert_s > 0.0 &&
+		   in->t_s - d->last_alert_t_s >= s->realert_s - TIME_EPSILON_S) {
+		d->alerts_in_slump++;
+		d->last_alert_t_s = in->t_s;
+		out->decision = DECISION_ALERT;
+	} else if (d->state != STATE_SLUMPED) {
+		d->state = STATE_LEANING;
+	}
+	if (out->decision != DECISION_NONE) {
+		out->cause = d->cause;
+		out->duration_s = in->t_s - d->onset_t_s;
+		out->alert_count = d->alerts_in_slump;
+		memcpy(out->peak_deg, d->peak_deg, sizeof(out->peak_deg));
+	}
+}

@@ -1,0 +1,120 @@
+/*
+ * Angles against the wearer's own upright pose. With up reference r and forward f (orthogonal to
+ * r), leaning forward by theta turns the sensor-frame up vector toward -f: flexion is
+ * atan2(-u.f, u.r); side bending likewise against the right axis f x r.
+ */
+#include "postured/posture.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "postured/vec3.h"
+
+void posture_default_settings(struct posture_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->still_s = 3.0;
+	s->learn_forward_deg = 20.0;
+	s->learn_forward_s = 2.0;
+	for (int r = 0; r < ROLE_COUNT; r++)
+		s->forward_mode[r] = FORWARD_AUTO;
+}
+
+/* Component of v orthogonal to unit r, normalised; false when v is (nearly) parallel to r. */
+static bool orthogonal_unit(const double v[3], const double r[3], double out[3])
+{
+	double d = vec3_dot(v, r);
+
+	for (int i = 0; i < 3; i++)
+		out[i] = v[i] - d * r[i];
+	return vec3_normalize(out) > 1e-3;
+}
+
+void posture_calibrate(struct calibration *cal, const struct posture_settings *s,
+		       const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3])
+{
+	memset(cal, 0, sizeof(*cal));
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		if (!has[r])
+			continue;
+		cal->has[r] = true;
+		vec3_copy(cal->up_ref[r], up[r]);
+		vec3_normalize(cal->up_ref[r]);
+		if (s->forward_mode[r] == FORWARD_AXIS)
+			cal->forward_known[r] =
+				orthogonal_unit(s->forward_axis[r], cal->up_ref[r], cal->forward[r]);
+	}
+	cal->valid = true;
+}
+
+static double tilt_deg(const double u[3], const double r[3])
+{
+	double c = vec3_dot(u, r);
+
+	if (c > 1.0)
+		c = 1.0;
+	if (c < -1.0)
+		c = -1.0;
+	return acos(c) * DEG_PER_RAD;
+}
+
+void posture_angles(const struct calibration *cal, const bool has[ROLE_COUNT],
+		    const double up[ROLE_COUNT][3], struct posture_angles *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!cal->valid)
+		return;
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		const double *ref = cal->up_ref[r];
+		double right[3], along;
+
+		if (!has[r] || !cal->has[r])
+			continue;
+		out->valid[r] = true;
+		out->tilt_deg[r] = tilt_deg(up[r], ref);
+		if (!cal->forward_known[r]) {
+			out->flexion_deg[r] = out->tilt_deg[r];
+			continue;
+		}
+		along = vec3_dot(up[r], ref);
+		vec3_cross(cal->forward[r], ref, right);
+		out->flexion_deg[r] = atan2(-vec3_dot(up[r], cal->forward[r]), along) * DEG_PER_RAD;
+		out->lateral_deg[r] = atan2(-vec3_dot(up[r], right), along) * DEG_PER_RAD;
+	}
+	if (out->valid[ROLE_TRUNK] && out->valid[ROLE_HEAD]) {
+		out->neck_valid = true;
+		out->neck_flexion_deg = out->flexion_deg[ROLE_HEAD] - out->flexion_deg[ROLE_TRUNK];
+	}
+}
+
+bool posture_learn_forward(struct calibration *cal, const struct posture_settings *s,
+			   const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3], double dt_s,
+			   double lean_s[ROLE_COUNT])
+{
+	bool learned = false;
+
+	if (!cal->valid)
+		return false;
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		double away[3];
+
+		if (!has[r] || !cal->has[r] || cal->forward_known[r] ||
+		    s->forward_mode[r] != FORWARD_AUTO)
+			continue;
+		if (tilt_deg(up[r], cal->up_ref[r]) < s->learn_forward_deg) {
+			lean_s[r] = 0.0;
+			continue;
+		}
+		lean_s[r] += dt_s;
+		if (lean_s[r] < s->learn_forward_s)
+			continue;
+		/* People lean forward far more than backward: the first sustained lean is "forward". */
+		for (int i = 0; i < 3; i++)
+			away[i] = -up[r][i];
+		if (orthogonal_unit(away, cal->up_ref[r], cal->forward[r])) {
+			cal->forward_known[r] = true;
+			learned = true;
+		}
+	}
+	return learned;
+}
