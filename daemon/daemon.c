@@ -1,0 +1,656 @@
+/*
+ * The live daemon: an sd-event loop polls the sensors on a timer, feeds the pipeline, drives the
+ * motor, reports to systemd (READY, STATUS, WATCHDOG, RELOADING) and handles signals.
+ */
+#include "postured/daemon.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "postured/actions.h"
+#include "postured/calstore.h"
+#include "postured/gpio.h"
+#include "postured/iio_source.h"
+#include "postured/log.h"
+#include "postured/pipeline.h"
+#include "postured/recording.h"
+
+#define USEC_PER_SEC 1000000ULL
+/* A lost sensor is retried after 0.5 s, doubling up to 8 s: quick recovery from a loose cable
+ * without hammering a bus that is gone. */
+#define RETRY_FIRST_USEC (USEC_PER_SEC / 2)
+#define RETRY_MAX_USEC (8 * USEC_PER_SEC)
+#define STATUS_INTERVAL_USEC (USEC_PER_SEC / 4)
+
+struct role_input {
+	struct daemon *d;
+	enum sensor_role role;
+	struct iio_sensor *sensor;
+	bool lost;             /* reported lost; the retry timer is armed */
+	bool answered;         /* delivered a sample since it was (re)opened */
+	uint64_t retry_usec;
+	uint64_t last_sample_usec;
+	sd_event_source *retry;
+};
+
+struct daemon {
+	sd_event *event;
+	struct config *cfg;
+	const struct run_options *opt;
+	char state_dir[4096];
+
+	struct pipeline pipeline;
+	struct event_sink sink;
+	struct actions actions;
+	struct role_input in[ROLE_COUNT];
+	struct recording_writer *recording;
+
+	struct gpio_motor *motor;
+	struct haptic_player player;
+	sd_event_source *haptic_timer;
+
+	sd_event_source *poll_timer;
+	sd_event_source *status_timer;
+	sd_event_source *watchdog_timer;
+	uint64_t start_usec;
+	uint64_t period_usec;
+	uint64_t next_poll_usec;
+	uint64_t watchdog_usec;
+	double speed;
+	bool ready;
+	bool tty_status;       /* a live status line on the terminal */
+	bool status_shown;
+};
+
+static uint64_t now_usec(const struct daemon *d)
+{
+	uint64_t usec = 0;
+
+	sd_event_now(d->event, CLOCK_MONOTONIC, &usec);
+	return usec;
+}
+
+/* Pipeline time: seconds since start, faster than real time for simulated wearers. */
+static double pipeline_time_s(const struct daemon *d, uint64_t usec)
+{
+	return (double)(usec - d->start_usec) / 1e6 * d->speed;
+}
+
+static void emit_now(struct daemon *d, struct posture_event *ev)
+{
+	actions_on_event(&d->actions, ev);
+}
+
+static void emit_simple(struct daemon *d, enum event_type type, enum sensor_role role,
+			const char *detail)
+{
+	struct posture_event ev;
+
+	event_init(&ev, type, pipeline_time_s(d, now_usec(d)));
+	ev.role = role;
+	snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
+	emit_now(d, &ev);
+}
+
+static void clear_status_line(void *ctx)
+{
+	struct daemon *d = ctx;
+
+	if (d->status_shown) {
+		fputs("\r\033[K", stderr);
+		d->status_shown = false;
+	}
+}
+
+/* ---- motor ---- */
+
+static int on_haptic_timer(sd_event_source *s, uint64_t usec, void *userdata);
+
+static void update_motor(struct daemon *d)
+{
+	double now_s = (double)now_usec(d) / 1e6, next_s;
+	bool on = haptic_player_level(&d->player, now_s, &next_s);
+
+	if (d->motor && gpio_motor_set(d->motor, on) < 0)
+		log_warning("cannot switch the motor on [haptic] chip %s line %u",
+			    d->cfg->haptic_chip, d->cfg->haptic_line);
+	if (next_s >= 0.0) {
+		uint64_t at = (uint64_t)(next_s * 1e6);
+
+		if (d->haptic_timer) {
+			sd_event_source_set_time(d->haptic_timer, at);
+			sd_event_source_set_enabled(d->haptic_timer, SD_EVENT_ONESHOT);
+		} else {
+			sd_event_add_time(d->event, &d->haptic_timer, CLOCK_MONOTONIC, at, 1000,
+					  on_haptic_timer, d);
+		}
+	}
+}
+
+static int on_haptic_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	(void)s;
+	(void)usec;
+	update_motor(userdata);
+	return 0;
+}
+
+static void buzz(void *ctx, const struct haptic_pattern *pattern)
+{
+	struct daemon *d = ctx;
+
+	haptic_player_start(&d->player, pattern, (double)now_usec(d) / 1e6);
+	update_motor(d);
+}
+
+static int open_motor(const struct config *cfg, struct gpio_motor **out, char *err, size_t len)
+{
+	*out = NULL;
+	if (strcmp(cfg->haptic_backend, "none") == 0)
+		return 0;
+	return gpio_motor_open(cfg->haptic_chip, cfg->haptic_line, cfg->haptic_active_low,
+			       "postured", out, err, len);
+}
+
+/* ---- sensors ---- */
+
+static int on_retry(sd_event_source *s, uint64_t usec, void *userdata);
+
+static void schedule_retry(struct role_input *in)
+{
+	uint64_t at = now_usec(in->d) + in->retry_usec;
+
+	if (in->retry) {
+		sd_event_source_set_time(in->retry, at);
+		sd_event_source_set_enabled(in->retry, SD_EVENT_ONESHOT);
+	} else {
+		sd_event_add_time(in->d->event, &in->retry, CLOCK_MONOTONIC, at, 10000, on_retry, in);
+	}
+}
+
+static void sensor_lost(struct role_input *in, const char *why)
+{
+	struct daemon *d = in->d;
+
+	log_warning("%s sensor lost: %s; retrying", role_name(in->role), why);
+	emit_simple(d, EVENT_SENSOR_LOST, in->role, why);
+	iio_sensor_close(in->sensor);
+	in->sensor = NULL;
+	in->lost = true;
+	in->answered = false;
+	in->retry_usec = RETRY_FIRST_USEC;
+	pipeline_reset_role(&d->pipeline, in->role);
+	schedule_retry(in);
+}
+
+static int open_role(struct role_input *in, char *err, size_t len)
+{
+	const struct config *cfg = in->d->cfg;
+	int ret = iio_sensor_open(cfg->uri, &cfg->sensor[in->role], in->role, cfg->rate_hz,
+				  &in->sensor, err, len);
+
+	if (ret == 0)
+		log_info("%s sensor: %s, sampling_frequency in force %.1f Hz (polled at %.1f Hz)",
+			 role_name(in->role), iio_sensor_describe(in->sensor),
+			 iio_sensor_rate_hz(in->sensor), cfg->rate_hz);
+	return ret;
+}
+
+static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct role_input *in = userdata;
+	char err[1024];
+
+	(void)s;
+	(void)usec;
+	if (open_role(in, err, sizeof(err)) == 0) {
+		in->lost = false;
+		in->retry_usec = RETRY_FIRST_USEC;
+		emit_simple(in->d, EVENT_SENSOR_RESTORED, in->role, iio_sensor_describe(in->sensor));
+		return 0;
+	}
+	log_debug("%s sensor still missing: %s", role_name(in->role), err);
+	in->retry_usec = in->retry_usec * 2 > RETRY_MAX_USEC ? RETRY_MAX_USEC : in->retry_usec * 2;
+	schedule_retry(in);
+	return 0;
+}
+
+static void open_sensors(struct daemon *d)
+{
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		struct role_input *in = &d->in[r];
+		char err[1024];
+
+		in->d = d;
+		in->role = (enum sensor_role)r;
+		if (!d->cfg->sensor[r].enabled)
+			continue;
+		if (open_role(in, err, sizeof(err)) < 0)
+			sensor_lost(in, err);
+	}
+}
+
+static void close_sensors(struct daemon *d)
+{
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		iio_sensor_close(d->in[r].sensor);
+		d->in[r].sensor = NULL;
+		d->in[r].lost = false;
+		d->in[r].answered = false;
+		d->in[r].retry = sd_event_source_disable_unref(d->in[r].retry);
+	}
+}
+
+/* ---- systemd notification ---- */
+
+static void format_status(const struct daemon *d, char *buf, size_t len)
+{
+	const struct pipeline *p = &d->pipeline;
+	const struct posture_angles *a = &p->angles;
+	size_t used;
+
+	used = (size_t)snprintf(buf, len, "%s", posture_state_name(p->state));
+	for (int r = 0; r < ROLE_COUNT && used < len; r++)
+		if (d->cfg->sensor[r].enabled && d->in[r].lost)
+			used += (size_t)snprintf(buf + used, len - used, ", %s sensor lost",
+						 role_name((enum sensor_role)r));
+	if (a->valid[ROLE_TRUNK] && used < len)
+		used += (size_t)snprintf(buf + used, len - used, ", trunk %.1f deg, lateral %.1f deg",
+					 a->flexion_deg[ROLE_TRUNK], a->lateral_deg[ROLE_TRUNK]);
+	if (a->neck_valid && used < len)
+		used += (size_t)snprintf(buf + used, len - used, ", neck %.1f deg",
+					 a->neck_flexion_deg);
+	if (used < len)
+		snprintf(buf + used, len - used, ", %u alerts", p->summary.alerts);
+}
+
+static void notify_status(struct daemon *d)
+{
+	char status[256];
+
+	format_status(d, status, sizeof(status));
+	sd_notifyf(false, "STATUS=%s", status);
+	if (d->tty_status) {
+		fprintf(stderr, "\r\033[K[%7.1f s] %s", d->pipeline.t_s, status);
+		fflush(stderr);
+		d->status_shown = true;
+	}
+}
+
+static int on_status_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	notify_status(d);
+	sd_event_source_set_time(s, usec + STATUS_INTERVAL_USEC);
+	return 0;
+}
+
+/*
+ * Healthy means every sensor in use either delivered a sample within half the watchdog period, or
+ * is known lost and being retried. A loop that still runs but gets no data must not be kept
+ * alive by the watchdog.
+ */
+static bool healthy(const struct daemon *d, uint64_t now)
+{
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		const struct role_input *in = &d->in[r];
+
+		if (!d->cfg->sensor[r].enabled || in->lost)
+			continue;
+		if (!in->answered || now - in->last_sample_usec > d->watchdog_usec / 2)
+			return false;
+	}
+	return true;
+}
+
+static int on_watchdog_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	if (healthy(d, usec))
+		sd_notify(false, "WATCHDOG=1");
+	else
+		log_warning("no samples for %.1f s: not pinging the watchdog",
+			    (double)d->watchdog_usec / 2e6);
+	sd_event_source_set_time(s, usec + d->watchdog_usec / 4);
+	return 0;
+}
+
+/* ---- polling ---- */
+
+static void set_period(struct daemon *d)
+{
+	d->period_usec = (uint64_t)(1e6 / (d->cfg->rate_hz * d->speed));
+	if (d->period_usec == 0)
+		d->period_usec = 1;
+}
+
+static void record_frame(struct daemon *d, const struct frame *f)
+{
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (d->cfg->sensor[r].enabled && !f->has[r])
+			return; /* a row needs every column: gaps stay gaps */
+	if (recording_write(d->recording, f) < 0) {
+		log_err("cannot write the recording %s: %s; recording stopped", d->opt->record_path,
+			strerror(errno));
+		recording_finish(d->recording);
+		d->recording = NULL;
+	}
+}
+
+static int on_poll_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+	struct frame f = { .t_s = pipeline_time_s(d, usec) };
+	bool any = false, all = true;
+
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		struct role_input *in = &d->in[r];
+		char err[512];
+
+		if (!d->cfg->sensor[r].enabled)
+			continue;
+		if (!in->sensor) {
+			all = false;
+			continue;
+		}
+		if (iio_sensor_read(in->sensor, &f.imu[r], err, sizeof(err)) < 0) {
+			sensor_lost(in, err);
+			all = false;
+			continue;
+		}
+		f.has[r] = true;
+		in->answered = true;
+		in->last_sample_usec = usec;
+		any = true;
+	}
+	if (any) {
+		pipeline_push(&d->pipeline, &f);
+		if (d->recording)
+			record_frame(d, &f);
+	}
+	if (all && !d->ready) {
+		d->ready = true;
+		log_info("sensors answer: ready");
+		sd_notify(false, "READY=1");
+		notify_status(d);
+	}
+
+	/* Keep a steady grid; after a stall, skip missed ticks instead of bursting. */
+	d->next_poll_usec += d->period_usec;
+	if (d->next_poll_usec <= usec)
+		d->next_poll_usec = usec + d->period_usec;
+	sd_event_source_set_time(s, d->next_poll_usec);
+	return 0;
+}
+
+/* ---- signals ---- */
+
+static bool same_input(const struct config *a, const struct config *b)
+{
+	return strcmp(a->uri, b->uri) == 0 && a->rate_hz == b->rate_hz &&
+	       memcmp(a->sensor, b->sensor, sizeof(a->sensor)) == 0;
+}
+
+static bool same_motor(const struct config *a, const struct config *b)
+{
+	return strcmp(a->haptic_backend, b->haptic_backend) == 0 &&
+	       strcmp(a->haptic_chip, b->haptic_chip) == 0 && a->haptic_line == b->haptic_line &&
+	       a->haptic_active_low == b->haptic_active_low;
+}
+
+static void reject_config(struct daemon *d, const char *why)
+{
+	log_err("configuration not reloaded, the previous one stays in force: %s", why);
+	emit_simple(d, EVENT_CONFIG_REJECTED, ROLE_TRUNK, why);
+}
+
+static void reload(struct daemon *d)
+{
+	struct config *next = malloc(sizeof(*next));
+	struct pipeline_settings ps;
+	char err[1024];
+	bool reopen_sensors, reopen_motor;
+	struct timespec ts;
+
+	/* systemd needs the current time to order RELOADING=1 against the following READY=1. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(false, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64,
+		   (uint64_t)(ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000));
+	if (!next) {
+		reject_config(d, "out of memory");
+		goto done;
+	}
+	config_defaults(next);
+	if (config_load(d->opt->config_path, next, err, sizeof(err)) < 0) {
+		reject_config(d, err);
+		goto done;
+	}
+	reopen_motor = !same_motor(d->cfg, next);
+	if (reopen_motor) {
+		struct gpio_motor *motor;
+
+		if (open_motor(next, &motor, err, sizeof(err)) < 0) {
+			reject_config(d, err);
+			goto done;
+		}
+		gpio_motor_close(d->motor);
+		d->motor = motor;
+		d->actions.motor_present = motor != NULL;
+	}
+	reopen_sensors = !same_input(d->cfg, next);
+	*d->cfg = *next;
+	pipeline_settings_from_config(d->cfg, &ps);
+	pipeline_set_settings(&d->pipeline, &ps);
+	if (reopen_sensors) {
+		close_sensors(d);
+		for (int r = 0; r < ROLE_COUNT; r++)
+			pipeline_reset_role(&d->pipeline, (enum sensor_role)r);
+		pipeline_request_calibration(&d->pipeline);
+		set_period(d);
+		open_sensors(d);
+	}
+	config_log(d->cfg);
+	emit_simple(d, EVENT_CONFIG_RELOADED, ROLE_TRUNK, d->opt->config_path);
+done:
+	free(next);
+	sd_notify(false, "READY=1");
+	notify_status(d);
+}
+
+static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	(void)s;
+	switch (si->ssi_signo) {
+	case SIGHUP:
+		log_info("SIGHUP: reloading %s", d->opt->config_path);
+		reload(d);
+		break;
+	case SIGUSR1:
+		log_info("SIGUSR1: recalibrating as soon as the wearer is still");
+		pipeline_request_calibration(&d->pipeline);
+		break;
+	default:
+		sd_event_exit(d->event, 0);
+		break;
+	}
+	return 0;
+}
+
+/* ---- setup and teardown ---- */
+
+static int setup_event_loop(struct daemon *d)
+{
+	static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	sigset_t mask;
+	uint64_t now;
+	int ret;
+
+	ret = sd_event_new(&d->event);
+	if (ret < 0)
+		return ret;
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		sigaddset(&mask, signals[i]);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		ret = sd_event_add_signal(d->event, NULL, signals[i], on_signal, d);
+		if (ret < 0)
+			return ret;
+	}
+	sd_event_now(d->event, CLOCK_MONOTONIC, &now);
+	d->start_usec = now;
+	set_period(d);
+	d->next_poll_usec = now + d->period_usec;
+	ret = sd_event_add_time(d->event, &d->poll_timer, CLOCK_MONOTONIC, d->next_poll_usec, 0,
+				on_poll_timer, d);
+	if (ret < 0)
+		return ret;
+	sd_event_source_set_enabled(d->poll_timer, SD_EVENT_ON);
+	ret = sd_event_add_time(d->event, &d->status_timer, CLOCK_MONOTONIC,
+				now + STATUS_INTERVAL_USEC, 0, on_status_timer, d);
+	if (ret < 0)
+		return ret;
+	sd_event_source_set_enabled(d->status_timer, SD_EVENT_ON);
+	if (sd_watchdog_enabled(false, &d->watchdog_usec) > 0) {
+		ret = sd_event_add_time(d->event, &d->watchdog_timer, CLOCK_MONOTONIC,
+					now + d->watchdog_usec / 4, 0, on_watchdog_timer, d);
+		if (ret < 0)
+			return ret;
+		sd_event_source_set_enabled(d->watchdog_timer, SD_EVENT_ON);
+	}
+	return 0;
+}
+
+static void load_calibration(struct daemon *d, struct calibration *cal)
+{
+	char err[512];
+	int ret = calstore_load(d->state_dir, cal, err, sizeof(err));
+
+	if (ret == 0)
+		log_info("using the stored calibration from %s", d->state_dir);
+	else if (ret == -ENOENT)
+		log_info("no stored calibration in %s: calibrating once the wearer is still",
+			 d->state_dir);
+	else
+		log_warning("%s: recalibrating once the wearer is still", err);
+	if (ret < 0)
+		cal->valid = false;
+}
+
+int daemon_run(struct config *cfg, const struct run_options *opt)
+{
+	struct daemon *d = calloc(1, sizeof(*d));
+	struct pipeline_settings ps;
+	struct calibration cal = { 0 };
+	char err[1024];
+	int ret, status = EXIT_SUCCESS;
+
+	if (!d) {
+		log_err("out of memory");
+		return EXIT_FAILURE;
+	}
+	d->cfg = cfg;
+	d->opt = opt;
+	d->speed = opt->speed > 0.0 ? opt->speed : 1.0;
+	d->sink.to_stderr = opt->foreground;
+	d->sink.to_journal = !opt->foreground;
+	d->tty_status = opt->foreground && isatty(STDERR_FILENO);
+	if (opt->state_dir)
+		snprintf(d->state_dir, sizeof(d->state_dir), "%s", opt->state_dir);
+	else
+		resolve_state_dir(cfg, d->state_dir, sizeof(d->state_dir));
+
+	if (opt->events_path) {
+		d->sink.jsonl = fopen(opt->events_path, "we");
+		d->sink.jsonl_path = opt->events_path;
+		if (!d->sink.jsonl) {
+			log_err("cannot write events to %s: %s", opt->events_path, strerror(errno));
+			free(d);
+			return EXIT_FAILURE;
+		}
+	}
+	if (opt->record_path) {
+		bool roles[ROLE_COUNT];
+
+		for (int r = 0; r < ROLE_COUNT; r++)
+			roles[r] = cfg->sensor[r].enabled;
+		if (recording_create(opt->record_path, roles, &d->recording, err, sizeof(err)) < 0) {
+			log_err("%s", err);
+			status = EXIT_FAILURE;
+			goto out;
+		}
+	}
+	if (open_motor(cfg, &d->motor, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		status = EXIT_FAILURE;
+		goto out;
+	}
+
+	d->actions = (struct actions){
+		.cfg = cfg,
+		.sink = &d->sink,
+		.pipeline = &d->pipeline,
+		.state_dir = d->state_dir,
+		.motor_present = d->motor != NULL,
+		.buzz = buzz,
+		.hook_ctx = d,
+		.before_print = clear_status_line,
+	};
+	haptic_player_init(&d->player);
+	load_calibration(d, &cal);
+	pipeline_settings_from_config(cfg, &ps);
+	pipeline_init(&d->pipeline, &ps, &cal, actions_on_event, &d->actions);
+
+	ret = setup_event_loop(d);
+	if (ret < 0) {
+		log_err("cannot set up the event loop: %s", strerror(-ret));
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	config_log(cfg);
+	snprintf(err, sizeof(err), "postured %s, config %.400s, state %.400s", POSTURED_VERSION,
+		 opt->config_path, d->state_dir);
+	emit_simple(d, EVENT_STARTED, ROLE_TRUNK, err);
+	open_sensors(d);
+
+	ret = sd_event_loop(d->event);
+	if (ret < 0) {
+		log_err("event loop failed: %s", strerror(-ret));
+		status = EXIT_FAILURE;
+	}
+	sd_notify(false, "STOPPING=1");
+	clear_status_line(d);
+	pipeline_emit_summary(&d->pipeline, EVENT_STOPPED);
+
+out:
+	gpio_motor_close(d->motor);
+	close_sensors(d);
+	if (d->recording && recording_finish(d->recording) < 0) {
+		log_err("the recording %s is incomplete: %s", opt->record_path, strerror(errno));
+		status = EXIT_FAILURE;
+	}
+	if (d->sink.jsonl && fclose(d->sink.jsonl) != 0) {
+		log_err("cannot write events to %s: %s", opt->events_path, strerror(errno));
+		status = EXIT_FAILURE;
+	}
+	sd_event_source_disable_unref(d->poll_timer);
+	sd_event_source_disable_unref(d->status_timer);
+	sd_event_source_disable_unref(d->watchdog_timer);
+	sd_event_source_disable_unref(d->haptic_timer);
+	sd_event_unref(d->event);
+	free(d);
+	return status;
+}

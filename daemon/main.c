@@ -1,0 +1,171 @@
+/* Command line: live daemon, offline replay, or a config check. Only this file exits. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "postured/config.h"
+#include "postured/daemon.h"
+#include "postured/log.h"
+
+/* Exit status: 0 success, 1 runtime failure, 2 bad usage or invalid configuration. */
+#define EXIT_USAGE 2
+
+static void usage(FILE *out)
+{
+	fputs("Usage: postured [OPTIONS]                      run the daemon on the IIO sensors\n"
+	      "       postured --replay FILE [OPTIONS]        run the pipeline on a recording\n"
+	      "       postured --check-config [PATH]          validate a configuration file\n"
+	      "\n"
+	      "  -c, --config PATH     configuration file (default " CONFIG_DEFAULT_PATH ")\n"
+	      "  -f, --foreground      events to stderr in readable form (default on a terminal)\n"
+	      "      --events FILE     also write each event as a JSON line to FILE\n"
+	      "      --record FILE     live: write what the sensors deliver (.csv or .csv.gz)\n"
+	      "      --replay FILE     replay a recording (.csv or .csv.gz) instead of the sensors\n"
+	      "      --trace FILE      replay: write one CSV row of estimates per sample\n"
+	      "      --speed X         replay: X times real time (default: as fast as possible);\n"
+	      "                        live: the clock runs X times faster (simulated wearers)\n"
+	      "      --state-dir DIR   where the calibration is kept (default: [calibration]\n"
+	      "                        state_dir, $STATE_DIRECTORY, /var/lib/postured)\n"
+	      "  -v, --verbose         debug messages\n"
+	      "      --version         print the version\n"
+	      "  -h, --help            this help\n",
+	      out);
+}
+
+enum {
+	OPT_EVENTS = 256,
+	OPT_RECORD,
+	OPT_REPLAY,
+	OPT_TRACE,
+	OPT_SPEED,
+	OPT_STATE_DIR,
+	OPT_CHECK_CONFIG,
+	OPT_VERSION,
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "events", required_argument, NULL, OPT_EVENTS },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "speed", required_argument, NULL, OPT_SPEED },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct run_options opt = { .config_path = CONFIG_DEFAULT_PATH };
+	const char *replay_path = NULL;
+	bool check_config = false;
+	struct config *cfg;
+	char err[1024];
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "c:fvh", long_opts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case 'c':
+			opt.config_path = optarg;
+			break;
+		case 'f':
+			opt.foreground = true;
+			break;
+		case OPT_EVENTS:
+			opt.events_path = optarg;
+			break;
+		case OPT_RECORD:
+			opt.record_path = optarg;
+			break;
+		case OPT_REPLAY:
+			replay_path = optarg;
+			break;
+		case OPT_TRACE:
+			opt.trace_path = optarg;
+			break;
+		case OPT_SPEED:
+			errno = 0;
+			opt.speed = strtod(optarg, &end);
+			if (errno || *end || end == optarg || !(opt.speed > 0.0 && opt.speed <= 1000.0)) {
+				fprintf(stderr, "postured: --speed %s: expected a number above 0 "
+						"and at most 1000\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_STATE_DIR:
+			opt.state_dir = optarg;
+			break;
+		case OPT_CHECK_CONFIG:
+			check_config = true;
+			break;
+		case 'v':
+			log_set_max_level(LOG_LEVEL_DEBUG);
+			break;
+		case OPT_VERSION:
+			printf("postured %s\n", POSTURED_VERSION);
+			return EXIT_SUCCESS;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (check_config && optind < argc)
+		opt.config_path = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "postured: unexpected argument '%s' (see --help)\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (opt.trace_path && !replay_path) {
+		fputs("postured: --trace needs --replay FILE\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (opt.record_path && replay_path) {
+		fputs("postured: --record is for live sensors; it cannot be combined with --replay\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+
+	if (!opt.foreground && isatty(STDERR_FILENO))
+		opt.foreground = true;
+	/* Under systemd stderr is a journal stream: severities travel as "<N>" prefixes. */
+	log_set_journal(!opt.foreground && !replay_path && !check_config && getenv("JOURNAL_STREAM"));
+
+	cfg = malloc(sizeof(*cfg));
+	if (!cfg) {
+		fputs("postured: out of memory\n", stderr);
+		return EXIT_FAILURE;
+	}
+	config_defaults(cfg);
+	if (config_load(opt.config_path, cfg, err, sizeof(err)) < 0) {
+		if (check_config)
+			fprintf(stderr, "%s\n", err);
+		else
+			log_err("%s", err);
+		free(cfg);
+		return EXIT_USAGE;
+	}
+	if (check_config) {
+		printf("%s: OK\n", opt.config_path);
+		free(cfg);
+		return EXIT_SUCCESS;
+	}
+
+	if (replay_path)
+		status = replay_run(cfg, replay_path, &opt);
+	else
+		status = daemon_run(cfg, &opt);
+	free(cfg);
+	return status;
+}

@@ -1,0 +1,165 @@
+/*
+ * Offline replay: a recording through exactly the pipeline and actions the live daemon uses,
+ * as fast as the CPU allows or at a real-time multiple.
+ */
+#include "postured/daemon.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "postured/actions.h"
+#include "postured/log.h"
+#include "postured/pipeline.h"
+#include "postured/recording.h"
+
+static void trace_header(FILE *f, const bool has[ROLE_COUNT])
+{
+	fputs("t", f);
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		const char *n = role_name((enum sensor_role)r);
+
+		if (has[r])
+			fprintf(f, ",%s.up_x,%s.up_y,%s.up_z,%s.flexion_deg,%s.lateral_deg", n, n, n,
+				n, n);
+	}
+	if (has[ROLE_TRUNK] && has[ROLE_HEAD])
+		fputs(",neck.flexion_deg", f);
+	fputs(",state\n", f);
+}
+
+/* Angles are "nan" until the wearer is calibrated. */
+static void trace_row(FILE *f, const bool has[ROLE_COUNT], const struct pipeline *p)
+{
+	const struct posture_angles *a = &p->angles;
+
+	fprintf(f, "%.6f", p->t_s);
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		const double *up = p->est[r].up;
+
+		if (!has[r])
+			continue;
+		fprintf(f, ",%.6f,%.6f,%.6f", up[0], up[1], up[2]);
+		if (a->valid[r])
+			fprintf(f, ",%.3f,%.3f", a->flexion_deg[r], a->lateral_deg[r]);
+		else
+			fputs(",nan,nan", f);
+	}
+	if (has[ROLE_TRUNK] && has[ROLE_HEAD]) {
+		if (a->neck_valid)
+			fprintf(f, ",%.3f", a->neck_flexion_deg);
+		else
+			fputs(",nan", f);
+	}
+	fprintf(f, ",%s\n", posture_state_name(p->state));
+}
+
+/* Sleeps until recording time t_s is due at the requested real-time multiple. */
+static void pace(double first_t_s, double t_s, double speed, const struct timespec *start)
+{
+	double due_s = (t_s - first_t_s) / speed;
+	struct timespec at = *start;
+
+	at.tv_sec += (time_t)due_s;
+	at.tv_nsec += (long)((due_s - floor(due_s)) * 1e9);
+	if (at.tv_nsec >= 1000000000L) {
+		at.tv_sec++;
+		at.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR)
+		;
+}
+
+int replay_run(const struct config *cfg, const char *recording_path, const struct run_options *opt)
+{
+	struct recording_reader *rec = NULL;
+	struct pipeline *p = calloc(1, sizeof(*p));
+	struct pipeline_settings ps;
+	struct event_sink sink = { .to_stderr = opt->foreground || isatty(STDERR_FILENO) };
+	struct actions actions = { .cfg = cfg, .sink = &sink };
+	FILE *trace = NULL;
+	bool has[ROLE_COUNT];
+	struct frame f;
+	struct timespec start;
+	double first_t_s = 0.0;
+	unsigned long frames = 0;
+	char err[1024];
+	int ret, status = EXIT_FAILURE;
+
+	if (!p) {
+		log_err("out of memory");
+		return EXIT_FAILURE;
+	}
+	if (recording_open(recording_path, &rec, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		goto out;
+	}
+	recording_roles(rec, has);
+	if (opt->trace_path) {
+		trace = fopen(opt->trace_path, "we");
+		if (!trace) {
+			log_err("cannot write the trace %s: %s", opt->trace_path, strerror(errno));
+			goto out;
+		}
+		trace_header(trace, has);
+	}
+	if (opt->events_path) {
+		sink.jsonl = fopen(opt->events_path, "we");
+		sink.jsonl_path = opt->events_path;
+		if (!sink.jsonl) {
+			log_err("cannot write events to %s: %s", opt->events_path, strerror(errno));
+			goto out;
+		}
+	}
+
+	/* Replay runs the sensors the recording holds, whatever the config enables. */
+	pipeline_settings_from_config(cfg, &ps);
+	for (int r = 0; r < ROLE_COUNT; r++)
+		ps.role_enabled[r] = has[r];
+	actions.pipeline = p;
+	pipeline_init(p, &ps, NULL, actions_on_event, &actions);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+
+	while ((ret = recording_next(rec, &f, err, sizeof(err))) > 0) {
+		if (frames == 0) {
+			struct posture_event ev;
+
+			first_t_s = f.t_s;
+			event_init(&ev, EVENT_STARTED, f.t_s);
+			snprintf(ev.detail, sizeof(ev.detail), "replay of %.400s", recording_path);
+			actions_on_event(&actions, &ev);
+		}
+		if (opt->speed > 0.0)
+			pace(first_t_s, f.t_s, opt->speed, &start);
+		pipeline_push(p, &f);
+		if (trace)
+			trace_row(trace, has, p);
+		frames++;
+	}
+	if (ret < 0) {
+		log_err("%s", err);
+		goto out;
+	}
+	if (frames == 0) {
+		log_err("%s: no samples to replay", recording_path);
+		goto out;
+	}
+	pipeline_emit_summary(p, EVENT_STOPPED);
+	status = actions.sink_errors ? EXIT_FAILURE : EXIT_SUCCESS;
+out:
+	if (trace && fclose(trace) != 0) {
+		log_err("cannot write the trace %s: %s", opt->trace_path, strerror(errno));
+		status = EXIT_FAILURE;
+	}
+	if (sink.jsonl && fclose(sink.jsonl) != 0) {
+		log_err("cannot write events to %s: %s", opt->events_path, strerror(errno));
+		status = EXIT_FAILURE;
+	}
+	recording_close(rec);
+	free(p);
+	return status;
+}

@@ -1,0 +1,24 @@
+/* The two ways to run the pipeline: live on IIO sensors (sd-event loop) and replay of a recording. */
+#ifndef POSTURED_DAEMON_H
+#define POSTURED_DAEMON_H
+
+#include <stdbool.h>
+
+#include "postured/config.h"
+
+struct run_options {
+	const char *config_path;
+	bool foreground;          /* events to stderr in readable form, not to the journal */
+	const char *events_path;  /* JSON lines, or NULL */
+	const char *record_path;  /* live: write what the sensors deliver */
+	const char *trace_path;   /* replay: one row per sample */
+	const char *state_dir;    /* overrides the config and $STATE_DIRECTORY */
+	double speed;             /* replay: real-time multiple (0: as fast as possible);
+				     live: simulated wearers, the clock runs this much faster */
+};
+
+/* Both return the process exit status (see README "Exit status"). */
+int daemon_run(struct config *cfg, const struct run_options *opt);
+int replay_run(const struct config *cfg, const char *recording_path, const struct run_options *opt);
+
+#endif
