@@ -35,6 +35,9 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # tests/unit/fake_*.c replace a library at link time for the test of the same name
 FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/fake_*.c))
 
+# Keep test objects between runs (make would delete them as intermediates).
+.SECONDARY:
+
 .PHONY: all install uninstall check check-unit check-sanitize check-integration check-systemd \
 	check-gpiod2 run bench deps format clean
 all: $(BIN)
@@ -120,8 +123,12 @@ uninstall:
 		$(DESTDIR)$(CATALOGDIR)/postured.catalog
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini (your settings)"
 
+# The kernel-like house style: tabs, 100 columns.
+CLANG_FORMAT_STYLE := {BasedOnStyle: LLVM, IndentWidth: 8, UseTab: Always, TabWidth: 8, \
+	BreakBeforeBraces: Linux, ColumnLimit: 100, AllowShortFunctionsOnASingleLine: None, \
+	AllowShortIfStatementsOnASingleLine: Never, IndentCaseLabels: false}
 format:
-	clang-format -i daemon/*.c include/postured/*.h tests/unit/*.c
+	clang-format -i -style='$(CLANG_FORMAT_STYLE)' daemon/*.c include/postured/*.h tests/unit/*.c
 
 clean:
 	rm -rf build build-san

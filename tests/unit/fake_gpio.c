@@ -1,0 +1,603 @@
+/*
+ * Link-time fake of the libgpiod functions daemon/gpio.c calls, for both APIs. It is compiled
+ * against the real <gpiod.h> of the version selected by POSTURED_GPIOD_MAJOR, so a signature that
+ * drifts from the library fails to build here rather than on a user's Raspberry Pi. The behaviour
+ * copies the library's where gpio.c depends on it: errno values, how 1.x gpiod_chip_open_lookup
+ * tries a number, a label, a name and a path, that 1.x lines belong to their chip while a 2.x
+ * request outlives the chip handle.
+ */
+#include "fake_gpiod.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gpiod.h>
+
+#ifndef POSTURED_GPIOD_MAJOR
+#error "POSTURED_GPIOD_MAJOR must be the major version of libgpiod (pkg-config --modversion)"
+#endif
+#if POSTURED_GPIOD_MAJOR != 1 && POSTURED_GPIOD_MAJOR != 2
+#error "unsupported libgpiod major version: only 1.x and 2.x are known"
+#endif
+
+#define FAKE_STR_MAX 64
+
+struct fake_line {
+	int level; /* physical */
+	bool requested;
+	bool active_low;
+	bool held; /* by another program */
+	bool held_named;
+	const void *owner; /* the 1.x chip handle or 2.x request that requested it */
+	unsigned int releases;
+	char consumer[FAKE_STR_MAX];
+};
+
+struct fake_chip {
+	bool present;
+	bool denied;
+	bool unplugged;
+	char name[FAKE_STR_MAX];
+	char path[FAKE_STR_MAX + 5];
+	char label[FAKE_STR_MAX];
+	unsigned int num_lines;
+	struct fake_line lines[FAKE_GPIOD_MAX_LINES];
+};
+
+static struct fake_chip chips[FAKE_GPIOD_MAX_CHIPS];
+static unsigned int live_objects;
+
+/* A test that names a chip it never added is wrong: stop loudly rather than pass by accident. */
+static struct fake_chip *chip_named(const char *name)
+{
+	for (unsigned int i = 0; i < FAKE_GPIOD_MAX_CHIPS; i++)
+		if (chips[i].present && strcmp(chips[i].name, name) == 0)
+			return &chips[i];
+	fprintf(stderr, "fake_gpiod: no chip '%s' was added\n", name);
+	abort();
+}
+
+static struct fake_line *line_of(const char *name, unsigned int line)
+{
+	struct fake_chip *c = chip_named(name);
+
+	if (line >= c->num_lines) {
+		fprintf(stderr, "fake_gpiod: chip '%s' has no line %u\n", name, line);
+		abort();
+	}
+	return &c->lines[line];
+}
+
+static struct fake_chip *chip_at_path(const char *path)
+{
+	for (unsigned int i = 0; i < FAKE_GPIOD_MAX_CHIPS; i++)
+		if (chips[i].present && strcmp(chips[i].path, path) == 0)
+			return &chips[i];
+	return NULL;
+}
+
+static void *new_object(size_t size)
+{
+	void *p = calloc(1, size);
+
+	if (!p) {
+		fprintf(stderr, "fake_gpiod: out of memory\n");
+		abort();
+	}
+	live_objects++;
+	return p;
+}
+
+static void free_object(void *p)
+{
+	if (!p)
+		return;
+	live_objects--;
+	free(p);
+}
+
+void fake_gpiod_reset(void)
+{
+	memset(chips, 0, sizeof(chips));
+	live_objects = 0;
+}
+
+void fake_gpiod_add_chip(const char *name, const char *label, unsigned int num_lines)
+{
+	for (unsigned int i = 0; i < FAKE_GPIOD_MAX_CHIPS; i++) {
+		struct fake_chip *c = &chips[i];
+
+		if (c->present)
+			continue;
+		if (num_lines > FAKE_GPIOD_MAX_LINES) {
+			fprintf(stderr, "fake_gpiod: at most %d lines per chip\n",
+				FAKE_GPIOD_MAX_LINES);
+			abort();
+		}
+		c->present = true;
+		snprintf(c->name, sizeof(c->name), "%s", name);
+		snprintf(c->path, sizeof(c->path), "/dev/%s", name);
+		snprintf(c->label, sizeof(c->label), "%s", label);
+		c->num_lines = num_lines;
+		for (unsigned int l = 0; l < FAKE_GPIOD_MAX_LINES; l++)
+			c->lines[l].level = -1;
+		return;
+	}
+	fprintf(stderr, "fake_gpiod: at most %d chips\n", FAKE_GPIOD_MAX_CHIPS);
+	abort();
+}
+
+void fake_gpiod_deny_chip(const char *name)
+{
+	chip_named(name)->denied = true;
+}
+
+void fake_gpiod_hold_line(const char *name, unsigned int line, const char *consumer)
+{
+	struct fake_line *l = line_of(name, line);
+
+	l->held = true;
+	l->held_named = consumer != NULL;
+	snprintf(l->consumer, sizeof(l->consumer), "%s", consumer ? consumer : "");
+}
+
+void fake_gpiod_unplug_chip(const char *name)
+{
+	chip_named(name)->unplugged = true;
+}
+
+int fake_gpiod_line_level(const char *name, unsigned int line)
+{
+	return line_of(name, line)->level;
+}
+
+bool fake_gpiod_line_requested(const char *name, unsigned int line)
+{
+	return line_of(name, line)->requested;
+}
+
+unsigned int fake_gpiod_line_releases(const char *name, unsigned int line)
+{
+	return line_of(name, line)->releases;
+}
+
+const char *fake_gpiod_line_consumer(const char *name, unsigned int line)
+{
+	struct fake_line *l = line_of(name, line);
+
+	if (l->requested || (l->held && l->held_named))
+		return l->consumer;
+	return NULL;
+}
+
+unsigned int fake_gpiod_live_objects(void)
+{
+	return live_objects;
+}
+
+/* What the kernel does on a line request; returns 0 or an errno. */
+static int request_line(struct fake_chip *c, unsigned int offset, const char *consumer,
+			bool active_low, bool value_active, const void *owner)
+{
+	struct fake_line *l;
+
+	if (c->unplugged)
+		return ENODEV;
+	if (offset >= c->num_lines)
+		return EINVAL;
+	l = &c->lines[offset];
+	if (l->held || l->requested)
+		return EBUSY;
+	l->requested = true;
+	l->owner = owner;
+	l->active_low = active_low;
+	l->level = value_active != active_low;
+	snprintf(l->consumer, sizeof(l->consumer), "%s", consumer ? consumer : "");
+	return 0;
+}
+
+static int set_line(struct fake_chip *c, unsigned int offset, bool value_active, const void *owner)
+{
+	struct fake_line *l = &c->lines[offset];
+
+	if (c->unplugged)
+		return ENODEV;
+	if (!l->requested || l->owner != owner)
+		return EPERM;
+	l->level = value_active != l->active_low;
+	return 0;
+}
+
+static void release_line(struct fake_chip *c, unsigned int offset, const void *owner)
+{
+	struct fake_line *l = &c->lines[offset];
+
+	if (!l->requested || l->owner != owner)
+		return;
+	l->requested = false;
+	l->owner = NULL;
+	l->releases++;
+}
+
+static struct fake_chip *open_path(const char *path)
+{
+	struct fake_chip *c = chip_at_path(path);
+
+	if (!c) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (c->denied) {
+		errno = EACCES;
+		return NULL;
+	}
+	return c;
+}
+
+#if POSTURED_GPIOD_MAJOR == 2
+
+struct gpiod_chip {
+	struct fake_chip *fake;
+};
+
+struct gpiod_chip_info {
+	char name[FAKE_STR_MAX];
+	char label[FAKE_STR_MAX];
+	size_t num_lines;
+};
+
+struct gpiod_line_info {
+	bool has_consumer;
+	char consumer[FAKE_STR_MAX];
+};
+
+struct gpiod_line_settings {
+	enum gpiod_line_direction direction;
+	enum gpiod_line_value output_value;
+	bool active_low;
+};
+
+/* gpio.c drives one line; a config for more is a bug this fake reports. */
+struct gpiod_line_config {
+	unsigned int num_offsets;
+	unsigned int offset;
+	struct gpiod_line_settings settings;
+};
+
+struct gpiod_request_config {
+	char consumer[FAKE_STR_MAX];
+};
+
+struct gpiod_line_request {
+	struct fake_chip *fake;
+	unsigned int offset;
+};
+
+bool gpiod_is_gpiochip_device(const char *path)
+{
+	return chip_at_path(path) != NULL;
+}
+
+struct gpiod_chip *gpiod_chip_open(const char *path)
+{
+	struct fake_chip *fake = open_path(path);
+	struct gpiod_chip *chip;
+
+	if (!fake)
+		return NULL;
+	chip = new_object(sizeof(*chip));
+	chip->fake = fake;
+	return chip;
+}
+
+void gpiod_chip_close(struct gpiod_chip *chip)
+{
+	free_object(chip);
+}
+
+struct gpiod_chip_info *gpiod_chip_get_info(struct gpiod_chip *chip)
+{
+	struct gpiod_chip_info *info = new_object(sizeof(*info));
+
+	snprintf(info->name, sizeof(info->name), "%s", chip->fake->name);
+	snprintf(info->label, sizeof(info->label), "%s", chip->fake->label);
+	info->num_lines = chip->fake->num_lines;
+	return info;
+}
+
+void gpiod_chip_info_free(struct gpiod_chip_info *info)
+{
+	free_object(info);
+}
+
+const char *gpiod_chip_info_get_name(struct gpiod_chip_info *info)
+{
+	return info->name;
+}
+
+const char *gpiod_chip_info_get_label(struct gpiod_chip_info *info)
+{
+	return info->label;
+}
+
+size_t gpiod_chip_info_get_num_lines(struct gpiod_chip_info *info)
+{
+	return info->num_lines;
+}
+
+struct gpiod_line_info *gpiod_chip_get_line_info(struct gpiod_chip *chip, unsigned int offset)
+{
+	struct gpiod_line_info *info;
+	const char *consumer;
+
+	if (offset >= chip->fake->num_lines) {
+		errno = EINVAL;
+		return NULL;
+	}
+	info = new_object(sizeof(*info));
+	consumer = fake_gpiod_line_consumer(chip->fake->name, offset);
+	if (consumer) {
+		info->has_consumer = true;
+		snprintf(info->consumer, sizeof(info->consumer), "%s", consumer);
+	}
+	return info;
+}
+
+void gpiod_line_info_free(struct gpiod_line_info *info)
+{
+	free_object(info);
+}
+
+const char *gpiod_line_info_get_consumer(struct gpiod_line_info *info)
+{
+	return info->has_consumer ? info->consumer : NULL;
+}
+
+struct gpiod_line_settings *gpiod_line_settings_new(void)
+{
+	struct gpiod_line_settings *settings = new_object(sizeof(*settings));
+
+	settings->direction = GPIOD_LINE_DIRECTION_AS_IS;
+	settings->output_value = GPIOD_LINE_VALUE_INACTIVE;
+	return settings;
+}
+
+void gpiod_line_settings_free(struct gpiod_line_settings *settings)
+{
+	free_object(settings);
+}
+
+int gpiod_line_settings_set_direction(struct gpiod_line_settings *settings,
+				      enum gpiod_line_direction direction)
+{
+	settings->direction = direction;
+	return 0;
+}
+
+void gpiod_line_settings_set_active_low(struct gpiod_line_settings *settings, bool active_low)
+{
+	settings->active_low = active_low;
+}
+
+int gpiod_line_settings_set_output_value(struct gpiod_line_settings *settings,
+					 enum gpiod_line_value value)
+{
+	settings->output_value = value;
+	return 0;
+}
+
+struct gpiod_line_config *gpiod_line_config_new(void)
+{
+	return new_object(sizeof(struct gpiod_line_config));
+}
+
+void gpiod_line_config_free(struct gpiod_line_config *config)
+{
+	free_object(config);
+}
+
+int gpiod_line_config_add_line_settings(struct gpiod_line_config *config,
+					const unsigned int *offsets, size_t num_offsets,
+					struct gpiod_line_settings *settings)
+{
+	if (num_offsets != 1 || config->num_offsets != 0) {
+		fprintf(stderr, "fake_gpiod: only a single line per request is modelled\n");
+		abort();
+	}
+	config->num_offsets = 1;
+	config->offset = offsets[0];
+	config->settings = *settings;
+	return 0;
+}
+
+struct gpiod_request_config *gpiod_request_config_new(void)
+{
+	return new_object(sizeof(struct gpiod_request_config));
+}
+
+void gpiod_request_config_free(struct gpiod_request_config *config)
+{
+	free_object(config);
+}
+
+void gpiod_request_config_set_consumer(struct gpiod_request_config *config,
+				       const char *consumer)
+{
+	snprintf(config->consumer, sizeof(config->consumer), "%s", consumer ? consumer : "");
+}
+
+struct gpiod_line_request *gpiod_chip_request_lines(struct gpiod_chip *chip,
+						    struct gpiod_request_config *req_cfg,
+						    struct gpiod_line_config *line_cfg)
+{
+	struct gpiod_line_request *request = new_object(sizeof(*request));
+	int err;
+
+	if (line_cfg->num_offsets != 1 ||
+	    line_cfg->settings.direction != GPIOD_LINE_DIRECTION_OUTPUT) {
+		/* gpio.c only ever wants one output: anything else is a bug a test must see. */
+		free_object(request);
+		errno = EINVAL;
+		return NULL;
+	}
+	err = request_line(chip->fake, line_cfg->offset, req_cfg ? req_cfg->consumer : NULL,
+			   line_cfg->settings.active_low,
+			   line_cfg->settings.output_value == GPIOD_LINE_VALUE_ACTIVE, request);
+	if (err) {
+		free_object(request);
+		errno = err;
+		return NULL;
+	}
+	request->fake = chip->fake;
+	request->offset = line_cfg->offset;
+	return request;
+}
+
+int gpiod_line_request_set_value(struct gpiod_line_request *request, unsigned int offset,
+				 enum gpiod_line_value value)
+{
+	int err;
+
+	if (offset != request->offset) {
+		errno = EINVAL;
+		return -1;
+	}
+	err = set_line(request->fake, offset, value == GPIOD_LINE_VALUE_ACTIVE, request);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+void gpiod_line_request_release(struct gpiod_line_request *request)
+{
+	if (!request)
+		return;
+	release_line(request->fake, request->offset, request);
+	free_object(request);
+}
+
+#else /* POSTURED_GPIOD_MAJOR == 1 */
+
+struct gpiod_line {
+	struct gpiod_chip *chip;
+	unsigned int offset;
+};
+
+struct gpiod_chip {
+	struct fake_chip *fake;
+	struct gpiod_line *lines; /* handed out by gpiod_chip_get_line, freed with the chip */
+};
+
+static struct gpiod_chip *chip_handle(struct fake_chip *fake)
+{
+	struct gpiod_chip *chip = new_object(sizeof(*chip));
+
+	chip->fake = fake;
+	chip->lines = calloc(fake->num_lines ? fake->num_lines : 1, sizeof(*chip->lines));
+	if (!chip->lines) {
+		fprintf(stderr, "fake_gpiod: out of memory\n");
+		abort();
+	}
+	for (unsigned int i = 0; i < fake->num_lines; i++) {
+		chip->lines[i].chip = chip;
+		chip->lines[i].offset = i;
+	}
+	return chip;
+}
+
+static bool is_uint(const char *s)
+{
+	for (; *s && *s >= '0' && *s <= '9'; s++)
+		;
+	return *s == '\0';
+}
+
+/* 1.6.3: a number; else a label (any unreadable chip aborts that scan), a name, then a path. */
+struct gpiod_chip *gpiod_chip_open_lookup(const char *descr)
+{
+	char path[FAKE_STR_MAX + 16];
+	struct fake_chip *fake;
+
+	if (is_uint(descr)) {
+		snprintf(path, sizeof(path), "/dev/gpiochip%lu", strtoul(descr, NULL, 10));
+	} else {
+		bool scan_ok = true;
+
+		for (unsigned int i = 0; i < FAKE_GPIOD_MAX_CHIPS; i++)
+			if (chips[i].present && chips[i].denied)
+				scan_ok = false;
+		for (unsigned int i = 0; scan_ok && i < FAKE_GPIOD_MAX_CHIPS; i++)
+			if (chips[i].present && strcmp(chips[i].label, descr) == 0)
+				return chip_handle(&chips[i]);
+		if (strncmp(descr, "/dev/", 5) != 0)
+			snprintf(path, sizeof(path), "/dev/%s", descr);
+		else
+			snprintf(path, sizeof(path), "%s", descr);
+	}
+	fake = open_path(path);
+	return fake ? chip_handle(fake) : NULL;
+}
+
+void gpiod_chip_close(struct gpiod_chip *chip)
+{
+	/* As in libgpiod 1.x, closing the chip releases its requested lines. */
+	for (unsigned int i = 0; i < chip->fake->num_lines; i++)
+		release_line(chip->fake, i, chip);
+	free(chip->lines);
+	free_object(chip);
+}
+
+unsigned int gpiod_chip_num_lines(struct gpiod_chip *chip)
+{
+	return chip->fake->num_lines;
+}
+
+struct gpiod_line *gpiod_chip_get_line(struct gpiod_chip *chip, unsigned int offset)
+{
+	if (offset >= chip->fake->num_lines) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return &chip->lines[offset];
+}
+
+int gpiod_line_request_output_flags(struct gpiod_line *line, const char *consumer, int flags,
+				    int default_val)
+{
+	int err = request_line(line->chip->fake, line->offset, consumer,
+			       (flags & GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW) != 0, default_val != 0,
+			       line->chip);
+
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+const char *gpiod_line_consumer(struct gpiod_line *line)
+{
+	return fake_gpiod_line_consumer(line->chip->fake->name, line->offset);
+}
+
+int gpiod_line_set_value(struct gpiod_line *line, int value)
+{
+	int err = set_line(line->chip->fake, line->offset, value != 0, line->chip);
+
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+void gpiod_line_release(struct gpiod_line *line)
+{
+	release_line(line->chip->fake, line->offset, line->chip);
+}
+
+#endif

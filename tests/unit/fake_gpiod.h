@@ -1,0 +1,36 @@
+/*
+ * Test side of fake_gpio.c, a link-time stand-in for the libgpiod calls daemon/gpio.c makes (1.x or
+ * 2.x, as POSTURED_GPIOD_MAJOR says). Chips live at /dev/<name>; a name "gpiochipN" also makes the
+ * chip number N. Levels are physical (after active-low), as a scope on the pin would see them.
+ */
+#ifndef POSTURED_FAKE_GPIOD_H
+#define POSTURED_FAKE_GPIOD_H
+
+#include <stdbool.h>
+
+#define FAKE_GPIOD_MAX_CHIPS 4
+#define FAKE_GPIOD_MAX_LINES 64
+
+/* Forgets every chip. Call fake_gpiod_live_objects() first to check nothing leaked. */
+void fake_gpiod_reset(void);
+/* Adds a chip with num_lines lines (at most FAKE_GPIOD_MAX_LINES), all free and never driven. */
+void fake_gpiod_add_chip(const char *name, const char *label, unsigned int num_lines);
+/* Opening the chip fails with EACCES, as for a user outside the gpio group. */
+void fake_gpiod_deny_chip(const char *name);
+/* Another program holds the line (consumer NULL: an unnamed holder); requests fail with EBUSY. */
+void fake_gpiod_hold_line(const char *name, unsigned int line, const char *consumer);
+/* The chip goes away (a USB expander unplugged): value changes fail with ENODEV. */
+void fake_gpiod_unplug_chip(const char *name);
+
+/* 1 high, 0 low, -1 never driven by anyone. */
+int fake_gpiod_line_level(const char *name, unsigned int line);
+/* Requested by the code under test and not released yet. */
+bool fake_gpiod_line_requested(const char *name, unsigned int line);
+/* Times the code under test released the line. */
+unsigned int fake_gpiod_line_releases(const char *name, unsigned int line);
+/* The consumer the kernel would report for the line, or NULL when it is free. */
+const char *fake_gpiod_line_consumer(const char *name, unsigned int line);
+/* Chips, requests and info/config objects handed out and not yet closed or freed. */
+unsigned int fake_gpiod_live_objects(void);
+
+#endif

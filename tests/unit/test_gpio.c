@@ -1,0 +1,255 @@
+/*
+ * The motor line, against fake_gpio.c standing in for libgpiod (1.x or 2.x, whichever this build
+ * selected): chip lookup, active-low wiring, the line left off, and the messages a user gets.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "fake_gpiod.h"
+#include "postured/gpio.h"
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_gpiod_reset();
+	fake_gpiod_add_chip("gpiochip0", "pinctrl-bcm2711", 58);
+	fake_gpiod_add_chip("gpiochip1", "raspberrypi-exp-gpio", 8);
+	return 0;
+}
+
+/* Every chip handle, request and info object must be given back, on success and on failure. */
+static int teardown(void **state)
+{
+	(void)state;
+	assert_int_equal(fake_gpiod_live_objects(), 0);
+	return 0;
+}
+
+static void assert_open_fails(const char *chip, unsigned int line, int expected_ret,
+			      const char *message)
+{
+	/* Not NULL, so the test sees gpio_motor_open clear it. */
+	struct gpio_motor *m = (struct gpio_motor *)&m;
+	unsigned int live_before = fake_gpiod_live_objects();
+	char err[256] = "";
+
+	assert_int_equal(gpio_motor_open(chip, line, false, "postured", &m, err, sizeof(err)),
+			 expected_ret);
+	assert_null(m);
+	assert_string_equal(err, message);
+	assert_int_equal(fake_gpiod_live_objects(), live_before);
+}
+
+/* Opens chip, checks the motor starts off on the expected chip, buzzes once and closes. */
+static void open_buzz_close(const char *chip, const char *expect_chip)
+{
+	struct gpio_motor *m = NULL;
+	char err[256] = "";
+
+	assert_int_equal(gpio_motor_open(chip, 4, false, "postured", &m, err, sizeof(err)), 0);
+	assert_non_null(m);
+	assert_true(fake_gpiod_line_requested(expect_chip, 4));
+	assert_string_equal(fake_gpiod_line_consumer(expect_chip, 4), "postured");
+	assert_int_equal(fake_gpiod_line_level(expect_chip, 4), 0);
+
+	assert_int_equal(gpio_motor_set(m, true), 0);
+	assert_int_equal(fake_gpiod_line_level(expect_chip, 4), 1);
+	assert_int_equal(gpio_motor_set(m, false), 0);
+	assert_int_equal(fake_gpiod_line_level(expect_chip, 4), 0);
+	gpio_motor_close(m);
+	assert_false(fake_gpiod_line_requested(expect_chip, 4));
+	assert_int_equal(fake_gpiod_line_releases(expect_chip, 4), 1);
+}
+
+static void open_by_name(void **state)
+{
+	(void)state;
+	open_buzz_close("gpiochip1", "gpiochip1");
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 4), -1);
+}
+
+static void open_by_path(void **state)
+{
+	(void)state;
+	open_buzz_close("/dev/gpiochip1", "gpiochip1");
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 4), -1);
+}
+
+static void open_by_number(void **state)
+{
+	(void)state;
+	open_buzz_close("1", "gpiochip1");
+	open_buzz_close("0", "gpiochip0");
+}
+
+static void open_by_label(void **state)
+{
+	(void)state;
+	open_buzz_close("raspberrypi-exp-gpio", "gpiochip1");
+	open_buzz_close("pinctrl-bcm2711", "gpiochip0");
+	assert_int_equal(fake_gpiod_line_releases("gpiochip1", 4), 1);
+}
+
+/* A motor switched by a PNP transistor or a low-side driver input runs when the pin is low. */
+static void active_low_inverts_the_pin(void **state)
+{
+	struct gpio_motor *m = NULL;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(gpio_motor_open("gpiochip0", 17, true, "postured", &m, err, sizeof(err)),
+			 0);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 1);
+	assert_int_equal(gpio_motor_set(m, true), 0);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 0);
+	gpio_motor_close(m);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 1);
+	assert_false(fake_gpiod_line_requested("gpiochip0", 17));
+}
+
+/* Stopping the daemon mid-buzz must not leave the motor running. */
+static void close_turns_the_motor_off_then_releases(void **state)
+{
+	struct gpio_motor *m = NULL;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(gpio_motor_open("gpiochip0", 17, false, "postured", &m, err, sizeof(err)),
+			 0);
+	assert_int_equal(gpio_motor_set(m, true), 0);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 1);
+	gpio_motor_close(m);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 0);
+	assert_false(fake_gpiod_line_requested("gpiochip0", 17));
+	assert_int_equal(fake_gpiod_line_releases("gpiochip0", 17), 1);
+	assert_null(fake_gpiod_line_consumer("gpiochip0", 17));
+}
+
+static void close_null_is_harmless(void **state)
+{
+	(void)state;
+	gpio_motor_close(NULL);
+}
+
+static void missing_chip(void **state)
+{
+	(void)state;
+	assert_open_fails("gpiochip9", 17, -ENOENT,
+			  "gpio chip 'gpiochip9' not found: list chips with gpiodetect and set "
+			  "[haptic] chip");
+	assert_open_fails("9", 17, -ENOENT,
+			  "gpio chip '9' not found: list chips with gpiodetect and set [haptic] "
+			  "chip");
+	assert_open_fails("/dev/gpiochip9", 17, -ENOENT,
+			  "gpio chip '/dev/gpiochip9' not found: list chips with gpiodetect and "
+			  "set [haptic] chip");
+	assert_open_fails("pinctrl-rp1", 17, -ENOENT,
+			  "gpio chip 'pinctrl-rp1' not found: list chips with gpiodetect and set "
+			  "[haptic] chip");
+	assert_open_fails("", 17, -ENOENT,
+			  "gpio chip '' not found: list chips with gpiodetect and set [haptic] "
+			  "chip");
+}
+
+static void line_beyond_the_chip(void **state)
+{
+	(void)state;
+	assert_open_fails("gpiochip1", 8, -EINVAL,
+			  "gpio chip 'gpiochip1' has 8 lines (0..7), no line 8: set [haptic] line "
+			  "to the motor's line (gpioinfo lists them)");
+	assert_open_fails("pinctrl-bcm2711", 4000000000u, -EINVAL,
+			  "gpio chip 'pinctrl-bcm2711' has 58 lines (0..57), no line 4000000000: "
+			  "set [haptic] line to the motor's line (gpioinfo lists them)");
+}
+
+static void line_held_by_another_program(void **state)
+{
+	(void)state;
+	fake_gpiod_hold_line("gpiochip0", 17, "other-consumer");
+	assert_open_fails("gpiochip0", 17, -EBUSY,
+			  "gpio chip 'gpiochip0' line 17 is busy, held by 'other-consumer': stop "
+			  "that program or set [haptic] line to a free line");
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), -1);
+	assert_string_equal(fake_gpiod_line_consumer("gpiochip0", 17), "other-consumer");
+}
+
+static void line_held_by_unnamed_user(void **state)
+{
+	(void)state;
+	fake_gpiod_hold_line("gpiochip0", 17, NULL);
+	assert_open_fails("gpiochip0", 17, -EBUSY,
+			  "gpio chip 'gpiochip0' line 17 is busy (used by another program or the "
+			  "kernel): free it or set [haptic] line to a free line");
+}
+
+/* A second postured (say a leftover test run) must say who holds the line. */
+static void line_held_by_ourselves(void **state)
+{
+	struct gpio_motor *m = NULL;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(gpio_motor_open("gpiochip0", 17, false, "postured", &m, err, sizeof(err)),
+			 0);
+	assert_open_fails("gpiochip0", 17, -EBUSY,
+			  "gpio chip 'gpiochip0' line 17 is busy, held by 'postured': stop that "
+			  "program or set [haptic] line to a free line");
+	gpio_motor_close(m);
+}
+
+static void permission_denied(void **state)
+{
+	(void)state;
+	fake_gpiod_deny_chip("gpiochip0");
+	assert_open_fails("gpiochip0", 17, -EACCES,
+			  "gpio chip 'gpiochip0': permission denied: add the user running postured "
+			  "to the gpio group (or run it as root)");
+	assert_open_fails("/dev/gpiochip0", 17, -EACCES,
+			  "gpio chip '/dev/gpiochip0': permission denied: add the user running "
+			  "postured to the gpio group (or run it as root)");
+	assert_open_fails("0", 17, -EACCES,
+			  "gpio chip '0': permission denied: add the user running postured to the "
+			  "gpio group (or run it as root)");
+}
+
+/* A USB GPIO expander pulled out while running: the caller gets the errno to report. */
+static void set_after_unplug_fails(void **state)
+{
+	struct gpio_motor *m = NULL;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(gpio_motor_open("gpiochip1", 2, false, "postured", &m, err, sizeof(err)),
+			 0);
+	fake_gpiod_unplug_chip("gpiochip1");
+	assert_int_equal(gpio_motor_set(m, true), -ENODEV);
+	gpio_motor_close(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(open_by_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_by_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_by_number, setup, teardown),
+		cmocka_unit_test_setup_teardown(open_by_label, setup, teardown),
+		cmocka_unit_test_setup_teardown(active_low_inverts_the_pin, setup, teardown),
+		cmocka_unit_test_setup_teardown(close_turns_the_motor_off_then_releases, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(close_null_is_harmless, setup, teardown),
+		cmocka_unit_test_setup_teardown(missing_chip, setup, teardown),
+		cmocka_unit_test_setup_teardown(line_beyond_the_chip, setup, teardown),
+		cmocka_unit_test_setup_teardown(line_held_by_another_program, setup, teardown),
+		cmocka_unit_test_setup_teardown(line_held_by_unnamed_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(line_held_by_ourselves, setup, teardown),
+		cmocka_unit_test_setup_teardown(permission_denied, setup, teardown),
+		cmocka_unit_test_setup_teardown(set_after_unplug_fails, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
