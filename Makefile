@@ -7,6 +7,7 @@ SYSCONFDIR ?= /etc
 # systemd looks here for units and catalogs regardless of PREFIX
 SYSTEMDUNITDIR ?= /usr/lib/systemd/system
 CATALOGDIR ?= /usr/lib/systemd/catalog
+SYSUSERSDIR ?= /usr/lib/sysusers.d
 DESTDIR ?=
 
 CC ?= gcc
@@ -116,11 +117,14 @@ install: $(BIN)
 		> $(BUILD)/postured.service
 	install -D -m 0644 $(BUILD)/postured.service $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service
 	install -D -m 0644 systemd/postured.catalog $(DESTDIR)$(CATALOGDIR)/postured.catalog
+	install -D -m 0644 systemd/postured.sysusers $(DESTDIR)$(SYSUSERSDIR)/postured.conf
 	@if [ -z "$(DESTDIR)" ] && command -v journalctl >/dev/null; then journalctl --update-catalog || true; fi
+	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
+		systemd-sysusers $(SYSUSERSDIR)/postured.conf; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/postured $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service \
-		$(DESTDIR)$(CATALOGDIR)/postured.catalog
+		$(DESTDIR)$(CATALOGDIR)/postured.catalog $(DESTDIR)$(SYSUSERSDIR)/postured.conf
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini (your settings)"
 
 # The kernel-like house style: tabs, 100 columns.

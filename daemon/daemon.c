@@ -181,7 +181,6 @@ static void sensor_lost(struct role_input *in, const char *why)
 {
 	struct daemon *d = in->d;
 
-	log_warning("%s sensor lost: %s; retrying", role_name(in->role), why);
 	emit_simple(d, EVENT_SENSOR_LOST, in->role, why);
 	iio_sensor_close(in->sensor);
 	in->sensor = NULL;
@@ -411,7 +410,6 @@ static bool same_motor(const struct config *a, const struct config *b)
 
 static void reject_config(struct daemon *d, const char *why)
 {
-	log_err("configuration not reloaded, the previous one stays in force: %s", why);
 	emit_simple(d, EVENT_CONFIG_REJECTED, ROLE_TRUNK, why);
 }
 
