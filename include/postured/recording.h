@@ -1,7 +1,8 @@
 /*
  * The recording format ("postured-recording 1", see README): CSV with '#' comments, one header
  * row, t in seconds, R.ax..R.az in m/s^2 and R.gx..R.gz in rad/s per role. Gzip input is read
- * transparently (zlib). Unknown columns are ignored.
+ * transparently (zlib). A role is present when all six of its columns are; other columns are
+ * kept for recording_column(). Blank lines, CRLF line ends and '#' comments anywhere are fine.
  */
 #ifndef POSTURED_RECORDING_H
 #define POSTURED_RECORDING_H
@@ -30,11 +31,19 @@ void recording_close(struct recording_reader *r);
 
 struct recording_writer; /* opaque */
 
-/* Writes the "# postured-recording 1" line and the header for the given roles. */
+/*
+ * Writes the "# postured-recording 1" line and the header for the given roles; gzip when path
+ * ends in ".gz". On error returns a negative errno with "FILE: message" in err.
+ */
 int recording_create(const char *path, const bool has[ROLE_COUNT], struct recording_writer **out,
 		     char *err, size_t err_len);
+/*
+ * Appends one row. -EINVAL (nothing written) when f lacks a role of the header or holds a
+ * non-finite value, since the reader would reject the row. A write error (ENOSPC, EIO) is
+ * returned by this and every later call, and by recording_finish.
+ */
 int recording_write(struct recording_writer *w, const struct frame *f);
-/* Flushes and closes; returns a negative errno if anything could not be written. */
+/* Flushes, closes and frees; returns a negative errno if anything could not be written. */
 int recording_finish(struct recording_writer *w);
 
 #endif

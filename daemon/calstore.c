@@ -1,0 +1,340 @@
+/*
+ * The stored calibration: a small text file a person can read. A damaged or hand-edited file is
+ * rejected with the line to blame, and the daemon recalibrates: a wrong reference would make
+ * every angle wrong, which is worse than a few seconds of calibrating.
+ */
+#include "postured/calstore.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "postured/vec3.h"
+
+#define CAL_FILE "calibration"
+#define CAL_MAGIC "# postured calibration"
+/* We write 9 significant digits, so anything further from unit length was not written by us. */
+#define UNIT_TOLERANCE 0.01
+/* |cos| between forward and up: 0.01 is 0.57 deg away from perpendicular. */
+#define ORTHO_TOLERANCE 0.01
+#define SHOWN_MAX 60
+
+enum cal_vector {
+	VEC_UP,
+	VEC_FORWARD,
+	VEC_COUNT,
+};
+
+static const char *const vector_name[VEC_COUNT] = { "up", "forward" };
+
+struct cal_file {
+	const char *path;
+	double v[ROLE_COUNT][VEC_COUNT][3];
+	unsigned long line_of[ROLE_COUNT][VEC_COUNT]; /* 0: not in the file */
+};
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+static bool parse_key(const char *key, int *role, int *vec)
+{
+	char name[32];
+
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		for (int v = 0; v < VEC_COUNT; v++) {
+			snprintf(name, sizeof(name), "%s.%s", role_name((enum sensor_role)r),
+				 vector_name[v]);
+			if (strcmp(key, name) == 0) {
+				*role = r;
+				*vec = v;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static bool parse_vector(const char *s, double out[3])
+{
+	char *end;
+
+	for (int i = 0; i < 3; i++) {
+		out[i] = strtod(s, &end);
+		if (end == s || !isfinite(out[i]))
+			return false;
+		s = end;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	return *s == '\0';
+}
+
+static int parse_line(struct cal_file *cf, char *line, unsigned long line_no, char *err,
+		      size_t err_len)
+{
+	char *eq = strchr(line, '=');
+	char *key;
+	int role, vec;
+	double *v;
+	double norm;
+
+	if (!eq) {
+		snprintf(err, err_len, "%s:%lu: expected 'trunk.up = x y z', found '%.*s'", cf->path,
+			 line_no, SHOWN_MAX, line);
+		return -EINVAL;
+	}
+	*eq = '\0';
+	key = trim(line);
+	if (!parse_key(key, &role, &vec)) {
+		snprintf(err, err_len, "%s:%lu: unknown key '%.*s' (expected trunk.up, trunk.forward, "
+			 "head.up or head.forward)", cf->path, line_no, SHOWN_MAX, key);
+		return -EINVAL;
+	}
+	if (cf->line_of[role][vec]) {
+		snprintf(err, err_len, "%s:%lu: %s is set twice (first on line %lu)", cf->path,
+			 line_no, key, cf->line_of[role][vec]);
+		return -EINVAL;
+	}
+	v = cf->v[role][vec];
+	if (!parse_vector(eq + 1, v)) {
+		snprintf(err, err_len, "%s:%lu: %s needs three numbers, like 0 0 1", cf->path,
+			 line_no, key);
+		return -EINVAL;
+	}
+	norm = vec3_norm(v);
+	if (fabs(norm - 1.0) > UNIT_TOLERANCE) {
+		snprintf(err, err_len, "%s:%lu: %s has length %.3f, not 1: not a direction postured "
+			 "wrote", cf->path, line_no, key, norm);
+		return -EINVAL;
+	}
+	vec3_normalize(v);
+	cf->line_of[role][vec] = line_no;
+	return 0;
+}
+
+/* Cross-checks the vectors and fills cal. */
+static int finish(struct cal_file *cf, struct calibration *cal, char *err, size_t err_len)
+{
+	struct calibration c;
+
+	memset(&c, 0, sizeof(c));
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		const char *name = role_name((enum sensor_role)r);
+		double *up = cf->v[r][VEC_UP], *fwd = cf->v[r][VEC_FORWARD];
+		unsigned long up_line = cf->line_of[r][VEC_UP], fwd_line = cf->line_of[r][VEC_FORWARD];
+		double d;
+
+		if (!up_line && fwd_line) {
+			snprintf(err, err_len, "%s:%lu: %s.forward without %s.up", cf->path, fwd_line,
+				 name, name);
+			return -EINVAL;
+		}
+		if (!up_line)
+			continue;
+		c.has[r] = true;
+		vec3_copy(c.up_ref[r], up);
+		if (!fwd_line)
+			continue;
+		d = vec3_dot(fwd, up);
+		if (fabs(d) > ORTHO_TOLERANCE) {
+			snprintf(err, err_len, "%s:%lu: %s.forward is %.1f deg off perpendicular to "
+				 "%s.up", cf->path, fwd_line > up_line ? fwd_line : up_line, name,
+				 fabs(90.0 - acos(d) * DEG_PER_RAD), name);
+			return -EINVAL;
+		}
+		/* Make it exactly perpendicular: posture.c relies on an orthonormal pair. */
+		for (int i = 0; i < 3; i++)
+			c.forward[r][i] = fwd[i] - d * up[i];
+		vec3_normalize(c.forward[r]);
+		c.forward_known[r] = true;
+	}
+	if (!c.has[ROLE_TRUNK] && !c.has[ROLE_HEAD]) {
+		snprintf(err, err_len, "%s: holds no sensor (expected a line like 'trunk.up = 0 0 1')",
+			 cf->path);
+		return -EINVAL;
+	}
+	c.valid = true;
+	*cal = c;
+	return 0;
+}
+
+int calstore_load(const char *dir, struct calibration *cal, char *err, size_t err_len)
+{
+	struct cal_file cf;
+	char path[PATH_MAX];
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned long line_no = 0;
+	bool seen_magic = false;
+	FILE *f;
+	int ret = 0;
+
+	memset(&cf, 0, sizeof(cf));
+	cf.path = path;
+	snprintf(path, sizeof(path), "%s/" CAL_FILE, dir);
+	f = fopen(path, "re");
+	if (!f) {
+		ret = -errno;
+		if (ret == -ENOENT)
+			snprintf(err, err_len, "%s: no stored calibration", path);
+		else
+			snprintf(err, err_len, "%s: cannot read: %s", path, strerror(-ret));
+		return ret;
+	}
+	for (;;) {
+		ssize_t n;
+		char *s;
+
+		errno = 0;
+		n = getline(&line, &cap, f);
+		if (n < 0) {
+			if (ferror(f)) {
+				ret = errno ? -errno : -EIO;
+				snprintf(err, err_len, "%s: cannot read: %s", path, strerror(-ret));
+			}
+			break;
+		}
+		line_no++;
+		s = trim(line);
+		if (!seen_magic) {
+			if (strncmp(s, CAL_MAGIC, strlen(CAL_MAGIC)) != 0) {
+				snprintf(err, err_len, "%s:%lu: not a postured calibration file (the first "
+					 "line should be '" CAL_MAGIC "')", path, line_no);
+				ret = -EINVAL;
+				break;
+			}
+			seen_magic = true;
+			continue;
+		}
+		if (*s == '\0' || *s == '#')
+			continue;
+		ret = parse_line(&cf, s, line_no, err, err_len);
+		if (ret < 0)
+			break;
+	}
+	free(line);
+	fclose(f);
+	if (ret == 0 && !seen_magic) {
+		snprintf(err, err_len, "%s: is empty (expected '" CAL_MAGIC "' and a line like "
+			 "'trunk.up = 0 0 1')", path);
+		ret = -EINVAL;
+	}
+	if (ret == 0)
+		ret = finish(&cf, cal, err, err_len);
+	return ret;
+}
+
+/* mkdir -p, with 0700 for what it creates: the calibration is the wearer's business. */
+static int make_dirs(const char *dir, char *err, size_t err_len)
+{
+	char p[PATH_MAX];
+	size_t len = strlen(dir);
+
+	if (len == 0 || len >= sizeof(p)) {
+		snprintf(err, err_len, "'%.*s': not a usable state directory", SHOWN_MAX, dir);
+		return -EINVAL;
+	}
+	memcpy(p, dir, len + 1);
+	for (size_t i = 1; i <= len; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		p[i] = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+			int e = errno;
+
+			snprintf(err, err_len, "%s: cannot create directory: %s (check [calibration] "
+				 "state_dir)", p, strerror(e));
+			return -e;
+		}
+		p[i] = dir[i];
+	}
+	return 0;
+}
+
+static int write_file(int fd, const struct calibration *cal)
+{
+	FILE *f = fdopen(fd, "w");
+	int ret = 0;
+
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	fprintf(f, CAL_MAGIC "\n# unit vectors in sensor axes: up when upright, and the wearer's "
+		"forward\n");
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		const char *name = role_name((enum sensor_role)r);
+
+		if (!cal->has[r])
+			continue;
+		fprintf(f, "%s.up = %.9g %.9g %.9g\n", name, cal->up_ref[r][0], cal->up_ref[r][1],
+			cal->up_ref[r][2]);
+		if (cal->forward_known[r])
+			fprintf(f, "%s.forward = %.9g %.9g %.9g\n", name, cal->forward[r][0],
+				cal->forward[r][1], cal->forward[r][2]);
+	}
+	if (fflush(f) != 0 || ferror(f))
+		ret = errno ? -errno : -EIO;
+	if (ret == 0 && fsync(fd) < 0)
+		ret = -errno;
+	if (fclose(f) != 0 && ret == 0)
+		ret = -errno;
+	return ret;
+}
+
+int calstore_save(const char *dir, const struct calibration *cal, char *err, size_t err_len)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	int fd, dfd, ret;
+
+	if (!cal->valid || (!cal->has[ROLE_TRUNK] && !cal->has[ROLE_HEAD])) {
+		snprintf(err, err_len, "%s: nothing to save: no sensor is calibrated", dir);
+		return -EINVAL;
+	}
+	ret = make_dirs(dir, err, err_len);
+	if (ret < 0)
+		return ret;
+	snprintf(path, sizeof(path), "%s/" CAL_FILE, dir);
+	snprintf(tmp, sizeof(tmp), "%s/." CAL_FILE ".XXXXXX", dir);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, err_len, "%s: cannot create a file there: %s", dir, strerror(-ret));
+		return ret;
+	}
+	errno = 0;
+	ret = write_file(fd, cal);
+	if (ret == 0 && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		unlink(tmp);
+		snprintf(err, err_len, "%s: cannot write: %s", path, strerror(-ret));
+		return ret;
+	}
+	/* The rename is only durable once the directory is on disk too. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd) < 0) {
+		ret = -errno;
+		snprintf(err, err_len, "%s: cannot sync the directory: %s", dir, strerror(-ret));
+	}
+	if (dfd >= 0)
+		close(dfd);
+	return ret;
+}

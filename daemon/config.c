@@ -1,0 +1,738 @@
+/*
+ * The ini file, parsed by inih through our own line reader. The reader counts lines (inih's
+ * handler gets no line number in Debian's build), strips leading blanks (so an indented key is a
+ * key, not one of inih's multi-line continuations), checks section names (inih does not report
+ * them) and rejects over-long lines (older inih silently split them). One table describes every
+ * key: parsing, range checks, messages and config_log all come from it.
+ */
+#include "postured/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "postured/axes.h"
+#include "postured/log.h"
+#include "postured/vec3.h"
+
+enum key_type {
+	KEY_BOOL,
+	KEY_DOUBLE,
+	KEY_UINT,
+	KEY_STRING,
+	KEY_FORWARD, /* "auto" or a signed axis, into posture.forward_mode/forward_axis[role] */
+	KEY_PATTERN, /* a struct haptic_pattern */
+};
+
+/* Writes what is wrong with value, to follow "key = ", into msg; false if it is fine. */
+typedef bool (*string_check_fn)(const char *value, char *msg, size_t len);
+
+struct key {
+	const char *section;
+	const char *name;
+	enum key_type type;
+	size_t offset;         /* into struct config */
+	size_t size;           /* KEY_STRING: buffer size */
+	double min, max;       /* KEY_DOUBLE, KEY_UINT: allowed range in the file's unit */
+	bool zero_allowed;     /* 0 is accepted outside min..max ("never", "unknown") */
+	double stored_per_unit; /* KEY_DOUBLE: stored value = file value * this (deg -> rad) */
+	string_check_fn check; /* KEY_STRING: optional validation */
+	int role;              /* KEY_FORWARD */
+};
+
+#define OFF(member) offsetof(struct config, member)
+#define BOOL_KEY(sec, name, member) { sec, name, KEY_BOOL, OFF(member), 0, 0, 0, false, 1, NULL, 0 }
+#define NUM_KEY(sec, name, member, lo, hi) \
+	{ sec, name, KEY_DOUBLE, OFF(member), 0, lo, hi, false, 1, NULL, 0 }
+#define NUM0_KEY(sec, name, member, lo, hi) \
+	{ sec, name, KEY_DOUBLE, OFF(member), 0, lo, hi, true, 1, NULL, 0 }
+#define STR_KEY(sec, name, member, check) \
+	{ sec, name, KEY_STRING, OFF(member), sizeof(((struct config *)0)->member), 0, 0, false, 1, \
+	  check, 0 }
+
+static bool check_uri(const char *value, char *msg, size_t len);
+static bool check_device(const char *value, char *msg, size_t len);
+static bool check_chip(const char *value, char *msg, size_t len);
+static bool check_remap(const char *value, char *msg, size_t len);
+static bool check_state_dir(const char *value, char *msg, size_t len);
+static bool check_backend(const char *value, char *msg, size_t len);
+
+#define SENSOR_KEYS(role, sec) \
+	BOOL_KEY(sec, "enabled", sensor[role].enabled), \
+	STR_KEY(sec, "device", sensor[role].device, check_device), \
+	STR_KEY(sec, "label", sensor[role].label, NULL), \
+	STR_KEY(sec, "address", sensor[role].address, NULL), \
+	STR_KEY(sec, "axes", sensor[role].axes, check_remap), \
+	{ sec, "forward_axis", KEY_FORWARD, 0, 0, 0, 0, false, 1, NULL, role }
+
+#define RULE_KEYS(a, p) \
+	BOOL_KEY("detector", p "_enabled", detector.rule[a].enabled), \
+	NUM_KEY("detector", p "_threshold_deg", detector.rule[a].threshold_deg, 1, 89), \
+	NUM_KEY("detector", p "_hold_s", detector.rule[a].hold_s, 1, 7200), \
+	NUM_KEY("detector", p "_max_deg", detector.rule[a].max_deg, 2, 90), \
+	NUM_KEY("detector", p "_hold_at_max_s", detector.rule[a].hold_at_max_s, 1, 7200)
+
+static const struct key keys[] = {
+	STR_KEY("input", "uri", uri, check_uri),
+	NUM_KEY("input", "rate_hz", rate_hz, 1, 1000),
+
+	SENSOR_KEYS(ROLE_TRUNK, "trunk"),
+	SENSOR_KEYS(ROLE_HEAD, "head"),
+
+	NUM_KEY("estimator", "tau_s", estimator.tau_s, 0.1, 60),
+	NUM_KEY("estimator", "bias_tau_s", estimator.bias_tau_s, 0.1, 600),
+	{ "estimator", "rest_gyro_deg_s", KEY_DOUBLE, OFF(estimator.rest_gyro_rad_s), 0, 0.1, 50,
+	  false, RAD_PER_DEG, NULL, 0 },
+	NUM_KEY("estimator", "rest_accel_m_s2", estimator.rest_accel_m_s2, 0.01, 5),
+	{ "estimator", "gyro_range_deg_s", KEY_DOUBLE, OFF(estimator.gyro_range_rad_s), 0, 100,
+	  5000, true, RAD_PER_DEG, NULL, 0 },
+
+	NUM_KEY("calibration", "still_s", posture.still_s, 0.5, 60),
+	NUM_KEY("calibration", "learn_forward_deg", posture.learn_forward_deg, 5, 60),
+	NUM_KEY("calibration", "learn_forward_s", posture.learn_forward_s, 0.5, 60),
+	STR_KEY("calibration", "state_dir", state_dir, check_state_dir),
+
+	RULE_KEYS(ANGLE_TRUNK, "trunk"),
+	RULE_KEYS(ANGLE_NECK, "neck"),
+	RULE_KEYS(ANGLE_LATERAL, "lateral"),
+	NUM_KEY("detector", "hysteresis_deg", detector.hysteresis_deg, 0, 30),
+	NUM0_KEY("detector", "realert_s", detector.realert_s, 5, 3600),
+	NUM_KEY("detector", "lying_deg", detector.lying_deg, 30, 90),
+
+	NUM0_KEY("journal", "summary_interval_s", summary_interval_s, 60, 86400),
+
+	STR_KEY("haptic", "backend", haptic_backend, check_backend),
+	STR_KEY("haptic", "chip", haptic_chip, check_chip),
+	{ "haptic", "line", KEY_UINT, OFF(haptic_line), 0, 0, 1023, false, 1, NULL, 0 },
+	BOOL_KEY("haptic", "active_low", haptic_active_low),
+	{ "haptic", "alert_pattern", KEY_PATTERN, OFF(alert_pattern), 0, 0, 0, false, 1, NULL, 0 },
+	{ "haptic", "calibrated_pattern", KEY_PATTERN, OFF(calibrated_pattern), 0, 0, 0, false, 1,
+	  NULL, 0 },
+};
+
+#define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
+#define MSG_MAX 512
+/* Longer than any line inih accepts, so an over-long line is still seen as one. */
+#define LINE_BUF_SIZE 1024
+/* Values longer than this are cut in messages. */
+#define VALUE_SHOWN_MAX 60
+/* Names further than this (in edits) from every known one get no "did you mean". */
+#define SUGGEST_MAX_EDITS 2
+
+struct parse_state {
+	struct config *cfg;
+	const char *path;
+	FILE *file;
+	char buf[LINE_BUF_SIZE];
+	int line;
+	int line_of[KEY_COUNT]; /* where each key was set; 0: default */
+	bool failed;
+	int err_line;
+	int err_errno;
+	char *err;
+	size_t err_len;
+};
+
+__attribute__((format(printf, 4, 5)))
+static void fail(struct parse_state *st, int err_errno, int line, const char *fmt, ...)
+{
+	char msg[MSG_MAX];
+	va_list ap;
+
+	if (st->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(st->err, st->err_len, "%s:%d: %s", st->path, line, msg);
+	else
+		snprintf(st->err, st->err_len, "%s: %s", st->path, msg);
+	st->failed = true;
+	st->err_line = line;
+	st->err_errno = err_errno;
+}
+
+static void *field(struct config *cfg, const struct key *k)
+{
+	return (char *)cfg + k->offset;
+}
+
+static const void *cfield(const struct config *cfg, const struct key *k)
+{
+	return (const char *)cfg + k->offset;
+}
+
+/* Shortest decimal form to a thousandth: "50", "0.3", "2.865". */
+static void format_double(double v, char *buf, size_t len)
+{
+	char *p;
+
+	snprintf(buf, len, "%.3f", v);
+	p = strchr(buf, '.');
+	if (!p)
+		return;
+	p += strlen(p) - 1;
+	while (*p == '0')
+		*p-- = '\0';
+	if (*p == '.')
+		*p = '\0';
+	if (strcmp(buf, "-0") == 0)
+		snprintf(buf, len, "0");
+}
+
+static void format_value(const struct config *cfg, const struct key *k, char *buf, size_t len)
+{
+	switch (k->type) {
+	case KEY_BOOL:
+		snprintf(buf, len, "%s", *(const bool *)cfield(cfg, k) ? "true" : "false");
+		break;
+	case KEY_DOUBLE:
+		format_double(*(const double *)cfield(cfg, k) / k->stored_per_unit, buf, len);
+		break;
+	case KEY_UINT:
+		snprintf(buf, len, "%u", *(const unsigned int *)cfield(cfg, k));
+		break;
+	case KEY_STRING:
+		snprintf(buf, len, "%s", (const char *)cfield(cfg, k));
+		break;
+	case KEY_FORWARD: {
+		const double *v = cfg->posture.forward_axis[k->role];
+
+		snprintf(buf, len, "auto");
+		if (cfg->posture.forward_mode[k->role] != FORWARD_AXIS)
+			break;
+		for (int i = 0; i < 3; i++)
+			if (fabs(v[i]) > 0.5)
+				snprintf(buf, len, "%c%c", v[i] > 0 ? '+' : '-', "XYZ"[i]);
+		break;
+	}
+	case KEY_PATTERN:
+		haptic_pattern_format(cfield(cfg, k), buf, len);
+		break;
+	}
+}
+
+static bool check_uri(const char *value, char *msg, size_t len)
+{
+	if (value[0] != '\0')
+		return false;
+	snprintf(msg, len, "'' must be a libiio context URI, like local: or ip:HOSTNAME");
+	return true;
+}
+
+static bool check_chip(const char *value, char *msg, size_t len)
+{
+	if (value[0] != '\0')
+		return false;
+	snprintf(msg, len, "'' must name a GPIO chip, like gpiochip0 (see gpioinfo)");
+	return true;
+}
+
+static bool check_device(const char *value, char *msg, size_t len)
+{
+	if (value[0] != '\0')
+		return false;
+	snprintf(msg, len, "'' must name the IIO device, like mpu6050 (see "
+		 "/sys/bus/iio/devices/*/name)");
+	return true;
+}
+
+static bool check_remap(const char *value, char *msg, size_t len)
+{
+	double m[3][3];
+
+	return value[0] != '\0' && axes_parse_remap(value, m, msg, len) < 0;
+}
+
+static bool check_state_dir(const char *value, char *msg, size_t len)
+{
+	if (value[0] == '\0' || value[0] == '/')
+		return false;
+	snprintf(msg, len, "'%s' must be an absolute path (or empty for $STATE_DIRECTORY, "
+		 "else /var/lib/postured)", value);
+	return true;
+}
+
+static bool check_backend(const char *value, char *msg, size_t len)
+{
+	if (strcmp(value, "gpiod") == 0 || strcmp(value, "none") == 0)
+		return false;
+	snprintf(msg, len, "'%s' must be gpiod or none", value);
+	return true;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_number(const char *v, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(v, &end);
+	if (end == v || *end != '\0' || !isfinite(*out) || errno == ERANGE)
+		return -EINVAL;
+	return 0;
+}
+
+static void format_range(const struct key *k, char *buf, size_t len)
+{
+	char lo[32], hi[32];
+
+	format_double(k->min, lo, sizeof(lo));
+	format_double(k->max, hi, sizeof(hi));
+	snprintf(buf, len, "%s%s..%s", k->zero_allowed ? "0, or " : "", lo, hi);
+}
+
+static bool in_range(const struct key *k, double v)
+{
+	return (k->zero_allowed && v == 0.0) || (v >= k->min && v <= k->max);
+}
+
+/* Parses value into the key's field; on error reports it and returns false. */
+static bool set_value(struct parse_state *st, const struct key *k, const char *value)
+{
+	int shown = (int)strnlen(value, VALUE_SHOWN_MAX + 1);
+	const char *more = shown > VALUE_SHOWN_MAX ? "..." : "";
+	char range[80], msg[MSG_MAX];
+	double d;
+
+	if (shown > VALUE_SHOWN_MAX)
+		shown = VALUE_SHOWN_MAX;
+	switch (k->type) {
+	case KEY_BOOL:
+		if (parse_bool(value, field(st->cfg, k)) == 0)
+			return true;
+		fail(st, EINVAL, st->line, "%s = '%.*s%s' must be true or false (or yes/no, on/off, "
+		     "1/0)", k->name, shown, value, more);
+		return false;
+	case KEY_DOUBLE:
+	case KEY_UINT:
+		format_range(k, range, sizeof(range));
+		if (parse_number(value, &d) < 0) {
+			fail(st, EINVAL, st->line, "%s = '%.*s%s' is not a number", k->name, shown,
+			     value, more);
+			return false;
+		}
+		if (!in_range(k, d)) {
+			fail(st, EINVAL, st->line, "%s = %s is out of range (%s)", k->name, value,
+			     range);
+			return false;
+		}
+		if (k->type == KEY_DOUBLE) {
+			*(double *)field(st->cfg, k) = d * k->stored_per_unit;
+			return true;
+		}
+		if (d != floor(d)) {
+			fail(st, EINVAL, st->line, "%s = %s is not a whole number (%s)", k->name,
+			     value, range);
+			return false;
+		}
+		*(unsigned int *)field(st->cfg, k) = (unsigned int)d;
+		return true;
+	case KEY_STRING:
+		if (strlen(value) >= k->size) {
+			fail(st, EINVAL, st->line, "%s = '%.*s%s' is too long (at most %zu characters)",
+			     k->name, shown, value, more, k->size - 1);
+			return false;
+		}
+		if (k->check && k->check(value, msg, sizeof(msg))) {
+			fail(st, EINVAL, st->line, "%s = %s", k->name, msg);
+			return false;
+		}
+		snprintf(field(st->cfg, k), k->size, "%s", value);
+		return true;
+	case KEY_FORWARD: {
+		struct posture_settings *p = &st->cfg->posture;
+
+		if (strcasecmp(value, "auto") == 0) {
+			p->forward_mode[k->role] = FORWARD_AUTO;
+			return true;
+		}
+		if (axes_parse_axis(value, p->forward_axis[k->role]) == 0) {
+			p->forward_mode[k->role] = FORWARD_AXIS;
+			return true;
+		}
+		fail(st, EINVAL, st->line, "%s = '%.*s%s' must be auto or a signed axis like -X",
+		     k->name, shown, value, more);
+		return false;
+	}
+	case KEY_PATTERN:
+		if (haptic_pattern_parse(value, field(st->cfg, k), msg, sizeof(msg)) == 0)
+			return true;
+		fail(st, EINVAL, st->line, "%s = '%.*s%s': %s", k->name, shown, value, more, msg);
+		return false;
+	}
+	return false;
+}
+
+/* Optimal string alignment distance (a swap of neighbours is one edit), capped for speed. */
+static int edit_distance(const char *a, const char *b)
+{
+	enum { N = 64 };
+	int d[N + 1][N + 1];
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > N || lb > N)
+		return N;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int best = d[i - 1][j - 1] + cost;
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+static bool section_known(const char *section)
+{
+	for (size_t i = 0; i < KEY_COUNT; i++)
+		if (strcmp(keys[i].section, section) == 0)
+			return true;
+	return false;
+}
+
+/* The known section (or key in section) closest to name, or NULL when none is close. */
+static const char *suggest(const char *section, const char *name)
+{
+	const char *best = NULL;
+	int best_d = SUGGEST_MAX_EDITS + 1;
+
+	for (size_t i = 0; i < KEY_COUNT; i++) {
+		const char *cand = section ? keys[i].name : keys[i].section;
+		int d;
+
+		if (section && strcmp(keys[i].section, section) != 0)
+			continue;
+		d = edit_distance(name, cand);
+		if (d < best_d) {
+			best_d = d;
+			best = cand;
+		}
+	}
+	return best;
+}
+
+static int find_key(const char *section, const char *name)
+{
+	for (size_t i = 0; i < KEY_COUNT; i++)
+		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void check_section_line(struct parse_state *st, const char *line)
+{
+	const char *end = strchr(line, ']');
+	char name[CONFIG_STR_MAX];
+	const char *guess;
+
+	if (!end) {
+		fail(st, EINVAL, st->line, "'%.*s' has no closing ']'", VALUE_SHOWN_MAX, line);
+		return;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)(end - line - 1), line + 1);
+	if (section_known(name))
+		return;
+	guess = suggest(NULL, name);
+	if (guess)
+		fail(st, EINVAL, st->line, "unknown section [%s] (did you mean [%s]?)", name, guess);
+	else
+		fail(st, EINVAL, st->line, "unknown section [%s] (sections: input, trunk, head, "
+		     "estimator, calibration, detector, journal, haptic)", name);
+}
+
+/*
+ * Reads one line (with its newline) into buf. Returns its length, -1 at the end of the file or on
+ * a read error, -2 when it does not fit: a file without newlines (/dev/zero) must not eat memory.
+ */
+static ssize_t read_bounded(FILE *f, char *buf, size_t size)
+{
+	size_t n = 0;
+	int c = EOF;
+
+	while (n + 1 < size && (c = getc(f)) != EOF) {
+		buf[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	if (n + 1 == size && c != '\n')
+		return -2;
+	return n == 0 ? -1 : (ssize_t)n;
+}
+
+/*
+ * inih's line reader. Returning NULL ends parsing, which is what we want after the first
+ * error: only that one is reported, and what follows it may be a consequence of it.
+ */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct parse_state *st = stream;
+	ssize_t n;
+	char *s;
+	size_t got, len;
+
+	if (st->failed)
+		return NULL;
+	errno = 0;
+	n = read_bounded(st->file, st->buf, sizeof(st->buf));
+	if (n == -1) {
+		if (ferror(st->file))
+			fail(st, errno ? errno : EIO, 0, "cannot read: %s",
+			     strerror(errno ? errno : EIO));
+		return NULL;
+	}
+	st->line++;
+	got = n == -2 ? sizeof(st->buf) - 1 : (size_t)n;
+	if (strlen(st->buf) != got) {
+		fail(st, EINVAL, st->line, "line contains a NUL byte: is this a text file?");
+		return NULL;
+	}
+	s = st->buf;
+	if (st->line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (isspace((unsigned char)*s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		s[--len] = '\0';
+	/* inih needs room for the newline and the terminator. */
+	if (n == -2 || num < 2 || len > (size_t)num - 2) {
+		fail(st, EINVAL, st->line, "line is longer than %d characters: shorten it", num - 2);
+		return NULL;
+	}
+	if (s[0] == '[')
+		check_section_line(st, s);
+	else if (s[0] != '\0' && s[0] != ';' && s[0] != '#' && !strpbrk(s, "=:"))
+		fail(st, EINVAL, st->line, "'%.*s%s' is not 'key = value', a [section] or a comment",
+		     VALUE_SHOWN_MAX, s, len > VALUE_SHOWN_MAX ? "..." : "");
+	if (st->failed)
+		return NULL;
+	memcpy(str, s, len);
+	str[len] = '\n';
+	str[len + 1] = '\0';
+	return str;
+}
+
+static int handle(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_state *st = user;
+	const char *guess;
+	int k;
+
+	if (section[0] == '\0') {
+		fail(st, EINVAL, st->line, "%s is outside any section: put it under its [section]",
+		     name);
+		return 0;
+	}
+	k = find_key(section, name);
+	if (k < 0) {
+		guess = suggest(section, name);
+		if (guess)
+			fail(st, EINVAL, st->line, "unknown key '%s' in [%s] (did you mean %s?)", name,
+			     section, guess);
+		else
+			fail(st, EINVAL, st->line, "unknown key '%s' in [%s]", name, section);
+		return 0;
+	}
+	if (st->line_of[k]) {
+		fail(st, EINVAL, st->line, "duplicate key %s in [%s], first set on line %d: keep one",
+		     name, section, st->line_of[k]);
+		return 0;
+	}
+	st->line_of[k] = st->line;
+	return set_value(st, &keys[k], value);
+}
+
+static int line_of(const struct parse_state *st, const char *section, const char *name)
+{
+	int k = find_key(section, name);
+
+	return k < 0 ? 0 : st->line_of[k];
+}
+
+static int later(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static void cross_check_rules(struct parse_state *st)
+{
+	const struct detector_settings *d = &st->cfg->detector;
+	char a[32], b[32], key_a[64], key_b[64];
+
+	for (int i = 0; i < ANGLE_COUNT; i++) {
+		const struct angle_rule *r = &d->rule[i];
+		const char *p = angle_name((enum posture_angle)i);
+
+		if (!r->enabled)
+			continue;
+		snprintf(key_a, sizeof(key_a), "%s_max_deg", p);
+		snprintf(key_b, sizeof(key_b), "%s_threshold_deg", p);
+		format_double(r->max_deg, a, sizeof(a));
+		format_double(r->threshold_deg, b, sizeof(b));
+		if (r->max_deg <= r->threshold_deg)
+			fail(st, EINVAL, later(line_of(st, "detector", key_a),
+					       line_of(st, "detector", key_b)),
+			     "%s = %s must be above %s = %s", key_a, a, key_b, b);
+		format_double(d->hysteresis_deg, a, sizeof(a));
+		if (d->hysteresis_deg >= r->threshold_deg)
+			fail(st, EINVAL, later(line_of(st, "detector", "hysteresis_deg"),
+					       line_of(st, "detector", key_b)),
+			     "hysteresis_deg = %s must be below %s = %s, or that lean could never "
+			     "end", a, key_b, b);
+	}
+	if (d->rule[ANGLE_TRUNK].enabled && d->lying_deg <= d->rule[ANGLE_TRUNK].threshold_deg) {
+		format_double(d->lying_deg, a, sizeof(a));
+		format_double(d->rule[ANGLE_TRUNK].threshold_deg, b, sizeof(b));
+		fail(st, EINVAL, later(line_of(st, "detector", "lying_deg"),
+				       line_of(st, "detector", "trunk_threshold_deg")),
+		     "lying_deg = %s must be above trunk_threshold_deg = %s, or every trunk lean "
+		     "would count as lying down", a, b);
+	}
+}
+
+/* The latest line that set any of [section]'s sensor selection keys. */
+static int sensor_line(const struct parse_state *st, const char *section)
+{
+	static const char *const names[] = { "enabled", "device", "label", "address" };
+	int line = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		line = later(line, line_of(st, section, names[i]));
+	return line;
+}
+
+static void cross_check_sensors(struct parse_state *st)
+{
+	const struct sensor_config *t = &st->cfg->sensor[ROLE_TRUNK];
+	const struct sensor_config *h = &st->cfg->sensor[ROLE_HEAD];
+	int line = later(sensor_line(st, "trunk"), sensor_line(st, "head"));
+
+	if (!t->enabled && !h->enabled)
+		fail(st, EINVAL, line, "[trunk] and [head] are both disabled: enable at least the "
+		     "trunk sensor");
+	else if (t->enabled && h->enabled && strcmp(t->device, h->device) == 0 &&
+		 strcmp(t->label, h->label) == 0 && strcmp(t->address, h->address) == 0)
+		fail(st, EINVAL, line, "[trunk] and [head] both select device = %s with the same "
+		     "label and address: set address (e.g. 0x68 and 0x69) or label so each finds "
+		     "its own sensor", t->device);
+}
+
+void config_defaults(struct config *cfg)
+{
+	static const struct haptic_pattern alert = { 3, { 400, 200, 400 } };
+	static const struct haptic_pattern calibrated = { 1, { 100 } };
+
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->uri, sizeof(cfg->uri), "local:");
+	cfg->rate_hz = 50.0;
+	for (int r = 0; r < ROLE_COUNT; r++)
+		snprintf(cfg->sensor[r].device, sizeof(cfg->sensor[r].device), "mpu6050");
+	cfg->sensor[ROLE_TRUNK].enabled = true;
+	estimator_default_settings(&cfg->estimator);
+	posture_default_settings(&cfg->posture);
+	detector_default_settings(&cfg->detector);
+	cfg->summary_interval_s = 3600.0;
+	snprintf(cfg->haptic_backend, sizeof(cfg->haptic_backend), "gpiod");
+	snprintf(cfg->haptic_chip, sizeof(cfg->haptic_chip), "gpiochip0");
+	cfg->haptic_line = 17;
+	cfg->alert_pattern = alert;
+	cfg->calibrated_pattern = calibrated;
+}
+
+int config_load(const char *path, struct config *cfg, char *err, size_t err_len)
+{
+	struct parse_state st = { .path = path, .err = err, .err_len = err_len };
+	struct config *next;
+	int ret;
+
+	next = malloc(sizeof(*next));
+	if (!next) {
+		snprintf(err, err_len, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	config_defaults(next);
+	snprintf(next->path, sizeof(next->path), "%s", path);
+	st.cfg = next;
+	st.file = fopen(path, "re");
+	if (!st.file) {
+		ret = -errno;
+		if (ret == -ENOENT)
+			snprintf(err, err_len, "%s: cannot read: %s (copy the documented default "
+				 "config/postured.ini from the postured sources there, or pass "
+				 "--config PATH)", path, strerror(-ret));
+		else
+			snprintf(err, err_len, "%s: cannot read: %s", path, strerror(-ret));
+		free(next);
+		return ret;
+	}
+	ret = ini_parse_stream(read_line, &st, handle, &st);
+	/* inih saw a syntax error that our reader let through, before any error of ours. */
+	if (ret > 0 && (!st.failed || ret < st.err_line)) {
+		st.failed = false;
+		fail(&st, EINVAL, ret, "cannot parse this line: expected 'key = value', a [section] "
+		     "or a comment");
+	} else if (ret == -2) {
+		fail(&st, ENOMEM, 0, "out of memory");
+	}
+	if (!st.failed)
+		cross_check_rules(&st);
+	if (!st.failed)
+		cross_check_sensors(&st);
+	fclose(st.file);
+	if (st.failed) {
+		free(next);
+		return -st.err_errno;
+	}
+	*cfg = *next;
+	free(next);
+	return 0;
+}
+
+void config_log(const struct config *cfg)
+{
+	char value[MSG_MAX];
+
+	log_info("config: %s", cfg->path[0] ? cfg->path : "built-in defaults");
+	for (size_t i = 0; i < KEY_COUNT; i++) {
+		format_value(cfg, &keys[i], value, sizeof(value));
+		log_info("config: [%s] %s = %s", keys[i].section, keys[i].name, value);
+	}
+}

@@ -1,0 +1,294 @@
+/*
+ * The stored calibration: a restart gets back what was saved, a damaged file is refused with
+ * the line to blame (the daemon then recalibrates), and saving never leaves a half-written file.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "postured/calstore.h"
+
+struct fixture {
+	char dir[64];
+	char sub[96];
+	char file[128];
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	if (!fx)
+		return -1;
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_calstore.XXXXXX");
+	if (!mkdtemp(fx->dir)) {
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->sub, sizeof(fx->sub), "%s/state/postured", fx->dir);
+	snprintf(fx->file, sizeof(fx->file), "%s/calibration", fx->dir);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char path[192];
+
+	snprintf(path, sizeof(path), "%s/calibration", fx->sub);
+	unlink(path);
+	rmdir(fx->sub);
+	snprintf(path, sizeof(path), "%s/state", fx->dir);
+	unlink(path);
+	rmdir(path);
+	unlink(fx->file);
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	long len;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)len + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	return text;
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+static struct calibration example(void)
+{
+	struct calibration cal = { .valid = true };
+	double s = sin(0.3), c = cos(0.3);
+
+	cal.has[ROLE_TRUNK] = true;
+	cal.up_ref[ROLE_TRUNK][0] = 0.0;
+	cal.up_ref[ROLE_TRUNK][1] = s;
+	cal.up_ref[ROLE_TRUNK][2] = c;
+	cal.forward_known[ROLE_TRUNK] = true;
+	cal.forward[ROLE_TRUNK][0] = -1.0;
+	cal.has[ROLE_HEAD] = true;
+	cal.up_ref[ROLE_HEAD][0] = 1.0;
+	return cal;
+}
+
+static void save_creates_the_directory_and_load_gets_it_back(void **state)
+{
+	struct fixture *fx = *state;
+	struct calibration cal = example(), back;
+	char err[512] = "";
+	struct stat st;
+
+	if (calstore_save(fx->sub, &cal, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(stat(fx->sub, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	/* Only the file: no temporary left behind. */
+	assert_int_equal(count_entries(fx->sub), 1);
+
+	memset(&back, 0xff, sizeof(back));
+	if (calstore_load(fx->sub, &back, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(back.valid);
+	assert_true(back.has[ROLE_TRUNK]);
+	assert_true(back.has[ROLE_HEAD]);
+	assert_true(back.forward_known[ROLE_TRUNK]);
+	assert_false(back.forward_known[ROLE_HEAD]);
+	for (int i = 0; i < 3; i++) {
+		assert_true(fabs(back.up_ref[ROLE_TRUNK][i] - cal.up_ref[ROLE_TRUNK][i]) < 1e-8);
+		assert_true(fabs(back.forward[ROLE_TRUNK][i] - cal.forward[ROLE_TRUNK][i]) < 1e-8);
+		assert_true(fabs(back.up_ref[ROLE_HEAD][i] - cal.up_ref[ROLE_HEAD][i]) < 1e-8);
+	}
+
+	/* Saving again replaces the file. */
+	cal.has[ROLE_HEAD] = false;
+	assert_int_equal(calstore_save(fx->sub, &cal, err, sizeof(err)), 0);
+	assert_int_equal(calstore_load(fx->sub, &back, err, sizeof(err)), 0);
+	assert_false(back.has[ROLE_HEAD]);
+	assert_int_equal(count_entries(fx->sub), 1);
+}
+
+static void file_is_readable_text(void **state)
+{
+	struct fixture *fx = *state;
+	struct calibration cal = { .valid = true };
+	char err[512] = "";
+	char *text;
+
+	cal.has[ROLE_TRUNK] = true;
+	cal.up_ref[ROLE_TRUNK][2] = 1.0;
+	cal.forward_known[ROLE_TRUNK] = true;
+	cal.forward[ROLE_TRUNK][0] = -1.0;
+	assert_int_equal(calstore_save(fx->dir, &cal, err, sizeof(err)), 0);
+	text = read_all(fx->file);
+	assert_string_equal(text, "# postured calibration\n"
+			    "# unit vectors in sensor axes: up when upright, and the wearer's "
+			    "forward\n"
+			    "trunk.up = 0 0 1\n"
+			    "trunk.forward = -1 0 0\n");
+	free(text);
+}
+
+static void hand_written_file_is_accepted(void **state)
+{
+	struct fixture *fx = *state;
+	struct calibration cal;
+	char err[512] = "";
+
+	/* Short numbers, blanks, comments, forward before up, a slightly imperfect forward. */
+	write_text(fx->file, "# postured calibration\n"
+		   "\n"
+		   "# edited by hand\n"
+		   "  head.forward =  0 1 0.005  \n"
+		   "head.up = 0.012 -0.003 0.9999\n");
+	if (calstore_load(fx->dir, &cal, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_false(cal.has[ROLE_TRUNK]);
+	assert_true(cal.has[ROLE_HEAD]);
+	assert_true(cal.forward_known[ROLE_HEAD]);
+	/* Stored unit length and exactly perpendicular, as posture.c expects. */
+	{
+		const double *u = cal.up_ref[ROLE_HEAD], *f = cal.forward[ROLE_HEAD];
+
+		assert_true(fabs(u[0] * u[0] + u[1] * u[1] + u[2] * u[2] - 1.0) < 1e-12);
+		assert_true(fabs(f[0] * f[0] + f[1] * f[1] + f[2] * f[2] - 1.0) < 1e-12);
+		assert_true(fabs(u[0] * f[0] + u[1] * f[1] + u[2] * f[2]) < 1e-12);
+		assert_true(f[1] > 0.999);
+	}
+}
+
+static void nothing_stored(void **state)
+{
+	struct fixture *fx = *state;
+	struct calibration cal;
+	char err[512] = "", expected[512];
+
+	assert_int_equal(calstore_load(fx->sub, &cal, err, sizeof(err)), -ENOENT);
+	assert_int_equal(calstore_load(fx->dir, &cal, err, sizeof(err)), -ENOENT);
+	snprintf(expected, sizeof(expected), "%s: no stored calibration", fx->file);
+	assert_string_equal(err, expected);
+}
+
+static void assert_load_error(struct fixture *fx, const char *text, const char *message)
+{
+	struct calibration cal, before;
+	char err[512] = "", expected[512];
+
+	write_text(fx->file, text);
+	memset(&cal, 0x5a, sizeof(cal));
+	memcpy(&before, &cal, sizeof(cal));
+	assert_int_equal(calstore_load(fx->dir, &cal, err, sizeof(err)), -EINVAL);
+	snprintf(expected, sizeof(expected), "%s%s", fx->file, message);
+	assert_string_equal(err, expected);
+	assert_memory_equal(&cal, &before, sizeof(cal));
+}
+
+static void damaged_files_are_refused(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_load_error(fx, "", ": is empty (expected '# postured calibration' and a line like "
+			  "'trunk.up = 0 0 1')");
+	assert_load_error(fx, "trunk.up = 0 0 1\n", ":1: not a postured calibration file (the "
+			  "first line should be '# postured calibration')");
+	assert_load_error(fx, "# postured calibration\n", ": holds no sensor (expected a line like "
+			  "'trunk.up = 0 0 1')");
+	assert_load_error(fx, "# postured calibration\ntrunk.up 0 0 1\n",
+			  ":2: expected 'trunk.up = x y z', found 'trunk.up 0 0 1'");
+	assert_load_error(fx, "# postured calibration\ntrunk.upp = 0 0 1\n",
+			  ":2: unknown key 'trunk.upp' (expected trunk.up, trunk.forward, head.up "
+			  "or head.forward)");
+	assert_load_error(fx, "# postured calibration\ntrunk.up = 0 0\n",
+			  ":2: trunk.up needs three numbers, like 0 0 1");
+	assert_load_error(fx, "# postured calibration\ntrunk.up = 0 0 1 0\n",
+			  ":2: trunk.up needs three numbers, like 0 0 1");
+	assert_load_error(fx, "# postured calibration\ntrunk.up = 0 nan 1\n",
+			  ":2: trunk.up needs three numbers, like 0 0 1");
+	assert_load_error(fx, "# postured calibration\ntrunk.up = 0 0.6 0.6\n",
+			  ":2: trunk.up has length 0.849, not 1: not a direction postured wrote");
+	assert_load_error(fx, "# postured calibration\ntrunk.up = 0 0 1\n\ntrunk.up = 0 0 1\n",
+			  ":4: trunk.up is set twice (first on line 2)");
+	assert_load_error(fx, "# postured calibration\nhead.forward = 1 0 0\n",
+			  ":2: head.forward without head.up");
+	assert_load_error(fx, "# postured calibration\ntrunk.forward = 0.2 0 0.9798\n"
+			  "trunk.up = 0 0 1\n",
+			  ":3: trunk.forward is 78.5 deg off perpendicular to trunk.up");
+}
+
+static void save_errors_name_the_directory(void **state)
+{
+	struct fixture *fx = *state;
+	struct calibration cal = example(), invalid = { .valid = false };
+	char err[512] = "", blocked[192], expected[512];
+
+	/* A file where a directory should be. */
+	snprintf(blocked, sizeof(blocked), "%s/state", fx->dir);
+	write_text(blocked, "not a directory");
+	assert_int_equal(calstore_save(fx->sub, &cal, err, sizeof(err)), -ENOTDIR);
+	snprintf(expected, sizeof(expected), "%s: cannot create directory: Not a directory (check "
+		 "[calibration] state_dir)", fx->sub);
+	assert_string_equal(err, expected);
+
+	assert_int_equal(calstore_save(fx->dir, &invalid, err, sizeof(err)), -EINVAL);
+	snprintf(expected, sizeof(expected), "%s: nothing to save: no sensor is calibrated",
+		 fx->dir);
+	assert_string_equal(err, expected);
+	assert_int_equal(access(fx->file, F_OK), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(save_creates_the_directory_and_load_gets_it_back,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(file_is_readable_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(hand_written_file_is_accepted, setup, teardown),
+		cmocka_unit_test_setup_teardown(nothing_stored, setup, teardown),
+		cmocka_unit_test_setup_teardown(damaged_files_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(save_errors_name_the_directory, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
