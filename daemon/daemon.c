@@ -336,12 +336,15 @@ static void set_period(struct daemon *d)
 
 static void record_frame(struct daemon *d, const struct frame *f)
 {
+	int ret;
+
 	for (int r = 0; r < ROLE_COUNT; r++)
 		if (d->cfg->sensor[r].enabled && !f->has[r])
 			return; /* a row needs every column: gaps stay gaps */
-	if (recording_write(d->recording, f) < 0) {
+	ret = recording_write(d->recording, f);
+	if (ret < 0) {
 		log_err("cannot write the recording %s: %s; recording stopped", d->opt->record_path,
-			strerror(errno));
+			strerror(-ret));
 		recording_finish(d->recording);
 		d->recording = NULL;
 	}
@@ -636,9 +639,13 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 out:
 	gpio_motor_close(d->motor);
 	close_sensors(d);
-	if (d->recording && recording_finish(d->recording) < 0) {
-		log_err("the recording %s is incomplete: %s", opt->record_path, strerror(errno));
-		status = EXIT_FAILURE;
+	if (d->recording) {
+		ret = recording_finish(d->recording);
+		if (ret < 0) {
+			log_err("the recording %s is incomplete: %s", opt->record_path,
+				strerror(-ret));
+			status = EXIT_FAILURE;
+		}
 	}
 	if (d->sink.jsonl && fclose(d->sink.jsonl) != 0) {
 		log_err("cannot write events to %s: %s", opt->events_path, strerror(errno));

@@ -67,7 +67,10 @@ static int dev_bus_address(const struct iio_device *dev, char *out, size_t len)
 		return -EINVAL;
 	*slash = '\0';
 	slash = strrchr(target, '/');
-	snprintf(out, len, "%s", slash ? slash + 1 : target);
+	slash = slash ? slash + 1 : target;
+	if (strlen(slash) >= len)
+		return -ENAMETOOLONG;
+	memcpy(out, slash, strlen(slash) + 1);
 	return 0;
 }
 
