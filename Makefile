@@ -61,6 +61,15 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB) $(FAKE_OBJS)
 		$(LIB) $(if $(filter $(BUILD)/tests/fake_$*.o,$(FAKE_OBJS)),$(filter-out -lgpiod,$(LIBS)),$(LIBS)) \
 		$(shell pkg-config --libs cmocka)
 
+# The simulated wearer on emulated IIO devices (umockdev), for `make run` and integration tests.
+SIM := $(BUILD)/simwearer
+$(SIM): tests/tools/simwearer.c $(LIB) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags umockdev-1.0) $(LDFLAGS) -o $@ $< $(LIB) \
+		$(shell pkg-config --libs umockdev-1.0) $(LIBS)
+
+$(BUILD)/tests/test_notify: tests/integration/test_notify.c | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs cmocka)
+
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
@@ -93,7 +102,7 @@ check-sanitize:
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" check-unit
 
-check-integration: $(BIN)
+check-integration: $(BIN) $(SIM) $(BUILD)/tests/test_notify
 	tests/integration/run.sh $(BUILD)
 
 check-systemd:
@@ -104,7 +113,7 @@ check-gpiod2:
 
 # A simulated wearer on an emulated IMU (umockdev): see README.
 run: deps
-	$(MAKE) $(BIN)
+	$(MAKE) $(BIN) $(SIM)
 	tests/tools/run-demo.sh $(BUILD)
 
 bench: deps $(BIN)

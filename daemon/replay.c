@@ -79,7 +79,7 @@ int replay_run(const struct config *cfg, const char *recording_path, const struc
 	struct recording_reader *rec = NULL;
 	struct pipeline *p = calloc(1, sizeof(*p));
 	struct pipeline_settings ps;
-	struct event_sink sink = { .to_stderr = opt->foreground || isatty(STDERR_FILENO) };
+	struct event_sink sink = { .to_stderr = true }; /* replay never writes to the journal */
 	struct actions actions = { .cfg = cfg, .sink = &sink };
 	FILE *trace = NULL;
 	bool has[ROLE_COUNT];
