@@ -63,7 +63,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB) $(FAKE_OBJS)
 
 # The simulated wearer on emulated IIO devices (umockdev), for `make run` and integration tests.
 SIM := $(BUILD)/simwearer
-$(SIM): tests/tools/simwearer.c $(LIB) | $(BUILD)/tests
+$(SIM): tests/tools/simwearer.c $(LIB) $(wildcard include/postured/*.h) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags umockdev-1.0) $(LDFLAGS) -o $@ $< $(LIB) \
 		$(shell pkg-config --libs umockdev-1.0) $(LIBS)
 

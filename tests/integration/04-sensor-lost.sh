@@ -1,0 +1,29 @@
+# The trunk sensor disappears mid-run (a loose cable, a driver unbind) and comes back: the daemon
+# reports the loss and the return, and keeps running.
+
+cat >"$T/postured.ini" <<'INI'
+[trunk]
+device = mpu6050
+forward_axis = -X
+[calibration]
+still_s = 1
+[haptic]
+backend = none
+INI
+
+cat >"$T/wearer" <<'SCRIPT'
+4 remove trunk
+8 add trunk
+SCRIPT
+
+start_sim mpu6050 "$T/wearer"
+wait_event calibrated 10
+wait_event sensor_lost 10
+[ "$(event_field sensor_lost POSTURE_SENSOR)" = trunk ] ||
+	fail "sensor_lost has POSTURE_SENSOR '$(event_field sensor_lost POSTURE_SENSOR)'," \
+		"expected trunk"
+expect_running
+wait_event sensor_restored 15
+expect_order "started calibrated sensor_lost sensor_restored"
+expect_running
+expect_clean_stop

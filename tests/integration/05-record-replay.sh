@@ -1,0 +1,47 @@
+# A live session recorded with --record is a valid recording: its header is the documented one,
+# it holds what the sensor delivered, and --replay of it finds the same slump.
+
+cat >"$T/postured.ini" <<'INI'
+[trunk]
+device = mpu6050
+forward_axis = -X
+[calibration]
+still_s = 1
+[detector]
+trunk_hold_s = 3
+trunk_hold_at_max_s = 1
+realert_s = 5
+[haptic]
+backend = none
+INI
+
+cat >"$T/wearer" <<'SCRIPT'
+4 tilt trunk +X 35 over 1
+12 tilt trunk +X 0 over 1
+SCRIPT
+
+start_sim mpu6050 "$T/wearer" --record "$T/session.csv"
+wait_event slump_ended 30
+expect_clean_stop
+
+[ "$(sed -n 1p "$T/session.csv")" = "# postured-recording 1" ] ||
+	fail "the recording's first line is '$(sed -n 1p "$T/session.csv")'," \
+		"expected '# postured-recording 1'"
+header=$(grep -v '^#' "$T/session.csv" | sed -n 1p)
+[ "$header" = "t,trunk.ax,trunk.ay,trunk.az,trunk.gx,trunk.gy,trunk.gz" ] ||
+	fail "the recording's header is '$header'"
+# Mid-slump (wearer time 8 s) the sensor read g (sin 35 deg, 0, cos 35 deg).
+row=$(grep -v '^#' "$T/session.csv" | awk -F, 'NR > 1 && $1 >= 8 { print; exit }')
+[ -n "$row" ] || fail "the recording has no row at t >= 8 s"
+expect_near "$(echo "$row" | cut -d, -f2)" 5.625 0.01 "trunk.ax at 8 s"
+expect_near "$(echo "$row" | cut -d, -f4)" 8.033 0.01 "trunk.az at 8 s"
+
+live_slump_t=$(event_field slump_started t)
+EVENTS="$T/replay.jsonl"
+status=0
+"$BUILD/postured" --replay "$T/session.csv" --config "$T/postured.ini" --events "$EVENTS" \
+	>"$T/replay.log" 2>&1 || status=$?
+[ "$status" -eq 0 ] ||
+	fail "postured --replay exited with status $status: $(tail -n 5 "$T/replay.log")"
+expect_order "calibrated slump_started alert slump_ended"
+expect_near "$(event_field slump_started t)" "$live_slump_t" 0.5 "replayed slump_started time"

@@ -1,0 +1,1122 @@
+/*
+ * simwearer: a simulated wearer on emulated IIO IMUs, for `make run` and the integration tests.
+ *
+ *   umockdev-wrapper simwearer --devices PROFILE [--play REC.csv[.gz]] [--script FILE]
+ *                    [--speed X] [--ready-file FILE] -- COMMAND [ARG...]
+ *
+ * It builds a umockdev testbed holding the IIO devices of PROFILE, with the sysfs attributes the
+ * real kernel drivers create, starts COMMAND inside it (so the real libiio "local:" backend finds
+ * the devices) and moves the sensors while COMMAND runs. umockdev-wrapper must start it: the
+ * preload library is what redirects COMMAND's /sys to the testbed.
+ *
+ * Profiles (devices are created in this order, as iio:device0, 1, ...):
+ *   mpu6050    trunk: "mpu6050" (inv_mpu6050, accel +-2 g, gyro +-250 dps) at I2C 1-0068
+ *   mpu6050x2  trunk: "mpu6050" at 1-0068; head: "mpu6050" at 1-0069
+ *   lsm6dso    trunk: "lsm6dso_accel" + "lsm6dso_gyro" (st_lsm6dsx) at 1-006a, mounted turned
+ *              90 degrees: mount_matrix "0, 1, 0; -1, 0, 0; 0, 0, 1" on both devices
+ * The I2C devices hang off /sys/devices/platform/soc/fe804000.i2c/i2c-1, as on a Raspberry Pi 4.
+ *
+ * Every value given to simwearer (recording columns, script values) is in the sensor's axes after
+ * the mount matrix M, as in the recording format. simwearer writes raw = round(M^T v / scale),
+ * clamped to 16 bits like the chips, so a reader applying M to raw * scale gets v back.
+ *
+ * --play FILE    plays a recording ("# postured-recording 1", gzip accepted): trunk.* columns
+ *                drive the trunk sensor, head.* the head sensor. When it ends COMMAND gets SIGTERM.
+ * --script FILE  a timeline, one action per line; '#' starts a comment:
+ *                  TIME set ROLE accel X Y Z      accelerometer reading, m/s^2
+ *                  TIME set ROLE gyro X Y Z       gyroscope reading, rad/s
+ *                  TIME tilt ROLE AXIS DEG [over SECONDS]
+ *                                                 a still sensor whose "up" (the accelerometer
+ *                                                 reading, 9.80665 m/s^2) is +Z turned DEG degrees
+ *                                                 toward AXIS (+X, -X, +Y or -Y). With "over", it
+ *                                                 turns from its current pose at a constant rate
+ *                                                 that the gyroscope reports.
+ *                  TIME remove ROLE               unplug the role's device(s)
+ *                  TIME add ROLE                  plug them back (lowest free iio:deviceN, as the
+ *                                                 kernel numbers them) with the latest values
+ *                  TIME end                       COMMAND gets SIGTERM
+ *                TIME is in seconds since COMMAND started, never decreasing; ROLE is trunk or
+ *                head. "set" and "tilt" replace any turn still in progress.
+ * --speed X      both inputs run X times faster than real time (default 1): times, and the rates
+ *                of "over", are the wearer's. Give the daemon the same --speed.
+ * --ready-file F once COMMAND runs, written atomically: "pid PID" and "sysfs DIR" (the testbed
+ *                root, DIR/sys/... being what COMMAND sees as /sys/...) lines.
+ *
+ * Until an input says otherwise every sensor reads upright and still: accel (0, 0, 9.80665) m/s^2,
+ * gyro 0. --play and --script can be combined. With neither, or after the last script action
+ * when there is no "end", the sensors keep their values until COMMAND exits.
+ *
+ * COMMAND runs in its own process group and gets SIGTERM if simwearer dies; SIGINT and SIGTERM
+ * sent to simwearer are forwarded to it, and SIGKILL follows 10 s after any request to stop.
+ * Exit status: COMMAND's (128 + N if signal N killed it; 127 if it could not be executed), or
+ * 2 for a usage or setup error of simwearer itself.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <umockdev.h>
+#include <unistd.h>
+
+#include "postured/recording.h"
+#include "postured/sample.h"
+#include "postured/vec3.h"
+
+#define EXIT_SETUP 2
+#define EXIT_NOT_EXECUTED 127
+#define KILL_GRACE_S 10.0
+/* How often a turning sensor's values change, in wearer time: smoother than any daemon rate. */
+#define TURN_STEP_S 0.005
+#define MAX_DEVICES 4
+#define MAX_CLIENTS 4
+
+enum quantity { Q_ACCEL, Q_GYRO, Q_COUNT };
+
+static const char *const quantity_prefix[Q_COUNT] = { "in_accel", "in_anglvel" };
+static const char *const quantity_word[Q_COUNT] = { "accel", "gyro" };
+static const char axis_letter[3] = { 'x', 'y', 'z' };
+
+/* One emulated IIO device; accel and gyro may live in one device or in two. */
+struct sim_device {
+	enum sensor_role role;
+	char iio_name[32];
+	const char *parent_syspath;
+	GPtrArray *attrs; /* fixed attributes: name, value, name, value, ... */
+	bool has[Q_COUNT];
+	double scale[Q_COUNT];
+	double matrix[Q_COUNT][3][3]; /* the mount matrix M: rows are the output axes */
+	char *syspath;                /* NULL while unplugged */
+	unsigned int number;          /* N of iio:deviceN while plugged */
+	long raw[Q_COUNT][3];         /* what the files hold while plugged */
+};
+
+/* A constant-rate turn of the up vector about a fixed axis, in wearer time. */
+struct turn {
+	bool active;
+	double start_s, end_s;
+	double up0[3];
+	double axis[3]; /* unit, perpendicular to up0 */
+	double angle_rad;
+};
+
+struct role_state {
+	bool present;
+	double accel[3];
+	double gyro[3];
+	struct turn turn;
+};
+
+enum action_kind { ACT_SET, ACT_TILT, ACT_REMOVE, ACT_ADD, ACT_END };
+
+struct action {
+	double t_s;
+	enum action_kind kind;
+	enum sensor_role role;
+	enum quantity quantity; /* ACT_SET */
+	double v[3];            /* ACT_SET: the values; ACT_TILT: the axis */
+	double deg;             /* ACT_TILT */
+	double over_s;          /* ACT_TILT: 0 for at once */
+};
+
+struct sim {
+	UMockdevTestbed *tb;
+	char *root; /* testbed root directory */
+	char *client_syspath[MAX_CLIENTS];
+	unsigned int client_addr[MAX_CLIENTS];
+	size_t n_clients;
+	char *adapter_syspath;
+	struct sim_device dev[MAX_DEVICES];
+	size_t n_devices;
+	struct role_state role[ROLE_COUNT];
+	const char *profile;
+};
+
+/* Errors and progress both go to stderr, where the tests collect them. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("simwearer: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static double monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- devices ---------------------------------------------------------------------------- */
+
+/* sysfs values end in a newline: libiio drops the last byte of what it reads. */
+static void add_attr(struct sim_device *d, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add_attr(struct sim_device *d, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	char *value;
+
+	va_start(ap, fmt);
+	value = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_ptr_array_add(d->attrs, g_strdup(name));
+	g_ptr_array_add(d->attrs, g_strdup_printf("%s\n", value));
+	g_free(value);
+}
+
+static void format_matrix(const int m[3][3], char *buf, size_t len)
+{
+	snprintf(buf, len, "%d, %d, %d; %d, %d, %d; %d, %d, %d", m[0][0], m[0][1], m[0][2], m[1][0],
+		 m[1][1], m[1][2], m[2][0], m[2][1], m[2][2]);
+}
+
+static void set_matrix(struct sim_device *d, enum quantity q, const int m[3][3])
+{
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			d->matrix[q][i][j] = m[i][j];
+}
+
+/* Scan elements make libiio see a buffer-capable device, as on hardware. */
+static void add_scan_element(struct sim_device *d, const char *channel, int index, const char *type)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "scan_elements/%s_en", channel);
+	add_attr(d, name, "0");
+	snprintf(name, sizeof(name), "scan_elements/%s_index", channel);
+	add_attr(d, name, "%d", index);
+	snprintf(name, sizeof(name), "scan_elements/%s_type", channel);
+	add_attr(d, name, "%s", type);
+}
+
+static const int identity_matrix[3][3] = { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } };
+static const int zero_matrix[3][3] = { { 0 } };
+/* The LSM6DSO board is mounted turned 90 degrees about z: chip x is the wearer-frame -y. */
+static const int lsm6dso_matrix[3][3] = { { 0, 1, 0 }, { -1, 0, 0 }, { 0, 0, 1 } };
+
+static struct sim_device *new_device(struct sim *sim, enum sensor_role role, const char *iio_name,
+				     const char *parent_syspath)
+{
+	struct sim_device *d = &sim->dev[sim->n_devices++];
+
+	memset(d, 0, sizeof(*d));
+	d->role = role;
+	snprintf(d->iio_name, sizeof(d->iio_name), "%s", iio_name);
+	d->parent_syspath = parent_syspath;
+	d->attrs = g_ptr_array_new_with_free_func(g_free);
+	add_attr(d, "name", "%s", iio_name);
+	sim->role[role].present = true;
+	return d;
+}
+
+/* Attributes of inv_mpu6050 (drivers/iio/imu/inv_mpu6050/inv_mpu_core.c) after probe on a
+ * device-tree system, with the gyro range set to +-250 dps. */
+static void add_mpu6050(struct sim *sim, enum sensor_role role, const char *parent_syspath)
+{
+	static const char *const calibbias[Q_COUNT][3] = { { "-2542", "1177", "1453" },
+							   { "0", "0", "0" } };
+	struct sim_device *d = new_device(sim, role, "mpu6050", parent_syspath);
+	char matrix[64], name[64];
+
+	for (int q = 0; q < Q_COUNT; q++) {
+		d->has[q] = true;
+		set_matrix(d, q, identity_matrix);
+	}
+	d->scale[Q_ACCEL] = 0.000598;
+	d->scale[Q_GYRO] = 0.000133090;
+	add_attr(d, "in_accel_scale", "0.000598");
+	add_attr(d, "in_accel_scale_available", "0.000598 0.001196 0.002392 0.004785");
+	add_attr(d, "in_anglvel_scale", "0.000133090");
+	add_attr(d, "in_anglvel_scale_available",
+		 "0.000133090 0.000266181 0.000532362 0.001064724");
+	format_matrix(identity_matrix, matrix, sizeof(matrix));
+	add_attr(d, "in_accel_mount_matrix", "%s", matrix);
+	add_attr(d, "in_anglvel_mount_matrix", "%s", matrix);
+	/* Deprecated platform-data matrices: all zero when the orientation comes from the DT. */
+	format_matrix(zero_matrix, matrix, sizeof(matrix));
+	add_attr(d, "in_accel_matrix", "%s", matrix);
+	add_attr(d, "in_gyro_matrix", "%s", matrix);
+	for (int q = 0; q < Q_COUNT; q++)
+		for (int i = 0; i < 3; i++) {
+			snprintf(name, sizeof(name), "%s_%c_calibbias", quantity_prefix[q],
+				 axis_letter[i]);
+			add_attr(d, name, "%s", calibbias[q][i]);
+		}
+	add_attr(d, "in_temp_raw", "-3920"); /* 25 degC */
+	add_attr(d, "in_temp_offset", "12420");
+	add_attr(d, "in_temp_scale", "2.941176");
+	add_attr(d, "sampling_frequency", "50");
+	add_attr(d, "sampling_frequency_available", "10 20 50 100 200 500");
+	add_attr(d, "current_timestamp_clock", "realtime");
+	for (int i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "in_accel_%c", axis_letter[i]);
+		add_scan_element(d, name, i, "be:s16/16>>0");
+		snprintf(name, sizeof(name), "in_anglvel_%c", axis_letter[i]);
+		add_scan_element(d, name, 4 + i, "be:s16/16>>0");
+	}
+	add_scan_element(d, "in_temp", 3, "be:s16/16>>0");
+	add_scan_element(d, "in_timestamp", 7, "le:s64/64>>0");
+}
+
+/* Attributes of st_lsm6dsx (drivers/iio/imu/st_lsm6dsx/st_lsm6dsx_core.c) for one half of an
+ * LSM6DSO at its power-on rate and range: the mount matrix is shared by all channels, so it has
+ * no "in_" prefix. */
+static void add_lsm6dso_half(struct sim *sim, enum sensor_role role, const char *parent_syspath,
+			     enum quantity q)
+{
+	struct sim_device *d;
+	char iio_name[32], name[64], matrix[64];
+
+	snprintf(iio_name, sizeof(iio_name), "lsm6dso_%s", quantity_word[q]);
+	d = new_device(sim, role, iio_name, parent_syspath);
+	d->has[q] = true;
+	set_matrix(d, q, lsm6dso_matrix);
+	snprintf(name, sizeof(name), "%s_scale", quantity_prefix[q]);
+	if (q == Q_ACCEL) {
+		d->scale[q] = 0.000598205;
+		add_attr(d, name, "0.000598205");
+		add_attr(d, "in_accel_scale_available",
+			 "0.000598205 0.001196411 0.002392822 0.004785645");
+	} else {
+		d->scale[q] = 0.000152716;
+		add_attr(d, name, "0.000152716");
+		add_attr(d, "in_anglvel_scale_available",
+			 "0.000152716 0.000305432 0.000610865 0.001221730");
+	}
+	format_matrix(lsm6dso_matrix, matrix, sizeof(matrix));
+	add_attr(d, "mount_matrix", "%s", matrix);
+	add_attr(d, "sampling_frequency", "12.500000");
+	add_attr(d, "sampling_frequency_available",
+		 "12.500 26.000 52.000 104.000 208.000 416.000 833.000");
+	add_attr(d, "current_timestamp_clock", "realtime");
+	for (int i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "%s_%c", quantity_prefix[q], axis_letter[i]);
+		add_scan_element(d, name, i, "le:s16/16>>0");
+	}
+	add_scan_element(d, "in_timestamp", 3, "le:s64/64>>0");
+}
+
+static const char *i2c_client(struct sim *sim, unsigned int addr, const char *chip,
+			      const char *driver)
+{
+	char name[16], chip_line[32], modalias[96], modalias_line[100], of_compat[64];
+
+	for (size_t i = 0; i < sim->n_clients; i++)
+		if (sim->client_addr[i] == addr)
+			return sim->client_syspath[i];
+	snprintf(name, sizeof(name), "1-%04x", addr);
+	snprintf(chip_line, sizeof(chip_line), "%s\n", chip);
+	snprintf(of_compat, sizeof(of_compat), "%s,%s",
+		 strncmp(chip, "mpu", 3) == 0 ? "invensense" : "st", chip);
+	snprintf(modalias, sizeof(modalias), "of:N%sT(null)C%s", chip, of_compat);
+	snprintf(modalias_line, sizeof(modalias_line), "%s\n", modalias);
+	sim->client_addr[sim->n_clients] = addr;
+	sim->client_syspath[sim->n_clients] = umockdev_testbed_add_device(
+		sim->tb, "i2c", name, sim->adapter_syspath, "name", chip_line, "modalias",
+		modalias_line, NULL, "DRIVER", driver, "MODALIAS", modalias, "OF_COMPATIBLE_0",
+		of_compat, NULL);
+	return sim->client_syspath[sim->n_clients++];
+}
+
+static int build_profile(struct sim *sim, const char *profile)
+{
+	char *platform;
+
+	platform = umockdev_testbed_add_device(
+		sim->tb, "platform", "platform/soc/fe804000.i2c", NULL, "modalias",
+		"of:Ni2cT(null)Cbrcm,bcm2711-i2c\n", NULL, "DRIVER", "i2c-bcm2835", NULL);
+	sim->adapter_syspath = umockdev_testbed_add_device(sim->tb, "i2c", "i2c-1", platform,
+							   "name", "bcm2835 (i2c@7e804000)\n",
+							   NULL, "DEVTYPE", "i2c_adapter", NULL);
+	g_free(platform);
+	sim->profile = profile;
+	if (strcmp(profile, "mpu6050") == 0) {
+		add_mpu6050(sim, ROLE_TRUNK, i2c_client(sim, 0x68, "mpu6050", "inv-mpu6050-i2c"));
+	} else if (strcmp(profile, "mpu6050x2") == 0) {
+		add_mpu6050(sim, ROLE_TRUNK, i2c_client(sim, 0x68, "mpu6050", "inv-mpu6050-i2c"));
+		add_mpu6050(sim, ROLE_HEAD, i2c_client(sim, 0x69, "mpu6050", "inv-mpu6050-i2c"));
+	} else if (strcmp(profile, "lsm6dso") == 0) {
+		const char *client = i2c_client(sim, 0x6a, "lsm6dso", "st_lsm6dsx_i2c");
+
+		add_lsm6dso_half(sim, ROLE_TRUNK, client, Q_ACCEL);
+		add_lsm6dso_half(sim, ROLE_TRUNK, client, Q_GYRO);
+	} else {
+		say("unknown profile '%s': use mpu6050, mpu6050x2 or lsm6dso", profile);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* raw = M^T v / scale: the mount matrices of the profiles are rotations, so M^T inverts M. */
+static void compute_raw(const struct sim_device *d, const struct sim *sim,
+			long raw[Q_COUNT][3])
+{
+	const struct role_state *rs = &sim->role[d->role];
+
+	for (int q = 0; q < Q_COUNT; q++) {
+		const double *v = q == Q_ACCEL ? rs->accel : rs->gyro;
+
+		if (!d->has[q])
+			continue;
+		for (int i = 0; i < 3; i++) {
+			double chip = 0.0;
+
+			for (int j = 0; j < 3; j++)
+				chip += d->matrix[q][j][i] * v[j];
+			raw[q][i] = lround(fmin(fmax(chip / d->scale[q], -32768.0), 32767.0));
+		}
+	}
+}
+
+static void raw_attr_name(enum quantity q, int axis, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s_%c_raw", quantity_prefix[q], axis_letter[axis]);
+}
+
+/* The kernel's ida hands out the lowest free number. */
+static unsigned int free_device_number(const struct sim *sim)
+{
+	for (unsigned int n = 0;; n++) {
+		bool taken = false;
+
+		for (size_t i = 0; i < sim->n_devices; i++)
+			if (sim->dev[i].syspath && sim->dev[i].number == n)
+				taken = true;
+		if (!taken)
+			return n;
+	}
+}
+
+static int plug(struct sim *sim, struct sim_device *d)
+{
+	GPtrArray *attrs = g_ptr_array_new_with_free_func(g_free);
+	gchar devtype_key[] = "DEVTYPE", devtype[] = "iio_device";
+	gchar *props[] = { devtype_key, devtype, NULL };
+	char name[32];
+	unsigned int n = free_device_number(sim);
+
+	for (guint i = 0; i < d->attrs->len; i++)
+		g_ptr_array_add(attrs, g_strdup(g_ptr_array_index(d->attrs, i)));
+	compute_raw(d, sim, d->raw);
+	for (int q = 0; q < Q_COUNT; q++)
+		for (int i = 0; d->has[q] && i < 3; i++) {
+			raw_attr_name(q, i, name, sizeof(name));
+			g_ptr_array_add(attrs, g_strdup(name));
+			g_ptr_array_add(attrs, g_strdup_printf("%ld\n", d->raw[q][i]));
+		}
+	g_ptr_array_add(attrs, NULL);
+	snprintf(name, sizeof(name), "iio:device%u", n);
+	d->syspath = umockdev_testbed_add_devicev(sim->tb, "iio", name, d->parent_syspath,
+						  (gchar **)attrs->pdata, props);
+	g_ptr_array_free(attrs, TRUE);
+	if (!d->syspath) {
+		say("cannot create %s (%s) in the umockdev testbed", name, d->iio_name);
+		return -EIO;
+	}
+	d->number = n;
+	umockdev_testbed_uevent(sim->tb, d->syspath, "add");
+	return 0;
+}
+
+static void unplug(struct sim *sim, struct sim_device *d)
+{
+	umockdev_testbed_uevent(sim->tb, d->syspath, "remove");
+	umockdev_testbed_remove_device(sim->tb, d->syspath);
+	g_free(d->syspath);
+	d->syspath = NULL;
+}
+
+/*
+ * umockdev_testbed_set_attribute() fsyncs every write, far too slow for hundreds of samples a
+ * second. Writing a temporary file outside the sysfs tree and renaming it over the attribute is
+ * just as atomic: a reader sees the old or the new value, never an empty file.
+ */
+static int write_attr(const struct sim *sim, const struct sim_device *d, const char *name,
+		      const char *value)
+{
+	char tmp[4096], path[4096];
+	size_t len = strlen(value);
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/simwearer.tmp", sim->root);
+	snprintf(path, sizeof(path), "%s%s/%s", sim->root, d->syspath, name);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto error;
+	if (write(fd, value, len) != (ssize_t)len) {
+		close(fd);
+		goto error;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0)
+		goto error;
+	return 0;
+error:
+	say("cannot write %s: %s", path, strerror(errno));
+	return -EIO;
+}
+
+/* Writes the raw values that changed on every plugged device. */
+static int flush(struct sim *sim)
+{
+	for (size_t k = 0; k < sim->n_devices; k++) {
+		struct sim_device *d = &sim->dev[k];
+		long raw[Q_COUNT][3];
+
+		if (!d->syspath)
+			continue;
+		compute_raw(d, sim, raw);
+		for (int q = 0; q < Q_COUNT; q++)
+			for (int i = 0; d->has[q] && i < 3; i++) {
+				char name[32], value[32];
+
+				if (raw[q][i] == d->raw[q][i])
+					continue;
+				raw_attr_name(q, i, name, sizeof(name));
+				snprintf(value, sizeof(value), "%ld\n", raw[q][i]);
+				if (write_attr(sim, d, name, value) < 0)
+					return -EIO;
+				d->raw[q][i] = raw[q][i];
+			}
+	}
+	return 0;
+}
+
+static void describe_role_devices(const struct sim *sim, enum sensor_role role, char *buf,
+				  size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < sim->n_devices && used < len; k++) {
+		const struct sim_device *d = &sim->dev[k];
+
+		if (d->role != role)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 d->iio_name);
+		if (d->syspath && used < len)
+			used += (size_t)snprintf(buf + used, len - used, " (iio:device%u)",
+						 d->number);
+	}
+}
+
+/* ---- the wearer ------------------------------------------------------------------------- */
+
+static void set_upright(struct role_state *rs)
+{
+	rs->accel[0] = 0.0;
+	rs->accel[1] = 0.0;
+	rs->accel[2] = STANDARD_GRAVITY_M_S2;
+	memset(rs->gyro, 0, sizeof(rs->gyro));
+}
+
+/* Rotating u about the unit axis n (perpendicular to u) by phi. */
+static void rotate(const double u[3], const double n[3], double phi, double out[3])
+{
+	double nxu[3];
+
+	vec3_cross(n, u, nxu);
+	for (int i = 0; i < 3; i++)
+		out[i] = u[i] * cos(phi) + nxu[i] * sin(phi);
+}
+
+/*
+ * A sensor turning at rate w (rad/s, sensor axes) sees a fixed world vector u change as
+ * du/dt = -w x u. Turning u about n at phi' means du/dt = phi' n x u, so the gyro reads
+ * -phi' n.
+ */
+static void update_turn(struct role_state *rs, double now_s)
+{
+	struct turn *tr = &rs->turn;
+	double up[3], s, rate;
+
+	if (!tr->active)
+		return;
+	s = (now_s - tr->start_s) / (tr->end_s - tr->start_s);
+	if (s >= 1.0) {
+		s = 1.0;
+		tr->active = false;
+	}
+	rotate(tr->up0, tr->axis, tr->angle_rad * s, up);
+	rate = tr->active ? tr->angle_rad / (tr->end_s - tr->start_s) : 0.0;
+	for (int i = 0; i < 3; i++) {
+		rs->accel[i] = STANDARD_GRAVITY_M_S2 * up[i];
+		rs->gyro[i] = -rate * tr->axis[i];
+	}
+}
+
+static void start_tilt(struct role_state *rs, const struct action *a, double now_s)
+{
+	static const double z[3] = { 0.0, 0.0, 1.0 };
+	struct turn *tr = &rs->turn;
+	double target[3], up0[3], n[3];
+
+	for (int i = 0; i < 3; i++)
+		target[i] = cos(a->deg * RAD_PER_DEG) * z[i] + sin(a->deg * RAD_PER_DEG) * a->v[i];
+	vec3_copy(up0, rs->accel);
+	if (vec3_normalize(up0) == 0.0)
+		vec3_copy(up0, z);
+	vec3_cross(up0, target, n);
+	tr->active = false;
+	if (a->over_s <= 0.0 || vec3_normalize(n) < 1e-9) {
+		/* At once, or already there (or a half turn, which has no unique axis: jump). */
+		for (int i = 0; i < 3; i++)
+			rs->accel[i] = STANDARD_GRAVITY_M_S2 * target[i];
+		memset(rs->gyro, 0, sizeof(rs->gyro));
+		return;
+	}
+	tr->active = true;
+	tr->start_s = now_s;
+	tr->end_s = now_s + a->over_s;
+	vec3_copy(tr->up0, up0);
+	vec3_copy(tr->axis, n);
+	tr->angle_rad = acos(fmax(-1.0, fmin(1.0, vec3_dot(up0, target))));
+	update_turn(rs, now_s);
+}
+
+/* ---- the script ------------------------------------------------------------------------- */
+
+static int parse_role(const char *word, enum sensor_role *out)
+{
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (strcmp(word, role_name(r)) == 0) {
+			*out = r;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* "+X", "-X", "+Y" or "-Y": the directions a sensor upright along +Z can tilt toward. */
+static int parse_level_axis(const char *word, double v[3])
+{
+	if (strlen(word) != 2 || (word[0] != '+' && word[0] != '-') ||
+	    (word[1] != 'X' && word[1] != 'Y'))
+		return -EINVAL;
+	memset(v, 0, 3 * sizeof(v[0]));
+	v[word[1] - 'X'] = word[0] == '+' ? 1.0 : -1.0;
+	return 0;
+}
+
+static int parse_number(const char *word, double *out)
+{
+	char *end;
+
+	if (!word)
+		return -EINVAL;
+	errno = 0;
+	*out = strtod(word, &end);
+	return errno || end == word || *end || !isfinite(*out) ? -EINVAL : 0;
+}
+
+static int parse_action(const struct sim *sim, char **w, int n, struct action *a, char *err,
+			size_t len)
+{
+	if (n < 2 || parse_number(w[0], &a->t_s) < 0 || a->t_s < 0.0) {
+		snprintf(err, len, "expected 'TIME ACTION ...' with TIME in seconds >= 0");
+		return -EINVAL;
+	}
+	if (strcmp(w[1], "end") == 0) {
+		a->kind = ACT_END;
+		if (n != 2) {
+			snprintf(err, len, "'end' takes nothing after it");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (n < 3 || parse_role(w[2], &a->role) < 0) {
+		snprintf(err, len, "expected a role (trunk or head) after '%s'", w[1]);
+		return -EINVAL;
+	}
+	if (!sim->role[a->role].present) {
+		snprintf(err, len, "profile %s has no %s sensor", sim->profile, w[2]);
+		return -EINVAL;
+	}
+	if (strcmp(w[1], "set") == 0) {
+		a->kind = ACT_SET;
+		if (n != 7 || (strcmp(w[3], "accel") != 0 && strcmp(w[3], "gyro") != 0) ||
+		    parse_number(w[4], &a->v[0]) < 0 || parse_number(w[5], &a->v[1]) < 0 ||
+		    parse_number(w[6], &a->v[2]) < 0) {
+			snprintf(err, len, "expected 'TIME set ROLE accel|gyro X Y Z'");
+			return -EINVAL;
+		}
+		a->quantity = strcmp(w[3], "accel") == 0 ? Q_ACCEL : Q_GYRO;
+	} else if (strcmp(w[1], "tilt") == 0) {
+		a->kind = ACT_TILT;
+		if ((n != 5 && n != 7) || parse_level_axis(w[3], a->v) < 0 ||
+		    parse_number(w[4], &a->deg) < 0 || fabs(a->deg) > 180.0 ||
+		    (n == 7 && (strcmp(w[5], "over") != 0 || parse_number(w[6], &a->over_s) < 0 ||
+				a->over_s <= 0.0))) {
+			snprintf(err, len,
+				 "expected 'TIME tilt ROLE +X|-X|+Y|-Y DEG [over SECONDS]' with "
+				 "|DEG| <= 180 and SECONDS > 0");
+			return -EINVAL;
+		}
+	} else if (strcmp(w[1], "remove") == 0 || strcmp(w[1], "add") == 0) {
+		a->kind = strcmp(w[1], "remove") == 0 ? ACT_REMOVE : ACT_ADD;
+		if (n != 3) {
+			snprintf(err, len, "expected 'TIME %s ROLE'", w[1]);
+			return -EINVAL;
+		}
+	} else {
+		snprintf(err, len, "unknown action '%s': use set, tilt, remove, add or end", w[1]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int load_script(const struct sim *sim, const char *path, struct action **out, size_t *n_out)
+{
+	FILE *f = fopen(path, "r");
+	struct action *acts = NULL;
+	size_t n = 0, cap = 0;
+	char line[1024];
+	unsigned int lineno = 0;
+	double last_t = 0.0;
+
+	if (!f) {
+		say("cannot open script %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *hash = strchr(line, '#'), *w[8], *save = NULL, *tok;
+		char err[256];
+		struct action a = { 0 };
+		int nw = 0;
+
+		lineno++;
+		if (hash)
+			*hash = '\0';
+		for (tok = strtok_r(line, " \t\r\n", &save); tok && nw < 8;
+		     tok = strtok_r(NULL, " \t\r\n", &save))
+			w[nw++] = tok;
+		if (nw == 0)
+			continue;
+		if (tok || parse_action(sim, w, nw, &a, err, sizeof(err)) < 0) {
+			say("%s:%u: %s", path, lineno, tok ? "too many words" : err);
+			goto bad;
+		}
+		if (a.t_s < last_t) {
+			say("%s:%u: time %g s comes before %g s of an earlier line: keep the "
+			    "actions in time order", path, lineno, a.t_s, last_t);
+			goto bad;
+		}
+		last_t = a.t_s;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			acts = g_renew(struct action, acts, cap);
+		}
+		acts[n++] = a;
+	}
+	if (ferror(f)) {
+		say("cannot read script %s: %s", path, strerror(errno));
+		goto bad;
+	}
+	fclose(f);
+	*out = acts;
+	*n_out = n;
+	return 0;
+bad:
+	fclose(f);
+	g_free(acts);
+	return -EINVAL;
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+static pid_t spawn(char **argv, const sigset_t *old_mask)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	/* Own process group: a terminal's Ctrl-C reaches it once, through simwearer. */
+	setpgid(0, 0);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+		_exit(EXIT_NOT_EXECUTED);
+	sigprocmask(SIG_SETMASK, old_mask, NULL);
+	execvp(argv[0], argv);
+	fprintf(stderr, "simwearer: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(EXIT_NOT_EXECUTED);
+}
+
+static int write_ready_file(const char *path, pid_t pid, const char *root)
+{
+	char *tmp = g_strdup_printf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	int ret = 0;
+
+	if (!f || fprintf(f, "pid %ld\nsysfs %s\n", (long)pid, root) < 0 || fclose(f) != 0 ||
+	    rename(tmp, path) < 0) {
+		say("cannot write the ready file %s: %s", path, strerror(errno));
+		ret = -EIO;
+	}
+	g_free(tmp);
+	return ret;
+}
+
+static int exit_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 1;
+}
+
+/* ---- main loop -------------------------------------------------------------------------- */
+
+struct run {
+	struct sim *sim;
+	double speed;
+	double start_wall_s;
+	struct recording_reader *rec;
+	const char *rec_path;
+	bool have_frame;
+	struct frame frame; /* the next frame to play */
+	double rec_t0_s;
+	struct action *acts;
+	size_t n_acts, next_act;
+	pid_t child;
+	bool child_done;
+	int child_wstatus;
+	bool stopping;
+	double kill_at_wall_s;
+	bool failed;
+};
+
+static void apply_frame(struct run *run)
+{
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		struct role_state *rs = &run->sim->role[r];
+
+		if (!run->frame.has[r] || !rs->present)
+			continue;
+		rs->turn.active = false;
+		vec3_copy(rs->accel, run->frame.imu[r].accel_m_s2);
+		vec3_copy(rs->gyro, run->frame.imu[r].gyro_rad_s);
+	}
+}
+
+/* Reads the next frame; at the end (or on a bad row) there is none. */
+static int next_frame(struct run *run)
+{
+	char err[512];
+	int ret = recording_next(run->rec, &run->frame, err, sizeof(err));
+
+	run->have_frame = ret == 1;
+	if (ret < 0) {
+		say("%s", err);
+		return ret;
+	}
+	return 0;
+}
+
+static void request_stop(struct run *run, int sig, double now_wall_s)
+{
+	if (run->child_done)
+		return;
+	kill(run->child, sig);
+	if (!run->stopping) {
+		run->stopping = true;
+		run->kill_at_wall_s = now_wall_s + KILL_GRACE_S;
+	}
+}
+
+static int do_action(struct run *run, const struct action *a, double now_s)
+{
+	struct sim *sim = run->sim;
+	struct role_state *rs = &sim->role[a->role];
+	char devs[256];
+
+	switch (a->kind) {
+	case ACT_SET:
+		rs->turn.active = false;
+		vec3_copy(a->quantity == Q_ACCEL ? rs->accel : rs->gyro, a->v);
+		break;
+	case ACT_TILT:
+		start_tilt(rs, a, now_s);
+		break;
+	case ACT_REMOVE:
+	case ACT_ADD:
+		for (size_t k = 0; k < sim->n_devices; k++) {
+			struct sim_device *d = &sim->dev[k];
+
+			if (d->role != a->role || (a->kind == ACT_ADD) == (d->syspath != NULL))
+				continue;
+			if (a->kind == ACT_REMOVE)
+				unplug(sim, d);
+			else if (plug(sim, d) < 0)
+				return -EIO;
+		}
+		describe_role_devices(sim, a->role, devs, sizeof(devs));
+		say("%.2f s: %s %s: %s", now_s, a->kind == ACT_ADD ? "plugged" : "unplugged",
+		    role_name(a->role), devs);
+		break;
+	case ACT_END:
+		say("%.2f s: script ends, stopping the command", now_s);
+		request_stop(run, SIGTERM, monotonic_s());
+		break;
+	}
+	return 0;
+}
+
+static bool any_turning(const struct sim *sim)
+{
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (sim->role[r].turn.active)
+			return true;
+	return false;
+}
+
+/* Forwards signals, reaps the child; returns false once the loop must end. */
+static bool handle_signals(struct run *run, int sfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			if (waitpid(run->child, &run->child_wstatus, WNOHANG) == run->child)
+				run->child_done = true;
+		} else {
+			request_stop(run, (int)si.ssi_signo, monotonic_s());
+		}
+	}
+	return !run->child_done;
+}
+
+/* Something went wrong on our side: the command stops, and simwearer reports the failure. */
+static void abort_run(struct run *run)
+{
+	run->failed = true;
+	request_stop(run, SIGTERM, monotonic_s());
+}
+
+/* Plays the inputs until the command has exited. */
+static void run_loop(struct run *run, int sfd)
+{
+	struct sim *sim = run->sim;
+
+	while (handle_signals(run, sfd)) {
+		double now_wall = monotonic_s();
+		double now_s = (now_wall - run->start_wall_s) * run->speed;
+		double next_s = INFINITY, wait_s;
+		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+		struct timespec ts;
+
+		if (run->stopping && now_wall >= run->kill_at_wall_s) {
+			say("the command ignored SIGTERM for %.0f s: killing it", KILL_GRACE_S);
+			kill(run->child, SIGKILL);
+			run->kill_at_wall_s = INFINITY;
+		}
+		while (!run->stopping && run->next_act < run->n_acts &&
+		       run->acts[run->next_act].t_s <= now_s)
+			if (do_action(run, &run->acts[run->next_act++], now_s) < 0)
+				abort_run(run);
+		while (!run->stopping && run->have_frame &&
+		       run->frame.t_s - run->rec_t0_s <= now_s) {
+			apply_frame(run);
+			if (next_frame(run) < 0)
+				abort_run(run);
+			else if (!run->have_frame) {
+				say("%.2f s: the recording ended, stopping the command", now_s);
+				request_stop(run, SIGTERM, now_wall);
+			}
+		}
+		if (!run->stopping) {
+			for (int r = 0; r < ROLE_COUNT; r++)
+				update_turn(&sim->role[r], now_s);
+			if (flush(sim) < 0)
+				abort_run(run);
+		}
+		if (run->stopping) {
+			next_s = now_s + (run->kill_at_wall_s - now_wall) * run->speed;
+		} else {
+			if (run->next_act < run->n_acts)
+				next_s = fmin(next_s, run->acts[run->next_act].t_s);
+			if (run->have_frame)
+				next_s = fmin(next_s, run->frame.t_s - run->rec_t0_s);
+			if (any_turning(sim))
+				next_s = fmin(next_s, now_s + TURN_STEP_S);
+		}
+		/* SIGCHLD wakes ppoll; the cap only bounds a wait for nothing. */
+		wait_s = fmax(0.0, fmin((next_s - now_s) / run->speed, 1.0));
+		ts.tv_sec = (time_t)wait_s;
+		ts.tv_nsec = (long)((wait_s - (double)ts.tv_sec) * 1e9);
+		if (ppoll(&pfd, 1, &ts, NULL) < 0 && errno != EINTR) {
+			say("cannot wait for signals: %s: killing the command", strerror(errno));
+			run->failed = true;
+			kill(run->child, SIGKILL);
+			waitpid(run->child, &run->child_wstatus, 0);
+			return;
+		}
+	}
+}
+
+static void usage(FILE *out)
+{
+	fputs("Usage: umockdev-wrapper simwearer --devices PROFILE [--play REC.csv[.gz]]\n"
+	      "           [--script FILE] [--speed X] [--ready-file FILE] -- COMMAND [ARG...]\n"
+	      "Profiles: mpu6050, mpu6050x2 (trunk 1-0068, head 1-0069), lsm6dso (rotated mount).\n"
+	      "See the comment at the top of tests/tools/simwearer.c for the script syntax.\n",
+	      out);
+}
+
+static void free_sim(struct sim *sim)
+{
+	for (size_t k = 0; k < sim->n_devices; k++) {
+		g_free(sim->dev[k].syspath);
+		g_ptr_array_free(sim->dev[k].attrs, TRUE);
+	}
+	for (size_t i = 0; i < sim->n_clients; i++)
+		g_free(sim->client_syspath[i]);
+	g_free(sim->adapter_syspath);
+	g_free(sim->root);
+	/* Disposing of the testbed removes its directory. */
+	if (sim->tb)
+		g_object_unref(sim->tb);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{ "devices", required_argument, NULL, 'd' },
+		{ "play", required_argument, NULL, 'p' },
+		{ "script", required_argument, NULL, 's' },
+		{ "speed", required_argument, NULL, 'x' },
+		{ "ready-file", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *profile = NULL, *script = NULL, *ready_file = NULL;
+	struct sim sim = { 0 };
+	struct run run = { .sim = &sim, .speed = 1.0 };
+	sigset_t mask, old_mask;
+	int c, sfd = -1, status = EXIT_SETUP;
+
+	while ((c = getopt_long(argc, argv, "+h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			profile = optarg;
+			break;
+		case 'p':
+			run.rec_path = optarg;
+			break;
+		case 's':
+			script = optarg;
+			break;
+		case 'x':
+			if (parse_number(optarg, &run.speed) < 0 || run.speed <= 0.0) {
+				say("--speed %s: expected a number > 0", optarg);
+				return EXIT_SETUP;
+			}
+			break;
+		case 'r':
+			ready_file = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_SETUP;
+		}
+	}
+	if (!profile || optind >= argc) {
+		say("%s", !profile ? "--devices PROFILE is required" : "no COMMAND given after --");
+		usage(stderr);
+		return EXIT_SETUP;
+	}
+	/* umockdev_in_mock_environment() answers false under umockdev-wrapper in umockdev 0.17. */
+	if (!strstr(getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "", "libumockdev-preload")) {
+		say("the umockdev preload library is not active: run me as "
+		    "'umockdev-wrapper %s ...'", argv[0]);
+		return EXIT_SETUP;
+	}
+
+	/* Blocked before the testbed starts its threads, which inherit the mask: a signal taken by
+	 * one of them would kill simwearer before it can stop COMMAND and remove the testbed. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, &old_mask);
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sfd < 0) {
+		say("cannot create a signalfd: %s", strerror(errno));
+		return EXIT_SETUP;
+	}
+	sim.tb = umockdev_testbed_new();
+	sim.root = umockdev_testbed_get_root_dir(sim.tb);
+	if (build_profile(&sim, profile) < 0)
+		goto out;
+	for (int r = 0; r < ROLE_COUNT; r++)
+		set_upright(&sim.role[r]);
+	if (script && load_script(&sim, script, &run.acts, &run.n_acts) < 0)
+		goto out;
+	if (run.rec_path) {
+		bool has[ROLE_COUNT];
+		char err[512];
+
+		if (recording_open(run.rec_path, &run.rec, err, sizeof(err)) < 0) {
+			say("%s", err);
+			goto out;
+		}
+		recording_roles(run.rec, has);
+		for (int r = 0; r < ROLE_COUNT; r++)
+			if (has[r] && !sim.role[r].present)
+				say("%s: profile %s has no %s sensor: ignoring the %s.* columns",
+				    run.rec_path, profile, role_name(r), role_name(r));
+		if (next_frame(&run) < 0)
+			goto out;
+		if (!run.have_frame) {
+			say("%s: no samples", run.rec_path);
+			goto out;
+		}
+		run.rec_t0_s = run.frame.t_s;
+		apply_frame(&run);
+	}
+	for (size_t k = 0; k < sim.n_devices; k++)
+		if (plug(&sim, &sim.dev[k]) < 0)
+			goto out;
+
+	run.start_wall_s = monotonic_s();
+	run.child = spawn(&argv[optind], &old_mask);
+	if (run.child < 0) {
+		say("cannot fork to run %s: %s", argv[optind], strerror(errno));
+		goto out;
+	}
+	setpgid(run.child, run.child);
+	if (ready_file && write_ready_file(ready_file, run.child, sim.root) < 0)
+		abort_run(&run);
+	run_loop(&run, sfd);
+	status = run.failed ? EXIT_SETUP : exit_status(run.child_wstatus);
+out:
+	if (sfd >= 0)
+		close(sfd);
+	if (run.rec)
+		recording_close(run.rec);
+	g_free(run.acts);
+	free_sim(&sim);
+	return status;
+}
