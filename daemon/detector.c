@@ -86,7 +86,7 @@ void detector_update(struct detector *d, const struct detector_input *in, struct
 {
 	const struct detector_settings *s = &d->settings;
 	double dt_s = 0.0;
-	bool engaged = false;
+	bool engaged = false, exceeding = false;
 	int tripped = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -115,6 +115,7 @@ void detector_update(struct detector *d, const struct detector_input *in, struct
 		/* Either side counts for side bending; only forward counts for flexion. */
 		v = a == ANGLE_LATERAL ? fabs(in->angle_deg[a]) : in->angle_deg[a];
 		if (v > r->threshold_deg) {
+			exceeding = true;
 			/* An interval counts once the posture was already held at its start. */
 			if (d->above[a])
 				d->dose[a] += dt_s / hold_s_at(r, v);
@@ -145,8 +146,9 @@ void detector_update(struct detector *d, const struct detector_input *in, struct
 		d->alerts_in_slump = 1;
 		d->last_alert_t_s = in->t_s;
 		out->decision = DECISION_SLUMP_STARTED;
-	} else if (d->state == STATE_SLUMPED && s->realert_s > 0.0 &&
+	} else if (d->state == STATE_SLUMPED && s->realert_s > 0.0 && exceeding &&
 		   in->t_s - d->last_alert_t_s >= s->realert_s - TIME_EPSILON_S) {
+		/* Not while the wearer is already correcting (inside the hysteresis band). */
 		d->alerts_in_slump++;
 		d->last_alert_t_s = in->t_s;
 		out->decision = DECISION_ALERT;

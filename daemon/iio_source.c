@@ -23,6 +23,7 @@ static const char *const kind_prefix[KIND_COUNT] = { "accel", "anglvel" };
 static const char *const axis_names[3] = { "x", "y", "z" };
 
 struct iio_sensor {
+	enum sensor_role role;
 	struct iio_context *ctx;
 	const struct iio_device *dev[KIND_COUNT]; /* the same device twice for mpu6050 / bmi160 */
 	const struct iio_channel *chn[KIND_COUNT][3];
@@ -203,23 +204,28 @@ static int read_double_attr(const struct iio_channel *chn, const char *attr, dou
 }
 
 /*
- * The mount matrix is either per type (in_accel_mount_matrix: a "mount_matrix" attribute of each
- * accel channel) or shared by all inputs (in_mount_matrix: libiio's "mount" channel).
+ * Drivers name the mount matrix three ways: per type (inv_mpu6050's in_accel_mount_matrix, a
+ * "mount_matrix" attribute of each accel channel in libiio), per device (st_lsm6dsx's
+ * mount_matrix) or shared by all inputs (in_mount_matrix: libiio's "mount" channel). The
+ * deprecated in_accel_matrix ("matrix" on accel channels, zeros on device-tree systems) is not
+ * a mount matrix and is never read.
  */
 static void read_mount_matrix(struct iio_sensor *s, int kind)
 {
+	const struct iio_device *dev = s->dev[kind];
+	const struct iio_channel *mount = iio_device_find_channel(dev, "mount", false);
 	char buf[256];
-	const struct iio_channel *mount;
+	ssize_t n = iio_channel_attr_read(s->chn[kind][0], "mount_matrix", buf, sizeof(buf));
 
 	axes_identity(s->matrix[kind]);
-	if (iio_channel_attr_read(s->chn[kind][0], "mount_matrix", buf, sizeof(buf)) > 0 &&
-	    axes_parse_mount_matrix(buf, s->matrix[kind]) == 0)
-		return;
-	mount = iio_device_find_channel(s->dev[kind], "mount", false);
-	if (mount && iio_channel_attr_read(mount, "matrix", buf, sizeof(buf)) > 0 &&
-	    axes_parse_mount_matrix(buf, s->matrix[kind]) < 0) {
-		log_warning("%s: cannot parse mount matrix '%s': using identity (set axes= instead)",
-			    dev_name(s->dev[kind]), buf);
+	if (n <= 0 && iio_device_find_attr(dev, "mount_matrix"))
+		n = iio_device_attr_read(dev, "mount_matrix", buf, sizeof(buf));
+	if (n <= 0 && mount)
+		n = iio_channel_attr_read(mount, "matrix", buf, sizeof(buf));
+	if (n > 0 && axes_parse_mount_matrix(buf, s->matrix[kind]) < 0) {
+		log_warning("%s (%s): cannot parse mount matrix '%s': using identity (set [%s] axes "
+			    "instead)", dev_name(dev), iio_device_get_id(dev), buf,
+			    role_name(s->role));
 		axes_identity(s->matrix[kind]);
 	}
 }
@@ -282,6 +288,7 @@ int iio_sensor_open(const char *uri, const struct sensor_config *sc, enum sensor
 
 	if (!s)
 		return -ENOMEM;
+	s->role = role;
 	s->ctx = iio_create_context_from_uri(uri);
 	if (!s->ctx) {
 		ret = -errno;

@@ -80,6 +80,9 @@ void pipeline_emit_summary(struct pipeline *p, enum event_type type)
 
 	event_init(&ev, type, p->t_s);
 	ev.summary = p->summary;
+	/* A slump still in progress counts with its duration so far. */
+	if (p->state == STATE_SLUMPED && p->t_s - p->det.onset_t_s > ev.summary.longest_slump_s)
+		ev.summary.longest_slump_s = p->t_s - p->det.onset_t_s;
 	ev.summary.period_s = p->have_t ? p->t_s - p->summary_start_s : 0.0;
 	emit(p, &ev);
 	reset_summary(p, p->t_s);

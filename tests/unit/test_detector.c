@@ -84,6 +84,19 @@ static void sustained_slump_alerts_repeats_and_ends(void **state)
 	assert_int_equal(run.det.state, STATE_UPRIGHT);
 }
 
+/* Correcting slowly through the hysteresis band is not buzzed again. */
+static void no_realert_while_correcting(void **state)
+{
+	struct script_run run;
+
+	(void)state;
+	setup_run(&run);
+	hold(&run, 30.0, 0.0, 0.0, 13.0);
+	hold(&run, 17.0, 0.0, 0.0, 4.0);
+	hold(&run, 10.0, 0.0, 0.0, 1.0);
+	assert_string_equal(run.log, "8.0 started trunk 8.0; 17.0 ended 17.0; ");
+}
+
 /* Reaching for a cup: deep but brief. 45 deg allows 5 s; 3 s must never alert. */
 static void brief_reach_never_alerts(void **state)
 {
@@ -203,6 +216,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sustained_slump_alerts_repeats_and_ends),
+		cmocka_unit_test(no_realert_while_correcting),
 		cmocka_unit_test(brief_reach_never_alerts),
 		cmocka_unit_test(deeper_lean_alerts_sooner),
 		cmocka_unit_test(hysteresis_keeps_one_episode),

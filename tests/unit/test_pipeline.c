@@ -192,6 +192,10 @@ static void recalibration_ends_the_slump(void **state)
 	lean_to(s, 30.0, 30.0, 1.0);
 	stay(s, 10.0);
 	assert_int_equal(s->p.state, STATE_SLUMPED);
+	/* A summary during the slump counts it with its duration so far (onset at 4.667 s). */
+	pipeline_emit_summary(&s->p, EVENT_SUMMARY);
+	assert_int_equal(s->ev[s->n_ev - 1].type, EVENT_SUMMARY);
+	assert_float_equal(s->ev[s->n_ev - 1].summary.longest_slump_s, 15.0 - 4.667, 0.05);
 	pipeline_request_calibration(&s->p);
 	stay(s, 4.0);
 	assert_int_equal(s->ev[s->n_ev - 2].type, EVENT_SLUMP_ENDED);
