@@ -96,11 +96,16 @@ check: deps
 check-unit: $(BIN) $(UNIT_BINS)
 	tests/run-unit.sh $(UNIT_BINS)
 
-# Unit and integration tests again, built by clang with AddressSanitizer and UBSan.
+# Unit and integration tests again, built by clang with AddressSanitizer and UBSan. umockdev's
+# preload library comes before ASan's runtime in the integration tests, which ASan accepts here.
+SAN_FLAGS := -fsanitize=address,undefined
 check-sanitize:
 	$(MAKE) WERROR=1 CC=clang BUILD=build-san \
-		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" check-unit
+		CFLAGS="-O1 -g $(SAN_FLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="$(SAN_FLAGS)" check-unit
+	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 $(MAKE) WERROR=1 CC=clang BUILD=build-san \
+		CFLAGS="-O1 -g $(SAN_FLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="$(SAN_FLAGS)" check-integration
 
 check-integration: $(BIN) $(SIM) $(BUILD)/tests/test_notify
 	tests/integration/run.sh $(BUILD)
