@@ -30,6 +30,8 @@
 #define RETRY_FIRST_USEC (USEC_PER_SEC / 2)
 #define RETRY_MAX_USEC (8 * USEC_PER_SEC)
 #define STATUS_INTERVAL_USEC (USEC_PER_SEC / 4)
+/* How late a poll tick may fire: far below the sample period, yet lets the kernel batch wakeups. */
+#define POLL_ACCURACY_USEC 200
 
 struct role_input {
 	struct daemon *d;
@@ -285,12 +287,13 @@ static void notify_status(struct daemon *d)
 	}
 }
 
-static int on_status_timer(sd_event_source *s, uint64_t usec, void *userdata)
+static int on_status_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 {
 	struct daemon *d = userdata;
 
+	(void)due_usec;
 	notify_status(d);
-	sd_event_source_set_time(s, usec + STATUS_INTERVAL_USEC);
+	sd_event_source_set_time(s, now_usec(d) + STATUS_INTERVAL_USEC);
 	return 0;
 }
 
@@ -306,22 +309,24 @@ static bool healthy(const struct daemon *d, uint64_t now)
 
 		if (!d->cfg->sensor[r].enabled || in->lost)
 			continue;
-		if (!in->answered || now - in->last_sample_usec > d->watchdog_usec / 2)
+		if (!in->answered || now > in->last_sample_usec + d->watchdog_usec / 2)
 			return false;
 	}
 	return true;
 }
 
-static int on_watchdog_timer(sd_event_source *s, uint64_t usec, void *userdata)
+static int on_watchdog_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 {
 	struct daemon *d = userdata;
+	uint64_t now = now_usec(d);
 
-	if (healthy(d, usec))
+	(void)due_usec;
+	if (healthy(d, now))
 		sd_notify(false, "WATCHDOG=1");
 	else
 		log_warning("no samples for %.1f s: not pinging the watchdog",
 			    (double)d->watchdog_usec / 2e6);
-	sd_event_source_set_time(s, usec + d->watchdog_usec / 4);
+	sd_event_source_set_time(s, now + d->watchdog_usec / 4);
 	return 0;
 }
 
@@ -350,12 +355,18 @@ static void record_frame(struct daemon *d, const struct frame *f)
 	}
 }
 
-static int on_poll_timer(sd_event_source *s, uint64_t usec, void *userdata)
+/*
+ * The callback's usec is when the tick was due, not when it runs: samples are stamped with the
+ * time they are read, or a late tick would pair an old reading with a made-up time step.
+ */
+static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 {
 	struct daemon *d = userdata;
+	uint64_t usec = now_usec(d);
 	struct frame f = { .t_s = pipeline_time_s(d, usec) };
 	bool any = false, all = true;
 
+	(void)due_usec;
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		struct role_input *in = &d->in[r];
 		char err[512];
@@ -515,19 +526,21 @@ static int setup_event_loop(struct daemon *d)
 	d->start_usec = now;
 	set_period(d);
 	d->next_poll_usec = now + d->period_usec;
-	ret = sd_event_add_time(d->event, &d->poll_timer, CLOCK_MONOTONIC, d->next_poll_usec, 0,
-				on_poll_timer, d);
+	/* Accuracy 0 would mean sd-event's default of 250 ms: ticks would come in bursts. */
+	ret = sd_event_add_time(d->event, &d->poll_timer, CLOCK_MONOTONIC, d->next_poll_usec,
+				POLL_ACCURACY_USEC, on_poll_timer, d);
 	if (ret < 0)
 		return ret;
 	sd_event_source_set_enabled(d->poll_timer, SD_EVENT_ON);
 	ret = sd_event_add_time(d->event, &d->status_timer, CLOCK_MONOTONIC,
-				now + STATUS_INTERVAL_USEC, 0, on_status_timer, d);
+				now + STATUS_INTERVAL_USEC, STATUS_INTERVAL_USEC / 10, on_status_timer, d);
 	if (ret < 0)
 		return ret;
 	sd_event_source_set_enabled(d->status_timer, SD_EVENT_ON);
 	if (sd_watchdog_enabled(false, &d->watchdog_usec) > 0) {
 		ret = sd_event_add_time(d->event, &d->watchdog_timer, CLOCK_MONOTONIC,
-					now + d->watchdog_usec / 4, 0, on_watchdog_timer, d);
+					now + d->watchdog_usec / 4, d->watchdog_usec / 20,
+					on_watchdog_timer, d);
 		if (ret < 0)
 			return ret;
 		sd_event_source_set_enabled(d->watchdog_timer, SD_EVENT_ON);
