@@ -21,13 +21,13 @@ WARNINGS += -Werror
 endif
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude \
-	-DPOSTURED_VERSION=\"$(VERSION)\" -DPOSTURED_GPIOD_MAJOR=$(or $(GPIOD_MAJOR),1) \
+	-DPOSTURED_GPIOD_MAJOR=$(or $(GPIOD_MAJOR),1) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
 # Everything but main.c goes into a static library, so tests link exactly the daemon's code.
 LIB_SRCS := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
-LIB_OBJS := $(LIB_SRCS:daemon/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS := $(LIB_SRCS:daemon/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/version.o
 LIB := $(BUILD)/libpostured.a
 BIN := $(BUILD)/postured
 
@@ -39,12 +39,22 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 # Keep test objects between runs (make would delete them as intermediates).
 .SECONDARY:
 
-.PHONY: all install uninstall check check-unit check-sanitize check-integration check-systemd \
+.PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
 	check-gpiod2 run bench deps format clean
 all: $(BIN)
 
 $(BUILD)/obj/%.o: daemon/%.c $(wildcard include/postured/*.h) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Rewritten only when `git describe` changes, so a new commit relinks without recompiling.
+$(BUILD)/version.c: FORCE | $(BUILD)/obj
+	@printf 'const char postured_version[] = "%s";\n' '$(VERSION)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+
+$(BUILD)/obj/version.o: $(BUILD)/version.c include/postured/version.h
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+FORCE:
 
 $(LIB): $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
@@ -126,7 +136,11 @@ bench: deps $(BIN)
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/postured
-	install -D -m 0644 config/postured.ini $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini
+	@# A reinstall keeps the wearer's tuned thresholds; the new defaults go beside them.
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini ]; then \
+		install -m 0644 config/postured.ini $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini.new; \
+		echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini; new defaults in postured.ini.new"; \
+	else install -D -m 0644 config/postured.ini $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini; fi
 	sed 's|@BINDIR@|$(BINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' systemd/postured.service.in \
 		> $(BUILD)/postured.service
 	install -D -m 0644 $(BUILD)/postured.service $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service

@@ -21,6 +21,7 @@
 #include "postured/gpio.h"
 #include "postured/iio_source.h"
 #include "postured/log.h"
+#include "postured/version.h"
 #include "postured/pipeline.h"
 #include "postured/recording.h"
 
@@ -635,7 +636,7 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 		goto out;
 	}
 	config_log(cfg);
-	snprintf(err, sizeof(err), "postured %s, config %.400s, state %.400s", POSTURED_VERSION,
+	snprintf(err, sizeof(err), "postured %s, config %.400s, state %.400s", postured_version,
 		 opt->config_path, d->state_dir);
 	emit_simple(d, EVENT_STARTED, ROLE_TRUNK, err);
 	open_sensors(d);

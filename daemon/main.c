@@ -9,6 +9,7 @@
 #include "postured/config.h"
 #include "postured/daemon.h"
 #include "postured/log.h"
+#include "postured/version.h"
 
 /* Exit status: 0 success, 1 runtime failure, 2 bad usage or invalid configuration. */
 #define EXIT_USAGE 2
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
 			log_set_max_level(LOG_LEVEL_DEBUG);
 			break;
 		case OPT_VERSION:
-			printf("postured %s\n", POSTURED_VERSION);
+			printf("postured %s\n", postured_version);
 			return EXIT_SUCCESS;
 		case 'h':
 			usage(stdout);

@@ -4,6 +4,7 @@
  * is worse than one that fails with the line to fix.
  */
 #include "postured/recording.h"
+#include "postured/version.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -23,10 +24,6 @@
 #define LINE_MAX_BYTES (1 << 20)
 /* Fields longer than this are cut in messages. */
 #define FIELD_SHOWN_MAX 40
-
-#ifndef POSTURED_VERSION
-#define POSTURED_VERSION "unknown"
-#endif
 
 static const char *const axis_suffix[AXES_PER_ROLE] = { "ax", "ay", "az", "gx", "gy", "gz" };
 
@@ -496,8 +493,8 @@ int recording_create(const char *path, const bool has[ROLE_COUNT], struct record
 		free(w);
 		return ret;
 	}
-	append(&header, FORMAT_LINE "\n# written by postured " POSTURED_VERSION
-	       ": t in s, accel in m/s^2, gyro in rad/s, sensor axes\nt");
+	append(&header, FORMAT_LINE "\n# written by postured %s"
+	       ": t in s, accel in m/s^2, gyro in rad/s, sensor axes\nt", postured_version);
 	for (int role = 0; role < ROLE_COUNT; role++) {
 		w->has[role] = has[role];
 		for (int a = 0; has[role] && a < AXES_PER_ROLE; a++)

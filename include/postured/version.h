@@ -1,0 +1,7 @@
+/* The version from `git describe`, generated into the build directory at every build. */
+#ifndef POSTURED_VERSION_H
+#define POSTURED_VERSION_H
+
+extern const char postured_version[];
+
+#endif
