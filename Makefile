@@ -11,6 +11,7 @@ SYSUSERSDIR ?= /usr/lib/sysusers.d
 DESTDIR ?=
 
 CC ?= gcc
+SHELL := /bin/bash
 BUILD ?= build
 PKGS := libiio libgpiod inih libsystemd zlib
 GPIOD_MAJOR := $(firstword $(subst ., ,$(shell pkg-config --modversion libgpiod 2>/dev/null)))
@@ -95,13 +96,17 @@ deps:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
+# Each suite prints "N passed, M failed"; the last line adds them up.
+CHECK_LOG := $(BUILD)/check.log
 check: deps
-	$(MAKE) WERROR=1 check-unit
-	$(MAKE) WERROR=1 check-integration
-	$(MAKE) check-sanitize
-	$(MAKE) check-systemd
-	$(MAKE) check-gpiod2
-	@echo "make check: all suites passed"
+	@mkdir -p $(BUILD) && : > $(CHECK_LOG)
+	set -o pipefail; $(MAKE) WERROR=1 check-unit 2>&1 | tee -a $(CHECK_LOG)
+	set -o pipefail; $(MAKE) WERROR=1 check-integration 2>&1 | tee -a $(CHECK_LOG)
+	set -o pipefail; $(MAKE) check-sanitize 2>&1 | tee -a $(CHECK_LOG)
+	set -o pipefail; $(MAKE) check-systemd 2>&1 | tee -a $(CHECK_LOG)
+	set -o pipefail; $(MAKE) check-gpiod2 2>&1 | tee -a $(CHECK_LOG)
+	@sed -n 's/^\([a-z]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed.*/\2 \3/p' $(CHECK_LOG) | \
+		awk '{ p += $$1; f += $$2 } END { printf "make check: %d passed, %d failed\n", p, f; exit f > 0 }'
 
 check-unit: $(BIN) $(UNIT_BINS)
 	tests/run-unit.sh $(UNIT_BINS)
