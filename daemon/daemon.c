@@ -272,7 +272,8 @@ static void format_status(const struct daemon *d, char *buf, size_t len)
 		used += (size_t)snprintf(buf + used, len - used, ", neck %.1f deg",
 					 a->neck_flexion_deg);
 	if (used < len)
-		snprintf(buf + used, len - used, ", %u alerts", p->summary.alerts);
+		snprintf(buf + used, len - used, ", %u alert%s", p->summary.alerts,
+			 p->summary.alerts == 1 ? "" : "s");
 }
 
 static void notify_status(struct daemon *d)
@@ -282,7 +283,7 @@ static void notify_status(struct daemon *d)
 	format_status(d, status, sizeof(status));
 	sd_notifyf(false, "STATUS=%s", status);
 	if (d->tty_status) {
-		fprintf(stderr, "\r\033[K[%7.1f s] %s", d->pipeline.t_s, status);
+		fprintf(stderr, "\r\033[K[%6.1f s] %s", d->pipeline.t_s, status);
 		fflush(stderr);
 		d->status_shown = true;
 	}
