@@ -67,7 +67,7 @@ static double hold_s_at(const struct angle_rule *r, double angle_deg)
 	return r->hold_s + frac * (r->hold_at_max_s - r->hold_s);
 }
 
-static void release(struct detector *d, double t_s, struct detector_result *out)
+void detector_release(struct detector *d, double t_s, struct detector_result *out)
 {
 	if (d->state == STATE_SLUMPED) {
 		out->decision = DECISION_SLUMP_ENDED;
@@ -98,8 +98,12 @@ void detector_update(struct detector *d, const struct detector_input *in, struct
 	d->have_last_t = true;
 	d->last_t_s = in->t_s;
 
+	/* No angle at all (a sensor lost): nothing is known, so nothing ends or starts. */
+	if (!in->valid[ANGLE_TRUNK] && !in->valid[ANGLE_NECK] && !in->valid[ANGLE_LATERAL])
+		return;
+
 	if (in->valid[ANGLE_TRUNK] && in->trunk_tilt_deg > s->lying_deg) {
-		release(d, in->t_s, out);
+		detector_release(d, in->t_s, out);
 		d->state = STATE_LYING;
 		return;
 	}
@@ -133,7 +137,7 @@ void detector_update(struct detector *d, const struct detector_input *in, struct
 	}
 
 	if (!engaged) {
-		release(d, in->t_s, out);
+		detector_release(d, in->t_s, out);
 		d->state = STATE_UPRIGHT;
 		return;
 	}

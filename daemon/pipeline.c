@@ -103,11 +103,10 @@ static bool ready_to_calibrate(const struct pipeline *p, const bool has[ROLE_COU
 static void calibrate(struct pipeline *p, const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3])
 {
 	struct posture_event ev;
-	struct detector_result released;
-	struct detector_input none = { .t_s = p->t_s };
+	struct detector_result released = { 0 };
 
 	/* A slump in progress ends: its angles were measured against the old reference. */
-	detector_update(&p->det, &none, &released);
+	detector_release(&p->det, p->t_s, &released);
 	if (released.decision == DECISION_SLUMP_ENDED) {
 		event_init(&ev, EVENT_SLUMP_ENDED, p->t_s);
 		ev.cause = released.cause;

@@ -90,5 +90,7 @@ void detector_init(struct detector *d, const struct detector_settings *s);
 /* Replaces the settings and keeps the running state (used on config reload). */
 void detector_set_settings(struct detector *d, const struct detector_settings *s);
 void detector_update(struct detector *d, const struct detector_input *in, struct detector_result *out);
+/* Ends any lean now (e.g. the reference changed): SLUMP_ENDED in out if a slump was running. */
+void detector_release(struct detector *d, double t_s, struct detector_result *out);
 
 #endif

@@ -195,6 +195,28 @@ static void gaps_are_not_holding_time(void **state)
 	assert_string_equal(run.log, "68.1 started trunk 68.1; ");
 }
 
+/* Samples without any valid angle (a lost sensor) neither end a slump nor count as holding. */
+static void no_angles_pause_the_detector(void **state)
+{
+	struct script_run run;
+	struct detector_input none = { 0 };
+	struct detector_result r;
+
+	(void)state;
+	setup_run(&run);
+	hold(&run, 30.0, 0.0, 0.0, 10.0);
+	assert_int_equal(run.det.state, STATE_SLUMPED);
+	for (int i = 0; i < 50; i++) {
+		none.t_s = run.t_s;
+		detector_update(&run.det, &none, &r);
+		assert_int_equal(r.decision, DECISION_NONE);
+		run.t_s += STEP_S;
+	}
+	assert_int_equal(run.det.state, STATE_SLUMPED);
+	hold(&run, 5.0, 0.0, 0.0, 1.0);
+	assert_string_equal(run.log, "8.0 started trunk 8.0; 15.0 ended 15.0; ");
+}
+
 static void reloaded_settings_apply_to_the_running_lean(void **state)
 {
 	struct script_run run;
@@ -224,6 +246,7 @@ int main(void)
 		cmocka_unit_test(lying_down_is_not_a_slump),
 		cmocka_unit_test(side_bending_either_way),
 		cmocka_unit_test(gaps_are_not_holding_time),
+		cmocka_unit_test(no_angles_pause_the_detector),
 		cmocka_unit_test(reloaded_settings_apply_to_the_running_lean),
 	};
 
