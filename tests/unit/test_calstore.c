@@ -18,71 +18,24 @@
 #include <cmocka.h>
 
 #include "postured/calstore.h"
+#include "testfs.h"
 
 struct fixture {
-	char dir[64];
-	char sub[96];
-	char file[128];
+	struct testfs fs; /* first, for testfs_teardown */
+	char sub[TESTFS_PATH_MAX]; /* a state directory that does not exist yet */
+	char file[TESTFS_PATH_MAX]; /* the calibration file in fs.dir */
 };
 
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct fixture *fx = testfs_new(sizeof(*fx));
 
 	if (!fx)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_calstore.XXXXXX");
-	if (!mkdtemp(fx->dir)) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->sub, sizeof(fx->sub), "%s/state/postured", fx->dir);
-	snprintf(fx->file, sizeof(fx->file), "%s/calibration", fx->dir);
+	snprintf(fx->sub, sizeof(fx->sub), "%s/state/postured", fx->fs.dir);
+	snprintf(fx->file, sizeof(fx->file), "%s/calibration", fx->fs.dir);
 	*state = fx;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	char path[192];
-
-	snprintf(path, sizeof(path), "%s/calibration", fx->sub);
-	unlink(path);
-	rmdir(fx->sub);
-	snprintf(path, sizeof(path), "%s/state", fx->dir);
-	unlink(path);
-	rmdir(path);
-	unlink(fx->file);
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long len;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)len + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return text;
 }
 
 static int count_entries(const char *dir)
@@ -161,8 +114,8 @@ static void file_is_readable_text(void **state)
 	cal.up_ref[ROLE_TRUNK][2] = 1.0;
 	cal.forward_known[ROLE_TRUNK] = true;
 	cal.forward[ROLE_TRUNK][0] = -1.0;
-	assert_int_equal(calstore_save(fx->dir, &cal, err, sizeof(err)), 0);
-	text = read_all(fx->file);
+	assert_int_equal(calstore_save(fx->fs.dir, &cal, err, sizeof(err)), 0);
+	text = testfs_read(fx->file);
 	assert_string_equal(text, "# postured calibration\n"
 			    "# unit vectors in sensor axes: up when upright, and the wearer's "
 			    "forward\n"
@@ -178,12 +131,12 @@ static void hand_written_file_is_accepted(void **state)
 	char err[512] = "";
 
 	/* Short numbers, blanks, comments, forward before up, a slightly imperfect forward. */
-	write_text(fx->file, "# postured calibration\n"
-		   "\n"
-		   "# edited by hand\n"
-		   "  head.forward =  0 1 0.005  \n"
-		   "head.up = 0.012 -0.003 0.9999\n");
-	if (calstore_load(fx->dir, &cal, err, sizeof(err)) != 0)
+	testfs_write(fx->file, "# postured calibration\n"
+		     "\n"
+		     "# edited by hand\n"
+		     "  head.forward =  0 1 0.005  \n"
+		     "head.up = 0.012 -0.003 0.9999\n");
+	if (calstore_load(fx->fs.dir, &cal, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_false(cal.has[ROLE_TRUNK]);
 	assert_true(cal.has[ROLE_HEAD]);
@@ -206,7 +159,7 @@ static void nothing_stored(void **state)
 	char err[512] = "", expected[512];
 
 	assert_int_equal(calstore_load(fx->sub, &cal, err, sizeof(err)), -ENOENT);
-	assert_int_equal(calstore_load(fx->dir, &cal, err, sizeof(err)), -ENOENT);
+	assert_int_equal(calstore_load(fx->fs.dir, &cal, err, sizeof(err)), -ENOENT);
 	snprintf(expected, sizeof(expected), "%s: no stored calibration", fx->file);
 	assert_string_equal(err, expected);
 }
@@ -216,10 +169,10 @@ static void assert_load_error(struct fixture *fx, const char *text, const char *
 	struct calibration cal, before;
 	char err[512] = "", expected[512];
 
-	write_text(fx->file, text);
+	testfs_write(fx->file, text);
 	memset(&cal, 0x5a, sizeof(cal));
 	memcpy(&before, &cal, sizeof(cal));
-	assert_int_equal(calstore_load(fx->dir, &cal, err, sizeof(err)), -EINVAL);
+	assert_int_equal(calstore_load(fx->fs.dir, &cal, err, sizeof(err)), -EINVAL);
 	snprintf(expected, sizeof(expected), "%s%s", fx->file, message);
 	assert_string_equal(err, expected);
 	assert_memory_equal(&cal, &before, sizeof(cal));
@@ -264,16 +217,16 @@ static void save_errors_name_the_directory(void **state)
 	char err[512] = "", blocked[192], expected[512];
 
 	/* A file where a directory should be. */
-	snprintf(blocked, sizeof(blocked), "%s/state", fx->dir);
-	write_text(blocked, "not a directory");
+	snprintf(blocked, sizeof(blocked), "%s/state", fx->fs.dir);
+	testfs_write(blocked, "not a directory");
 	assert_int_equal(calstore_save(fx->sub, &cal, err, sizeof(err)), -ENOTDIR);
 	snprintf(expected, sizeof(expected), "%s: cannot create directory: Not a directory (check "
 		 "[calibration] state_dir)", fx->sub);
 	assert_string_equal(err, expected);
 
-	assert_int_equal(calstore_save(fx->dir, &invalid, err, sizeof(err)), -EINVAL);
+	assert_int_equal(calstore_save(fx->fs.dir, &invalid, err, sizeof(err)), -EINVAL);
 	snprintf(expected, sizeof(expected), "%s: nothing to save: no sensor is calibrated",
-		 fx->dir);
+		 fx->fs.dir);
 	assert_string_equal(err, expected);
 	assert_int_equal(access(fx->file, F_OK), -1);
 }
@@ -282,12 +235,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(save_creates_the_directory_and_load_gets_it_back,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(file_is_readable_text, setup, teardown),
-		cmocka_unit_test_setup_teardown(hand_written_file_is_accepted, setup, teardown),
-		cmocka_unit_test_setup_teardown(nothing_stored, setup, teardown),
-		cmocka_unit_test_setup_teardown(damaged_files_are_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(save_errors_name_the_directory, setup, teardown),
+						setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(file_is_readable_text, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(hand_written_file_is_accepted, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(nothing_stored, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(damaged_files_are_refused, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(save_errors_name_the_directory, setup,
+						testfs_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

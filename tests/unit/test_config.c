@@ -18,58 +18,28 @@
 
 #include "postured/config.h"
 #include "postured/vec3.h"
+#include "testfs.h"
 
 #define DOCUMENTED_INI "config/postured.ini"
 
-struct fixture {
-	char dir[64];
-	char path[96];
-};
-
+/* Each test's config file is DIR/postured.ini, in fx->path. */
 static int setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
-
-	if (!fx)
+	if (testfs_setup(state) != 0)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_config.XXXXXX");
-	if (!mkdtemp(fx->dir)) {
-		free(fx);
-		return -1;
-	}
-	snprintf(fx->path, sizeof(fx->path), "%s/postured.ini", fx->dir);
-	*state = fx;
+	testfs_path(*state, "postured.ini");
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	unlink(fx->path);
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
-static int load_text(struct fixture *fx, const char *text, struct config *cfg, char *err,
+static int load_text(struct testfs *fx, const char *text, struct config *cfg, char *err,
 		     size_t err_len)
 {
-	write_text(fx->path, text);
+	testfs_write(fx->path, text);
 	config_defaults(cfg);
 	return config_load(fx->path, cfg, err, err_len);
 }
 
-static void load_ok(struct fixture *fx, const char *text, struct config *cfg)
+static void load_ok(struct testfs *fx, const char *text, struct config *cfg)
 {
 	char err[512] = "";
 
@@ -78,12 +48,12 @@ static void load_ok(struct fixture *fx, const char *text, struct config *cfg)
 }
 
 /* Expects text to be rejected with "PATH:" + message, and the config left as it was. */
-static void assert_error(struct fixture *fx, const char *text, const char *message)
+static void assert_error(struct testfs *fx, const char *text, const char *message)
 {
 	struct config cfg, before;
 	char err[512] = "", expected[512];
 
-	write_text(fx->path, text);
+	testfs_write(fx->path, text);
 	config_defaults(&cfg);
 	cfg.rate_hz = 33.0;
 	memcpy(&before, &cfg, sizeof(cfg));
@@ -153,24 +123,6 @@ static void assert_same_lines(const char *documented, const char *defaults)
 	}
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long len;
-
-	if (!f)
-		fail_msg("cannot open %s (tests run from the repository root)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)len + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return text;
-}
-
 /* Does the ini text set "key = value" (value may be empty) inside [section]? */
 static int ini_has_line(const char *ini, const char *section, const char *key, const char *value)
 {
@@ -215,7 +167,7 @@ static void documented_file_is_the_defaults(void **state)
 	assert_same_lines(documented_keys, default_keys);
 
 	/* Every key config_log knows appears in the file, uncommented, at its default. */
-	ini = read_all(DOCUMENTED_INI);
+	ini = testfs_read(DOCUMENTED_INI);
 	for (line = strtok(default_keys, "\n"); line; line = strtok(NULL, "\n")) {
 		char section[32], key[64], value[256] = "";
 
@@ -264,7 +216,7 @@ static void defaults_follow_the_modules(void **state)
 
 static void good_file_with_every_section(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	struct config cfg;
 	char *log;
 
@@ -363,7 +315,7 @@ static void good_file_with_every_section(void **state)
 
 static void head_sensor(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	struct config cfg;
 
 	load_ok(fx,
@@ -399,7 +351,7 @@ static void boolean_spellings(void **state)
 {
 	static const char *const yes[] = { "true", "yes", "on", "1", "True", "YES" };
 	static const char *const no[] = { "false", "no", "off", "0", "False", "OFF" };
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	struct config cfg;
 	char text[128];
 
@@ -419,7 +371,7 @@ static void boolean_spellings(void **state)
 
 static void syntax_accepted(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	struct config cfg;
 
 	/* CRLF, a BOM, indented keys, ';' inline comments, ':' as separator, blank lines. */
@@ -443,7 +395,7 @@ static void syntax_accepted(void **state)
 
 static void error_messages(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 
 	assert_error(fx, "[input]\n\n# c\n\n\n\nrate_hz = 5000\n",
 		     "7: rate_hz = 5000 is out of range (1..1000)");
@@ -505,7 +457,7 @@ static void error_messages(void **state)
 
 static void long_and_binary_lines(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	struct config cfg;
 	char text[512], err[512] = "", expected[512];
 
@@ -517,7 +469,7 @@ static void long_and_binary_lines(void **state)
 	snprintf(text, sizeof(text), "[calibration]\nstate_dir = /%0186d\n[input]\nrate_hz = 5\n", 0);
 	assert_error(fx, text, "2: line is longer than 198 characters: shorten it");
 
-	write_text(fx->path, "[input]\nrate_hz = 5");
+	testfs_write(fx->path, "[input]\nrate_hz = 5");
 	assert_int_equal(config_load(fx->path, &cfg, err, sizeof(err)), 0);
 	assert_true(cfg.rate_hz == 5.0);
 
@@ -536,7 +488,7 @@ static void long_and_binary_lines(void **state)
 
 static void cross_key_checks_blame_the_later_line(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	struct config cfg;
 
 	assert_error(fx, "[detector]\ntrunk_max_deg = 15\n",
@@ -563,7 +515,7 @@ static void cross_key_checks_blame_the_later_line(void **state)
 
 static void missing_file_says_what_to_do(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	struct config cfg, before;
 	char err[512] = "", expected[512];
 
@@ -585,15 +537,17 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(documented_file_is_the_defaults),
 		cmocka_unit_test(defaults_follow_the_modules),
-		cmocka_unit_test_setup_teardown(good_file_with_every_section, setup, teardown),
-		cmocka_unit_test_setup_teardown(head_sensor, setup, teardown),
-		cmocka_unit_test_setup_teardown(boolean_spellings, setup, teardown),
-		cmocka_unit_test_setup_teardown(syntax_accepted, setup, teardown),
-		cmocka_unit_test_setup_teardown(error_messages, setup, teardown),
-		cmocka_unit_test_setup_teardown(long_and_binary_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(good_file_with_every_section, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(head_sensor, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(boolean_spellings, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(syntax_accepted, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(error_messages, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(long_and_binary_lines, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(cross_key_checks_blame_the_later_line, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(missing_file_says_what_to_do, setup, teardown),
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(missing_file_says_what_to_do, setup,
+						testfs_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

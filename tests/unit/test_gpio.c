@@ -45,14 +45,23 @@ static void assert_open_fails(const char *chip, unsigned int line, int expected_
 	assert_int_equal(fake_gpiod_live_objects(), live_before);
 }
 
-/* Opens chip, checks the motor starts off on the expected chip, buzzes once and closes. */
-static void open_buzz_close(const char *chip, const char *expect_chip)
+/* Opens the motor on chip and line, which must succeed. */
+static struct gpio_motor *open_ok(const char *chip, unsigned int line, bool active_low)
 {
 	struct gpio_motor *m = NULL;
 	char err[256] = "";
 
-	assert_int_equal(gpio_motor_open(chip, 4, false, "postured", &m, err, sizeof(err)), 0);
+	assert_int_equal(gpio_motor_open(chip, line, active_low, "postured", &m, err, sizeof(err)),
+			 0);
 	assert_non_null(m);
+	return m;
+}
+
+/* Opens chip, checks the motor starts off on the expected chip, buzzes once and closes. */
+static void open_buzz_close(const char *chip, const char *expect_chip)
+{
+	struct gpio_motor *m = open_ok(chip, 4, false);
+
 	assert_true(fake_gpiod_line_requested(expect_chip, 4));
 	assert_string_equal(fake_gpiod_line_consumer(expect_chip, 4), "postured");
 	assert_int_equal(fake_gpiod_line_level(expect_chip, 4), 0);
@@ -98,12 +107,9 @@ static void open_by_label(void **state)
 /* A motor switched by a PNP transistor or a low-side driver input runs when the pin is low. */
 static void active_low_inverts_the_pin(void **state)
 {
-	struct gpio_motor *m = NULL;
-	char err[256] = "";
+	struct gpio_motor *m = open_ok("gpiochip0", 17, true);
 
 	(void)state;
-	assert_int_equal(gpio_motor_open("gpiochip0", 17, true, "postured", &m, err, sizeof(err)),
-			 0);
 	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 1);
 	assert_int_equal(gpio_motor_set(m, true), 0);
 	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 0);
@@ -115,12 +121,9 @@ static void active_low_inverts_the_pin(void **state)
 /* Stopping the daemon mid-buzz must not leave the motor running. */
 static void close_turns_the_motor_off_then_releases(void **state)
 {
-	struct gpio_motor *m = NULL;
-	char err[256] = "";
+	struct gpio_motor *m = open_ok("gpiochip0", 17, false);
 
 	(void)state;
-	assert_int_equal(gpio_motor_open("gpiochip0", 17, false, "postured", &m, err, sizeof(err)),
-			 0);
 	assert_int_equal(gpio_motor_set(m, true), 0);
 	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 1);
 	gpio_motor_close(m);
@@ -190,12 +193,9 @@ static void line_held_by_unnamed_user(void **state)
 /* A second postured (say a leftover test run) must say who holds the line. */
 static void line_held_by_ourselves(void **state)
 {
-	struct gpio_motor *m = NULL;
-	char err[256] = "";
+	struct gpio_motor *m = open_ok("gpiochip0", 17, false);
 
 	(void)state;
-	assert_int_equal(gpio_motor_open("gpiochip0", 17, false, "postured", &m, err, sizeof(err)),
-			 0);
 	assert_open_fails("gpiochip0", 17, -EBUSY,
 			  "gpio chip 'gpiochip0' line 17 is busy, held by 'postured': stop that "
 			  "program or set [haptic] line to a free line");
@@ -220,12 +220,9 @@ static void permission_denied(void **state)
 /* A USB GPIO expander pulled out while running: the caller gets the errno to report. */
 static void set_after_unplug_fails(void **state)
 {
-	struct gpio_motor *m = NULL;
-	char err[256] = "";
+	struct gpio_motor *m = open_ok("gpiochip1", 2, false);
 
 	(void)state;
-	assert_int_equal(gpio_motor_open("gpiochip1", 2, false, "postured", &m, err, sizeof(err)),
-			 0);
 	fake_gpiod_unplug_chip("gpiochip1");
 	assert_int_equal(gpio_motor_set(m, true), -ENODEV);
 	gpio_motor_close(m);

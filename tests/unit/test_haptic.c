@@ -30,6 +30,17 @@ static void assert_parse_error(const char *text, const char *message)
 	assert_int_equal(p.step_ms[0], 777);
 }
 
+/* Parses text into p, which must succeed, and starts a fresh player on it at start_s. */
+static void play(struct haptic_player *pl, struct haptic_pattern *p, const char *text,
+		 double start_s)
+{
+	char err[128];
+
+	assert_int_equal(haptic_pattern_parse(text, p, err, sizeof(err)), 0);
+	haptic_player_init(pl);
+	haptic_player_start(pl, p, start_s);
+}
+
 static void parse_good_patterns(void **state)
 {
 	struct haptic_pattern p;
@@ -131,13 +142,10 @@ static void player_timeline(void **state)
 {
 	struct haptic_pattern p;
 	struct haptic_player pl;
-	char err[128];
 	double next_s;
 
 	(void)state;
-	assert_int_equal(haptic_pattern_parse("200 100 200", &p, err, sizeof(err)), 0);
-	haptic_player_init(&pl);
-	haptic_player_start(&pl, &p, 10.0);
+	play(&pl, &p, "200 100 200", 10.0);
 
 	assert_true(haptic_player_level(&pl, 10.0, &next_s));
 	assert_time(next_s, 10.2);
@@ -162,13 +170,10 @@ static void player_late_query_skips_to_the_right_step(void **state)
 {
 	struct haptic_pattern p;
 	struct haptic_player pl;
-	char err[128];
 	double next_s;
 
 	(void)state;
-	assert_int_equal(haptic_pattern_parse("200 100 200", &p, err, sizeof(err)), 0);
-	haptic_player_init(&pl);
-	haptic_player_start(&pl, &p, 0.0);
+	play(&pl, &p, "200 100 200", 0.0);
 	/* A loop woken late (a busy CPU) lands in the third step, not the second. */
 	assert_true(haptic_player_level(&pl, 0.35, &next_s));
 	assert_time(next_s, 0.5);
@@ -215,13 +220,10 @@ static void trailing_off_step_delays_the_end(void **state)
 {
 	struct haptic_pattern p;
 	struct haptic_player pl;
-	char err[128];
 	double next_s;
 
 	(void)state;
-	assert_int_equal(haptic_pattern_parse("100 400", &p, err, sizeof(err)), 0);
-	haptic_player_init(&pl);
-	haptic_player_start(&pl, &p, 2.0);
+	play(&pl, &p, "100 400", 2.0);
 	assert_true(haptic_player_level(&pl, 2.05, &next_s));
 	assert_time(next_s, 2.1);
 	assert_false(haptic_player_level(&pl, 2.2, &next_s));
@@ -240,10 +242,8 @@ static void restart_mid_pattern(void **state)
 	double next_s;
 
 	(void)state;
-	assert_int_equal(haptic_pattern_parse("200 100 200", &long_p, err, sizeof(err)), 0);
+	play(&pl, &long_p, "200 100 200", 0.0);
 	assert_int_equal(haptic_pattern_parse("50", &short_p, err, sizeof(err)), 0);
-	haptic_player_init(&pl);
-	haptic_player_start(&pl, &long_p, 0.0);
 	assert_false(haptic_player_level(&pl, 0.25, &next_s));
 
 	haptic_player_start(&pl, &short_p, 0.25);
@@ -262,13 +262,10 @@ static void query_before_start_is_off_until_start(void **state)
 {
 	struct haptic_pattern p;
 	struct haptic_player pl;
-	char err[128];
 	double next_s;
 
 	(void)state;
-	assert_int_equal(haptic_pattern_parse("200", &p, err, sizeof(err)), 0);
-	haptic_player_init(&pl);
-	haptic_player_start(&pl, &p, 5.0);
+	play(&pl, &p, "200", 5.0);
 	assert_false(haptic_player_level(&pl, 4.0, &next_s));
 	assert_time(next_s, 5.0);
 	assert_true(haptic_player_level(&pl, 5.0, &next_s));

@@ -17,76 +17,10 @@
 #include <zlib.h>
 
 #include "postured/recording.h"
+#include "testfs.h"
 
 #define BROAD_TRIAL "../shared/data/broad-48hz/01_undisturbed_slow_rotation_A.csv.gz"
 #define HEADER "t,trunk.ax,trunk.ay,trunk.az,trunk.gx,trunk.gy,trunk.gz"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-};
-
-static int setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-
-	if (!fx)
-		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_recording.XXXXXX");
-	if (!mkdtemp(fx->dir)) {
-		free(fx);
-		return -1;
-	}
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-	static const char *const names[] = { "demo.csv", "demo.csv.gz", "cut.csv.gz", "full.gz" };
-	char path[192];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", fx->dir, names[i]);
-		unlink(path);
-	}
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static const char *file_in(struct fixture *fx, const char *name)
-{
-	snprintf(fx->path, sizeof(fx->path), "%s/%s", fx->dir, name);
-	return fx->path;
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-	assert_int_equal(fclose(f), 0);
-}
-
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long len;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)len + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return text;
-}
 
 static struct frame make_frame(int i)
 {
@@ -108,7 +42,7 @@ static void assert_close(double actual, double expected, double rel)
 		fail_msg("read %.9g, wrote %.9g", actual, expected);
 }
 
-static void write_and_read_back(struct fixture *fx, const char *name, const bool has[ROLE_COUNT])
+static void write_and_read_back(struct testfs *fx, const char *name, const bool has[ROLE_COUNT])
 {
 	struct recording_writer *w;
 	struct recording_reader *r;
@@ -117,7 +51,7 @@ static void write_and_read_back(struct fixture *fx, const char *name, const bool
 	char err[256] = "";
 	int i;
 
-	if (recording_create(file_in(fx, name), has, &w, err, sizeof(err)) != 0)
+	if (recording_create(testfs_path(fx, name), has, &w, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	for (i = 0; i < 100; i++) {
 		f = make_frame(i);
@@ -150,7 +84,7 @@ static void write_and_read_back(struct fixture *fx, const char *name, const bool
 
 static void round_trip_plain(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	const bool trunk_only[ROLE_COUNT] = { true, false };
 	const bool both[ROLE_COUNT] = { true, true };
 	char *text;
@@ -168,7 +102,7 @@ static void round_trip_plain(void **state)
 	f.t_s = 12345.0000004;
 	assert_int_equal(recording_write(w, &f), 0);
 	assert_int_equal(recording_finish(w), 0);
-	text = read_all(fx->path);
+	text = testfs_read(fx->path);
 	assert_true(strncmp(text, "# postured-recording 1\n# written by postured ", 45) == 0);
 	assert_non_null(strstr(text, ": t in s, accel in m/s^2, gyro in rad/s, sensor axes\n"
 			       HEADER "\n"
@@ -178,14 +112,14 @@ static void round_trip_plain(void **state)
 	free(text);
 
 	write_and_read_back(fx, "demo.csv", both);
-	text = read_all(fx->path);
+	text = testfs_read(fx->path);
 	assert_non_null(strstr(text, "\n" HEADER ",head.ax,head.ay,head.az,head.gx,head.gy,head.gz\n"));
 	free(text);
 }
 
 static void round_trip_gzip(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	const bool both[ROLE_COUNT] = { true, true };
 	const bool head_only[ROLE_COUNT] = { false, true };
 	unsigned char magic[2];
@@ -204,14 +138,15 @@ static void round_trip_gzip(void **state)
 
 static void writer_rejects_rows_it_could_not_read_back(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	const bool both[ROLE_COUNT] = { true, true };
 	const bool none[ROLE_COUNT] = { false, false };
 	struct recording_writer *w;
 	struct frame f = make_frame(1);
 	char err[256] = "", expected[256];
 
-	assert_int_equal(recording_create(file_in(fx, "demo.csv"), none, &w, err, sizeof(err)),
+	assert_int_equal(recording_create(testfs_path(fx, "demo.csv"), none, &w, err,
+					  sizeof(err)),
 			 -EINVAL);
 	snprintf(expected, sizeof(expected), "%s: no sensor to record", fx->path);
 	assert_string_equal(err, expected);
@@ -234,7 +169,7 @@ static void writer_rejects_rows_it_could_not_read_back(void **state)
 
 static void write_errors_are_reported(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	const bool has[ROLE_COUNT] = { true, true };
 	struct recording_writer *w;
 	struct frame f;
@@ -254,34 +189,43 @@ static void write_errors_are_reported(void **state)
 	}
 	assert_int_equal(recording_finish(w), -ENOSPC);
 
-	assert_int_equal(symlink("/dev/full", file_in(fx, "full.gz")), 0);
+	assert_int_equal(symlink("/dev/full", testfs_path(fx, "full.gz")), 0);
 	assert_int_equal(recording_create(fx->path, has, &w, err, sizeof(err)), 0);
 	f = make_frame(0);
 	recording_write(w, &f);
 	assert_int_equal(recording_finish(w), -ENOSPC);
 }
 
+/* Writes text to DIR/demo.csv and opens it, which must succeed. */
+static struct recording_reader *open_text(struct testfs *fx, const char *text)
+{
+	struct recording_reader *r;
+	char err[256] = "";
+
+	testfs_write(testfs_path(fx, "demo.csv"), text);
+	if (recording_open(fx->path, &r, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	return r;
+}
+
 static void comments_blank_lines_and_crlf(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	struct recording_reader *r;
 	struct frame f;
 	bool has[ROLE_COUNT];
 	char err[256] = "";
 
-	write_text(file_in(fx, "demo.csv"),
-		   "# postured-recording 1\r\n"
-		   "\r\n"
-		   "# a note before the header\r\n"
-		   " t , trunk.ax,trunk.ay,trunk.az,trunk.gx,trunk.gy,trunk.gz\r\n"
-		   "0.5,0,0,9.81,0.1,0.2,0.3\r\n"
-		   "\r\n"
-		   "   \n"
-		   "# the wearer stood up here\n"
-		   "  # an indented comment\n"
-		   "0.52, 1 ,2,3,4,5,6");
-	if (recording_open(fx->path, &r, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
+	r = open_text(fx, "# postured-recording 1\r\n"
+		      "\r\n"
+		      "# a note before the header\r\n"
+		      " t , trunk.ax,trunk.ay,trunk.az,trunk.gx,trunk.gy,trunk.gz\r\n"
+		      "0.5,0,0,9.81,0.1,0.2,0.3\r\n"
+		      "\r\n"
+		      "   \n"
+		      "# the wearer stood up here\n"
+		      "  # an indented comment\n"
+		      "0.52, 1 ,2,3,4,5,6");
 	recording_roles(r, has);
 	assert_true(has[ROLE_TRUNK]);
 	assert_false(has[ROLE_HEAD]);
@@ -302,19 +246,16 @@ static void comments_blank_lines_and_crlf(void **state)
 
 static void extra_columns_and_partial_roles(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	struct recording_reader *r;
 	struct frame f;
 	bool has[ROLE_COUNT];
 	char err[256] = "";
 
 	/* head has only accelerometer columns: not a usable sensor, its columns are extras. */
-	write_text(file_in(fx, "demo.csv"),
-		   "truth.qw," HEADER ",head.ax,head.ay,head.az,truth.movement,note\n"
-		   "0.7071,1,0,0,9.8,0,0,0,1,2,3,1,hello\n"
-		   "nan,2,0,0,9.8,0,0,0,4,5,6,0,\n");
-	if (recording_open(fx->path, &r, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
+	r = open_text(fx, "truth.qw," HEADER ",head.ax,head.ay,head.az,truth.movement,note\n"
+		      "0.7071,1,0,0,9.8,0,0,0,1,2,3,1,hello\n"
+		      "nan,2,0,0,9.8,0,0,0,4,5,6,0,\n");
 	recording_roles(r, has);
 	assert_true(has[ROLE_TRUNK]);
 	assert_false(has[ROLE_HEAD]);
@@ -336,14 +277,14 @@ static void extra_columns_and_partial_roles(void **state)
 }
 
 /* Expects text to open (or not) and then fail at a row with "PATH" + message. */
-static void assert_read_error(struct fixture *fx, const char *text, const char *message)
+static void assert_read_error(struct testfs *fx, const char *text, const char *message)
 {
 	struct recording_reader *r = NULL;
 	struct frame f;
 	char err[256] = "", expected[320];
 	int ret;
 
-	write_text(file_in(fx, "demo.csv"), text);
+	testfs_write(testfs_path(fx, "demo.csv"), text);
 	ret = recording_open(fx->path, &r, err, sizeof(err));
 	if (ret == 0) {
 		while ((ret = recording_next(r, &f, err, sizeof(err))) == 1)
@@ -359,7 +300,7 @@ static void assert_read_error(struct fixture *fx, const char *text, const char *
 
 static void malformed_files(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 
 	assert_read_error(fx, "", ": no header row (expected t,trunk.ax,...)");
 	assert_read_error(fx, "# postured-recording 1\n\n# only comments\n",
@@ -397,7 +338,7 @@ static void malformed_files(void **state)
 
 static void long_lines(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	struct recording_reader *r;
 	struct frame f;
 	char err[256] = "", expected[256];
@@ -414,10 +355,8 @@ static void long_lines(void **state)
 	for (size_t i = 0; i < n_extra; i++)
 		len += (size_t)snprintf(text + len, cap - len, ",%zu", i);
 	snprintf(text + len, cap - len, "\n");
-	write_text(file_in(fx, "demo.csv"), text);
+	r = open_text(fx, text);
 	free(text);
-	if (recording_open(fx->path, &r, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
 	assert_int_equal(recording_next(r, &f, err, sizeof(err)), 1);
 	assert_true(recording_column(r, "extra2999") == 2999.0);
 	assert_true(f.imu[ROLE_TRUNK].gyro_rad_s[2] == 6.0);
@@ -437,7 +376,7 @@ static void long_lines(void **state)
 
 static void truncated_gzip_is_an_error(void **state)
 {
-	struct fixture *fx = *state;
+	struct testfs *fx = *state;
 	const bool has[ROLE_COUNT] = { true, false };
 	struct recording_writer *w;
 	struct recording_reader *r;
@@ -447,7 +386,9 @@ static void truncated_gzip_is_an_error(void **state)
 	int ret, rows = 0;
 	FILE *file;
 
-	assert_int_equal(recording_create(file_in(fx, "cut.csv.gz"), has, &w, err, sizeof(err)), 0);
+	assert_int_equal(recording_create(testfs_path(fx, "cut.csv.gz"), has, &w, err,
+					  sizeof(err)),
+			 0);
 	for (int i = 0; i < 5000; i++) {
 		f = make_frame(i);
 		assert_int_equal(recording_write(w, &f), 0);
@@ -526,16 +467,20 @@ static void shared_broad_trial(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(round_trip_plain, setup, teardown),
-		cmocka_unit_test_setup_teardown(round_trip_gzip, setup, teardown),
-		cmocka_unit_test_setup_teardown(writer_rejects_rows_it_could_not_read_back, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(write_errors_are_reported, setup, teardown),
-		cmocka_unit_test_setup_teardown(comments_blank_lines_and_crlf, setup, teardown),
-		cmocka_unit_test_setup_teardown(extra_columns_and_partial_roles, setup, teardown),
-		cmocka_unit_test_setup_teardown(malformed_files, setup, teardown),
-		cmocka_unit_test_setup_teardown(long_lines, setup, teardown),
-		cmocka_unit_test_setup_teardown(truncated_gzip_is_an_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(round_trip_plain, testfs_setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(round_trip_gzip, testfs_setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(writer_rejects_rows_it_could_not_read_back,
+						testfs_setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(write_errors_are_reported, testfs_setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(comments_blank_lines_and_crlf, testfs_setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(extra_columns_and_partial_roles, testfs_setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(malformed_files, testfs_setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(long_lines, testfs_setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(truncated_gzip_is_an_error, testfs_setup,
+						testfs_teardown),
 		cmocka_unit_test(missing_file),
 		cmocka_unit_test(shared_broad_trial),
 	};

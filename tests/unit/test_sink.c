@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "postured/sink.h"
+#include "testfs.h"
 
 /*
  * Stands in for libsystemd's sd_journal_sendv (a definition in the executable wins over the
@@ -154,61 +155,43 @@ static void journal_gets_the_fields_and_identifier(void **state)
 	assert_string_equal(journal_entry[5], "SYSLOG_IDENTIFIER=postured");
 }
 
-static FILE *open_temp(char *path, size_t len)
+/* A JSON-lines output in the test's directory, as --events opens it. */
+static FILE *open_jsonl(struct testfs *fs)
 {
-	int fd;
-	FILE *f;
+	FILE *f = fopen(testfs_path(fs, "events.jsonl"), "w");
 
-	snprintf(path, len, "%s/test_sink.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
 	assert_non_null(f);
 	return f;
 }
 
-static void read_file(const char *path, char *out, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(f);
-	n = fread(out, 1, len - 1, f);
-	out[n] = '\0';
-	fclose(f);
-}
-
 static void jsonl_file_has_one_object_per_line_at_once(void **state)
 {
-	char path[256];
-	struct event_sink sink = { .jsonl_path = path };
+	struct testfs *fs = *state;
+	struct event_sink sink = { .jsonl = open_jsonl(fs), .jsonl_path = fs->path };
 	struct posture_event ev;
-	char *want = malloc(2 * EVENT_JSON_MAX + 2);
-	char *got = malloc(2 * EVENT_JSON_MAX + 2);
+	char *want = malloc(EVENT_JSON_MAX);
+	char *got;
 	int len;
 
-	(void)state;
 	assert_non_null(want);
-	assert_non_null(got);
-	sink.jsonl = open_temp(path, sizeof(path));
 	event_init(&ev, EVENT_STARTED, 0.5);
 	assert_int_equal(sink_emit(&sink, &ev), 0);
 	/* read while the file is still open: each event must be on disk when sink_emit returns */
-	read_file(path, got, 2 * EVENT_JSON_MAX + 2);
+	got = testfs_read(fs->path);
 	assert_string_equal(got, started_json);
+	free(got);
 
 	make_alert(&ev);
 	assert_int_equal(sink_emit(&sink, &ev), 0);
 	len = event_to_json(&ev, want, EVENT_JSON_MAX);
 	assert_true(len > 0);
-	read_file(path, got, 2 * EVENT_JSON_MAX + 2);
+	got = testfs_read(fs->path);
 	assert_int_equal(strlen(got), strlen(started_json) + (size_t)len + 1);
 	assert_memory_equal(got, started_json, strlen(started_json));
 	assert_memory_equal(got + strlen(started_json), want, (size_t)len);
 	assert_string_equal(got + strlen(started_json) + len, "\n");
 
 	fclose(sink.jsonl);
-	unlink(path);
 	free(want);
 	free(got);
 }
@@ -236,28 +219,27 @@ static void jsonl_write_error_is_reported_with_the_path(void **state)
 
 static void journal_failure_is_reported_and_other_outputs_still_run(void **state)
 {
-	char path[256];
-	struct event_sink sink = { .to_journal = true, .jsonl_path = path };
+	struct testfs *fs = *state;
+	struct event_sink sink = { .to_journal = true, .jsonl = open_jsonl(fs),
+				   .jsonl_path = fs->path };
 	struct posture_event ev;
 	struct capture c;
-	char out[512], got[512];
+	char out[512], *got;
 	int r;
 
-	(void)state;
 	journal_rc = -ECONNREFUSED;
-	sink.jsonl = open_temp(path, sizeof(path));
 	event_init(&ev, EVENT_STARTED, 0.5);
 	capture_start(&c);
 	r = sink_emit(&sink, &ev);
 	capture_end(&c, out, sizeof(out));
 	journal_rc = 0;
 	fclose(sink.jsonl);
-	read_file(path, got, sizeof(got));
-	unlink(path);
+	got = testfs_read(fs->path);
 	assert_int_equal(r, -ECONNREFUSED);
 	assert_string_equal(out, "postured: error: cannot send the started event to the journal: "
 				 "Connection refused; is systemd-journald running?\n");
 	assert_string_equal(got, started_json);
+	free(got);
 }
 
 static void nothing_enabled_is_fine(void **state)
@@ -279,9 +261,12 @@ int main(void)
 		cmocka_unit_test(text_line_cut_short_ends_on_a_whole_character),
 		cmocka_unit_test(stderr_gets_one_line_per_event),
 		cmocka_unit_test(journal_gets_the_fields_and_identifier),
-		cmocka_unit_test(jsonl_file_has_one_object_per_line_at_once),
+		cmocka_unit_test_setup_teardown(jsonl_file_has_one_object_per_line_at_once,
+						testfs_setup, testfs_teardown),
 		cmocka_unit_test(jsonl_write_error_is_reported_with_the_path),
-		cmocka_unit_test(journal_failure_is_reported_and_other_outputs_still_run),
+		cmocka_unit_test_setup_teardown(
+			journal_failure_is_reported_and_other_outputs_still_run, testfs_setup,
+			testfs_teardown),
 		cmocka_unit_test(nothing_enabled_is_fine),
 	};
 
