@@ -46,12 +46,15 @@ count_events() {
 
 # start_sim PROFILE SCRIPT [POSTURED_ARG...]: postured with $T/postured.ini on emulated sensors,
 # moved by the simwearer SCRIPT (a file); its output goes to $LOG. Returns once the daemon
-# process runs, with SIM_PID (simwearer) and DAEMON_PID (postured) set.
+# process runs, with SIM_PID (simwearer) and DAEMON_PID (postured) set. After stop_sim it may be
+# called again, as a restart: the state directory $T/state (the stored calibration) is kept, while
+# the events file and $LOG start afresh.
 start_sim() {
 	profile=$1
 	script=$2
 	shift 2
 	mkdir -p "$T/state"
+	rm -f "$T/ready" "$EVENTS"
 	umockdev-wrapper "$BUILD/simwearer" --devices "$profile" --script "$script" \
 		--speed "$SPEED" --ready-file "$T/ready" -- \
 		"$BUILD/postured" --config "$T/postured.ini" --foreground --speed "$SPEED" \
