@@ -65,6 +65,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	struct run_options opt = { .config_path = CONFIG_DEFAULT_PATH };
+	bool config_given = false;
 	const char *replay_path = NULL;
 	bool check_config = false;
 	struct config *cfg;
@@ -77,6 +78,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			opt.config_path = optarg;
+			config_given = true;
 			break;
 		case 'f':
 			opt.foreground = true;
@@ -149,7 +151,11 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	config_defaults(cfg);
-	if (config_load(opt.config_path, cfg, err, sizeof(err)) < 0) {
+	/* Offline analysis needs no installed daemon: replay uses the documented defaults then. */
+	if (replay_path && !config_given && access(opt.config_path, F_OK) < 0 && errno == ENOENT) {
+		log_info("%s does not exist: replaying with the built-in defaults (see "
+			 "config/postured.ini)", opt.config_path);
+	} else if (config_load(opt.config_path, cfg, err, sizeof(err)) < 0) {
 		if (check_config)
 			fprintf(stderr, "%s\n", err);
 		else
