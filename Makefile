@@ -81,6 +81,10 @@ $(SIM): tests/tools/simwearer.c $(LIB) $(wildcard include/postured/*.h) | $(BUIL
 $(BUILD)/tests/test_notify: tests/integration/test_notify.c | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs cmocka)
 
+# The BROAD accuracy metric of `make bench`, on the daemon's own recording reader.
+$(BUILD)/broad_rmse: tests/bench/broad_rmse.c $(LIB) $(wildcard include/postured/*.h)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
@@ -136,7 +140,8 @@ run: deps
 	$(MAKE) $(BIN) $(SIM)
 	tests/tools/run-demo.sh $(BUILD)
 
-bench: deps $(BIN)
+bench: deps
+	$(MAKE) $(BIN) $(SIM) $(BUILD)/broad_rmse
 	tests/bench/run.sh $(BUILD)
 
 install: $(BIN)

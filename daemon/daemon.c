@@ -226,18 +226,37 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/*
+ * (Re)opens every role in use, at start-up and when a reload changes the input settings. A role
+ * already reported lost stays one lost episode: restored if it opens now, silent if not.
+ */
 static void open_sensors(struct daemon *d)
 {
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		struct role_input *in = &d->in[r];
+		bool was_lost = in->lost;
 		char err[1024];
 
 		in->d = d;
 		in->role = (enum sensor_role)r;
+		iio_sensor_close(in->sensor);
+		in->sensor = NULL;
+		in->answered = false;
+		in->lost = false;
+		in->retry = sd_event_source_disable_unref(in->retry);
 		if (!d->cfg->sensor[r].enabled)
 			continue;
-		if (open_role(in, err, sizeof(err)) < 0)
+		if (open_role(in, err, sizeof(err)) == 0) {
+			if (was_lost)
+				emit_simple(d, EVENT_SENSOR_RESTORED, in->role,
+					    iio_sensor_describe(in->sensor));
+		} else if (was_lost) {
+			in->lost = true;
+			in->retry_usec = RETRY_FIRST_USEC;
+			schedule_retry(in);
+		} else {
 			sensor_lost(in, err);
+		}
 	}
 }
 
@@ -467,7 +486,6 @@ static void reload(struct daemon *d)
 	pipeline_settings_from_config(d->cfg, &ps);
 	pipeline_set_settings(&d->pipeline, &ps);
 	if (reopen_sensors) {
-		close_sensors(d);
 		for (int r = 0; r < ROLE_COUNT; r++)
 			pipeline_reset_role(&d->pipeline, (enum sensor_role)r);
 		pipeline_request_calibration(&d->pipeline);
