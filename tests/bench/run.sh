@@ -1,0 +1,245 @@
+#!/bin/sh
+# make bench: figures about postured, printed for a reader; nothing here passes or fails on a time.
+# Usage: tests/bench/run.sh BUILD_DIR
+#   1. replay throughput of the whole pipeline (wall clock, and instructions under callgrind);
+#   2. estimator accuracy on the BROAD trials in ../shared/data/broad-48hz (SPEC.md "Data");
+#   3. the live daemon on an emulated MPU-6050 (umockdev): CPU and memory at 1x and 6x speed.
+# make builds BUILD_DIR/postured, simwearer and broad_rmse; a section whose program or data is
+# missing is skipped with a note. valgrind is installed (apt-get, as root) when missing.
+set -eu
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 BUILD_DIR" >&2
+	exit 2
+fi
+build=$(cd "$1" && pwd) || exit 2
+cd "$(dirname "$0")/../.."
+postured=$build/postured
+if [ ! -x "$postured" ]; then
+	echo "$0: $postured is missing: run 'make bench', which builds it" >&2
+	exit 2
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/postured-bench.XXXXXX")
+sim_pid=
+cleanup() {
+	if [ -n "$sim_pid" ]; then
+		kill -TERM "$sim_pid" 2>/dev/null || true
+		wait "$sim_pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+demo=tests/data/demo-session.csv.gz
+broad_dir=../shared/data/broad-48hz
+set -- "$broad_dir"/*.csv.gz
+[ -e "$1" ] || set --
+broad_count=$#
+
+now_ns() {
+	date +%s%N
+}
+
+# The recording's trial name: file name without directory and extension.
+trial() {
+	basename "$1" .csv.gz
+}
+
+# replay REC CONFIG TRACE: one replay of the whole pipeline, its events discarded.
+replay() {
+	"$postured" --replay "$1" --config "$2" --trace "$3" >/dev/null 2>"$tmp/replay.err" || {
+		echo "postured --replay $1 failed:" >&2
+		cat "$tmp/replay.err" >&2
+		exit 1
+	}
+}
+
+# best_ns REC CONFIG TRACE: the fastest of 3 replays, in ns of wall clock.
+best_ns() {
+	best=
+	for _ in 1 2 3; do
+		t0=$(now_ns)
+		replay "$1" "$2" "$3"
+		t1=$(now_ns)
+		if [ -z "$best" ] || [ $((t1 - t0)) -lt "$best" ]; then
+			best=$((t1 - t0))
+		fi
+	done
+	echo "$best"
+}
+
+echo "postured bench ($(git describe --tags --always --dirty 2>/dev/null || echo unknown)," \
+	"$(nproc) CPUs: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1))"
+
+echo
+echo "== 1. Replay throughput: postured --replay --trace, whole process, best of 3 wall clock"
+echo "   (CSV and gzip parsing, estimator, posture, detector, events, trace writing)"
+# A one-row recording: what starting the process and reading the config cost, in every figure.
+printf '# postured-recording 1\nt,trunk.ax,trunk.ay,trunk.az,trunk.gx,trunk.gy,trunk.gz\n' \
+	>"$tmp/one-row.csv"
+echo "0.02,0,0,9.80665,0,0,0" >>"$tmp/one-row.csv"
+startup_ns=$(best_ns "$tmp/one-row.csv" config/postured.ini "$tmp/one-row.trace.csv")
+printf '%-46s %8s %9s %12s %11s\n' recording rows "wall ms" "samples/s" "ns/sample"
+printf '%-46s %8d %9.1f\n' "(start-up: a one-row recording)" 1 \
+	"$(awk -v n="$startup_ns" 'BEGIN { print n / 1e6 }')"
+# throughput_row NAME ROWS NS
+throughput_row() {
+	awk -v name="$1" -v rows="$2" -v ns="$3" 'BEGIN {
+		printf "%-46s %8d %9.1f %12.0f %11.0f\n", name, rows, ns / 1e6, rows / (ns / 1e9), ns / rows
+	}'
+}
+rows_of() {
+	echo $(($(wc -l <"$1") - 1))
+}
+ns=$(best_ns "$demo" config/demo.ini "$tmp/demo.trace.csv")
+throughput_row "$(trial "$demo") (config/demo.ini)" "$(rows_of "$tmp/demo.trace.csv")" "$ns"
+broad_rows=0
+broad_ns=0
+for rec; do
+	ns=$(best_ns "$rec" config/postured.ini "$tmp/$(trial "$rec").trace.csv")
+	rows=$(rows_of "$tmp/$(trial "$rec").trace.csv")
+	throughput_row "$(trial "$rec")" "$rows" "$ns"
+	broad_rows=$((broad_rows + rows))
+	broad_ns=$((broad_ns + ns))
+done
+if [ "$broad_count" -gt 0 ]; then
+	throughput_row "all $broad_count BROAD trials (config/postured.ini)" "$broad_rows" "$broad_ns"
+else
+	echo "(no BROAD trials in $broad_dir: only the demo session was replayed)"
+fi
+
+if ! command -v valgrind >/dev/null && [ "$(id -u)" = 0 ]; then
+	echo "installing valgrind for the instruction counts"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind >"$tmp/apt.log" 2>&1 ||
+		echo "(apt-get install valgrind failed: see the end of $tmp/apt.log)"
+fi
+if command -v valgrind >/dev/null; then
+	if [ "$broad_count" -gt 0 ]; then
+		cg_rec=$1
+		cg_config=config/postured.ini
+	else
+		cg_rec=$demo
+		cg_config=config/demo.ini
+	fi
+	# callgrind_instructions [VALGRIND_OPTION...]: instructions callgrind collected.
+	callgrind_instructions() {
+		valgrind --tool=callgrind --callgrind-out-file="$tmp/callgrind.out" "$@" \
+			"$postured" --replay "$cg_rec" --config "$cg_config" \
+			--trace "$tmp/callgrind.trace.csv" >/dev/null 2>"$tmp/callgrind.err" || {
+			echo "valgrind --tool=callgrind of postured --replay $cg_rec failed:" >&2
+			cat "$tmp/callgrind.err" >&2
+			exit 1
+		}
+		sed -n 's/^==[0-9]*== Collected : //p' "$tmp/callgrind.err"
+	}
+	echo "Instructions (valgrind --tool=callgrind, one replay of $(trial "$cg_rec")):"
+	# instructions_row WHAT [VALGRIND_OPTION...]
+	instructions_row() {
+		what=$1
+		shift
+		n=$(callgrind_instructions "$@")
+		rows=$(rows_of "$tmp/callgrind.trace.csv")
+		awk -v what="$what" -v n="$n" -v rows="$rows" 'BEGIN {
+			printf "  %-58s %11.0f, %6.0f per sample\n", what, n, n / rows
+		}'
+	}
+	instructions_row "whole process (with CSV parsing, gzip, trace writing)"
+	instructions_row "replay_run() (the same without start-up and config)" \
+		--toggle-collect=replay_run
+	instructions_row "pipeline_push() (estimator, posture, detector, events)" \
+		--toggle-collect=pipeline_push
+else
+	echo "(valgrind is not installed and cannot be: no instruction counts)"
+fi
+
+echo
+echo "== 2. Estimator accuracy on BROAD (47.62 Hz): angle between estimated and true up vectors,"
+echo "   RMSE over rows with truth.movement = 1 and finite truth; config/postured.ini"
+if [ "$broad_count" -eq 0 ]; then
+	echo "(skipped: no BROAD trials in $broad_dir)"
+elif [ ! -x "$build/broad_rmse" ]; then
+	echo "(skipped: $build/broad_rmse is missing: run 'make bench', which builds it)"
+else
+	for rec; do
+		set -- "$@" "$rec" "$tmp/$(trial "$rec").trace.csv"
+		shift
+	done
+	"$build/broad_rmse" "$@"
+	echo "published on these 19 trials: VQF 1.19 mean (worst trial 3.24), Madgwick 2.64," \
+		"Fusion 4.75"
+fi
+
+echo
+echo "== 3. The live daemon: the demo session played into an emulated MPU-6050 (umockdev)"
+if [ ! -x "$build/simwearer" ]; then
+	echo "(skipped: $build/simwearer is missing: run 'make bench', which builds it)"
+	exit 0
+fi
+if ! command -v umockdev-wrapper >/dev/null; then
+	echo "(skipped: umockdev-wrapper is missing: install the umockdev package (make deps))"
+	exit 0
+fi
+clk_tck=$(getconf CLK_TCK)
+
+# cpu_ticks PID: utime + stime (fields 14 and 15; the name in parentheses may hold spaces).
+cpu_ticks() {
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+# live SPEED END_S: the demo at SPEED, measured from 1 s after the daemon starts to END_S.
+live() {
+	speed=$1
+	end_s=$2
+	state=$tmp/state-$speed
+	mkdir "$state"
+	rm -f "$tmp/ready"
+	umockdev-wrapper "$build/simwearer" --devices mpu6050 --play "$demo" --speed "$speed" \
+		--ready-file "$tmp/ready" -- \
+		"$postured" --config config/demo.ini --foreground --speed "$speed" \
+		--state-dir "$state" >"$tmp/live-$speed.log" 2>&1 &
+	sim_pid=$!
+	waited=0
+	while [ ! -s "$tmp/ready" ]; do
+		if ! kill -0 "$sim_pid" 2>/dev/null || [ "$waited" -ge 100 ]; then
+			echo "simwearer did not start postured; its output:" >&2
+			cat "$tmp/live-$speed.log" >&2
+			exit 1
+		fi
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	pid=$(sed -n 's/^pid //p' "$tmp/ready")
+	sleep 1
+	ticks0=$(cpu_ticks "$pid")
+	t0=$(now_ns)
+	sleep $((end_s - 1))
+	ticks1=$(cpu_ticks "$pid")
+	t1=$(now_ns)
+	rss_kb=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status")
+	hwm_kb=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status")
+	rate_hz=$(sed -n 's/.*(polled at \([0-9.]*\) Hz).*/\1/p' "$tmp/live-$speed.log" | head -n 1)
+	kill -TERM "$sim_pid"
+	wait "$sim_pid" || {
+		echo "postured did not stop cleanly at ${speed}x; its output:" >&2
+		cat "$tmp/live-$speed.log" >&2
+		exit 1
+	}
+	sim_pid=
+	awk -v speed="$speed" -v rate="$rate_hz" -v dt="$((ticks1 - ticks0))" -v hz="$clk_tck" \
+		-v ns="$((t1 - t0))" -v rss="$rss_kb" -v hwm="$hwm_kb" 'BEGIN {
+		cpu_s = dt / hz; wall_s = ns / 1e9; polls = rate * speed * wall_s
+		printf "%5sx  %6.0f Hz  %6.1f s  %6.2f %%  %9.1f  %8d  %8d\n", speed, rate * speed,
+			wall_s, 100 * cpu_s / wall_s, 1e6 * cpu_s / polls, rss, hwm
+	}'
+}
+
+echo "   CPU = utime + stime of postured over the window / wall time; its sysfs reads go through"
+echo "   umockdev's preload library, which a Raspberry Pi does not pay. RSS and HWM at the end."
+printf '%6s  %9s  %8s  %8s  %9s  %8s  %8s\n' speed polling window "CPU" "us/poll" "RSS kB" \
+	"HWM kB"
+live 1 30
+# At 6x the 168 s session ends after 28 s, when simwearer stops the daemon.
+live 6 25
