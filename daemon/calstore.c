@@ -4,6 +4,7 @@
  * every angle wrong, which is worse than a few seconds of calibrating.
  */
 #include "postured/calstore.h"
+#include "postured/text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -39,18 +40,6 @@ struct cal_file {
 	double v[ROLE_COUNT][VEC_COUNT][3];
 	unsigned long line_of[ROLE_COUNT][VEC_COUNT]; /* 0: not in the file */
 };
-
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
 
 static bool parse_key(const char *key, int *role, int *vec)
 {
@@ -100,7 +89,7 @@ static int parse_line(struct cal_file *cf, char *line, unsigned long line_no, ch
 		return -EINVAL;
 	}
 	*eq = '\0';
-	key = trim(line);
+	key = text_trim(line);
 	if (!parse_key(key, &role, &vec)) {
 		snprintf(err, err_len, "%s:%lu: unknown key '%.*s' (expected trunk.up, trunk.forward, "
 			 "head.up or head.forward)", cf->path, line_no, SHOWN_MAX, key);
@@ -211,7 +200,7 @@ int calstore_load(const char *dir, struct calibration *cal, char *err, size_t er
 			break;
 		}
 		line_no++;
-		s = trim(line);
+		s = text_trim(line);
 		if (!seen_magic) {
 			if (strncmp(s, CAL_MAGIC, strlen(CAL_MAGIC)) != 0) {
 				snprintf(err, err_len, "%s:%lu: not a postured calibration file (the first "

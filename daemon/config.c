@@ -19,6 +19,7 @@
 
 #include "postured/axes.h"
 #include "postured/log.h"
+#include "postured/text.h"
 #include "postured/vec3.h"
 
 enum key_type {
@@ -527,11 +528,8 @@ static char *read_line(char *str, int num, void *stream)
 	s = st->buf;
 	if (st->line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3;
-	while (isspace((unsigned char)*s))
-		s++;
+	s = text_trim(s);
 	len = strlen(s);
-	while (len > 0 && isspace((unsigned char)s[len - 1]))
-		s[--len] = '\0';
 	/* inih needs room for the newline and the terminator. */
 	if (n == -2 || num < 2 || len > (size_t)num - 2) {
 		fail(st, EINVAL, st->line, "line is longer than %d characters: shorten it", num - 2);

@@ -5,6 +5,7 @@
  */
 #include "postured/recording.h"
 #include "postured/version.h"
+#include "postured/text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -109,18 +110,6 @@ static int read_line(struct recording_reader *r, char *err, size_t err_len)
 	return 1;
 }
 
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
-
 static bool is_blank(const char *s)
 {
 	while (isspace((unsigned char)*s))
@@ -147,7 +136,7 @@ static int split(char *line, char **fields, int max)
 		if (comma)
 			*comma = '\0';
 		if (n < max)
-			fields[n] = trim(s);
+			fields[n] = text_trim(s);
 		n++;
 		if (!comma)
 			return n;
@@ -166,7 +155,7 @@ static int count_fields(const char *line)
 
 static int check_version(struct recording_reader *r, char *err, size_t err_len)
 {
-	const char *v = trim(r->line);
+	const char *v = text_trim(r->line);
 
 	if (strncmp(v, VERSION_PREFIX, strlen(VERSION_PREFIX)) != 0)
 		return 0;
