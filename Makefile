@@ -81,8 +81,10 @@ $(SIM): tests/tools/simwearer.c $(LIB) $(wildcard include/postured/*.h) | $(BUIL
 $(BUILD)/tests/test_notify: tests/integration/test_notify.c | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs cmocka)
 
-# The BROAD accuracy metric of `make bench`, on the daemon's own recording reader.
-$(BUILD)/broad_rmse: tests/bench/broad_rmse.c $(LIB) $(wildcard include/postured/*.h)
+# `make bench` tools on the daemon's own code: the BROAD accuracy metric, the BROAD variants
+# (23.81 Hz, the 95.24 Hz time-step check, a gyro bias) and the estimator's cost per sample.
+BENCH_TOOLS := $(BUILD)/broad_rmse $(BUILD)/broad_variant $(BUILD)/estimator_cost
+$(BENCH_TOOLS): $(BUILD)/%: tests/bench/%.c $(LIB) $(wildcard include/postured/*.h)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 $(BUILD)/obj $(BUILD)/tests:
@@ -126,7 +128,7 @@ check-sanitize:
 		CFLAGS="-O1 -g $(SAN_FLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="$(SAN_FLAGS)" check-integration
 
-check-integration: $(BIN) $(SIM) $(BUILD)/tests/test_notify
+check-integration: $(BIN) $(SIM) $(BUILD)/tests/test_notify $(BUILD)/broad_rmse
 	tests/integration/run.sh $(BUILD)
 
 check-systemd:
@@ -141,7 +143,7 @@ run: deps
 	tests/tools/run-demo.sh $(BUILD)
 
 bench: deps
-	$(MAKE) $(BIN) $(SIM) $(BUILD)/broad_rmse
+	$(MAKE) $(BIN) $(SIM) $(BENCH_TOOLS)
 	tests/bench/run.sh $(BUILD)
 
 install: $(BIN)

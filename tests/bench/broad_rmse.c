@@ -8,7 +8,7 @@
  * row per row of REC, in order, so rows are joined by index (and their times must agree). Per
  * trial: the angle between the trace's trunk.up_x/y/z and the true up vector in sensor axes,
  * R(q)^T (0, 0, 1), whose RMSE over the rows with truth.movement = 1 and a finite quaternion, and
- * whose largest value, are printed in degrees; then the mean RMSE over trials.
+ * whose largest value, are printed in degrees; then the mean RMSE over trials and the largest.
  * Exit status: 0, 1 when a file cannot be read or does not match, 2 for bad usage.
  */
 #include <errno.h>
@@ -261,7 +261,7 @@ static void trial_name(const char *path, char *out, size_t len)
 
 int main(int argc, char **argv)
 {
-	double sum_rmse_deg = 0.0;
+	double sum_rmse_deg = 0.0, max_rmse_deg = 0.0;
 	int trials = (argc - 1) / 2;
 
 	if (argc < 3 || (argc - 1) % 2 != 0) {
@@ -278,7 +278,10 @@ int main(int argc, char **argv)
 		trial_name(argv[1 + 2 * i], name, sizeof(name));
 		printf("%-46s %9.2f %10.2f\n", name, res.rmse_deg, res.worst_deg);
 		sum_rmse_deg += res.rmse_deg;
+		if (res.rmse_deg > max_rmse_deg)
+			max_rmse_deg = res.rmse_deg;
 	}
 	printf("%-46s %9.2f\n", "mean over trials", sum_rmse_deg / trials);
+	printf("%-46s %9.2f\n", "largest trial RMSE", max_rmse_deg);
 	return 0;
 }
