@@ -41,7 +41,7 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 .SECONDARY:
 
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
-	check-gpiod2 run bench deps format clean
+	check-gpiod2 check-system run bench deps format clean
 all: $(BIN)
 
 $(BUILD)/obj/%.o: daemon/%.c $(wildcard include/postured/*.h) | $(BUILD)/obj
@@ -136,6 +136,10 @@ check-systemd:
 
 check-gpiod2:
 	tests/gpiod2/check.sh $(BUILD)
+
+# The whole story in a VM: real kernel, inv_mpu6050 driver and systemd (Debian 12, as root).
+check-system: $(BIN)
+	tests/system/run.sh $(BUILD)
 
 # A simulated wearer on an emulated IMU (umockdev): see README.
 run: deps

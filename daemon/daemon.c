@@ -277,19 +277,24 @@ static void format_status(const struct daemon *d, char *buf, size_t len)
 {
 	const struct pipeline *p = &d->pipeline;
 	const struct posture_angles *a = &p->angles;
-	size_t used;
+	size_t used = 0;
 
-	used = (size_t)snprintf(buf, len, "%s", posture_state_name(p->state));
+	/* With a sensor lost the posture is unknown: say so instead of the last state and angles. */
 	for (int r = 0; r < ROLE_COUNT && used < len; r++)
 		if (d->cfg->sensor[r].enabled && d->in[r].lost)
-			used += (size_t)snprintf(buf + used, len - used, ", %s sensor lost",
-						 role_name((enum sensor_role)r));
-	if (a->valid[ROLE_TRUNK] && used < len)
-		used += (size_t)snprintf(buf + used, len - used, ", trunk %.1f deg, lateral %.1f deg",
-					 a->flexion_deg[ROLE_TRUNK], a->lateral_deg[ROLE_TRUNK]);
-	if (a->neck_valid && used < len)
-		used += (size_t)snprintf(buf + used, len - used, ", neck %.1f deg",
-					 a->neck_flexion_deg);
+			used += (size_t)snprintf(buf + used, len - used, "%s%s sensor lost",
+						 used ? ", " : "", role_name((enum sensor_role)r));
+	if (used == 0) {
+		used = (size_t)snprintf(buf, len, "%s", posture_state_name(p->state));
+		if (a->valid[ROLE_TRUNK] && used < len)
+			used += (size_t)snprintf(buf + used, len - used,
+						 ", trunk %.1f deg, lateral %.1f deg",
+						 a->flexion_deg[ROLE_TRUNK],
+						 a->lateral_deg[ROLE_TRUNK]);
+		if (a->neck_valid && used < len)
+			used += (size_t)snprintf(buf + used, len - used, ", neck %.1f deg",
+						 a->neck_flexion_deg);
+	}
 	if (used < len)
 		snprintf(buf + used, len - used, ", %u alert%s", p->summary.alerts,
 			 p->summary.alerts == 1 ? "" : "s");

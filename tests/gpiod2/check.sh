@@ -43,74 +43,21 @@ if [ "$system_major" = 2 ]; then
 	exit 0
 fi
 
-# The Debian mirror this machine already uses (a local mirror or proxy keeps working), as
-# "URI [keyring]", from one-line .list files or deb822 .sources files.
-system_mirror() {
-	local codename=$1 f
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -r "$f" ] || continue
-		awk -v want="$codename" '
-			$1 == "deb" {
-				opts = ""; i = 2
-				if ($2 ~ /^\[/) {
-					while (i <= NF && $i !~ /\]$/) { opts = opts " " $i; i++ }
-					opts = opts " " $i; i++
-				}
-				if ($(i + 1) == want) {
-					key = ""
-					if (match(opts, /signed-by=[^] ]+/))
-						key = substr(opts, RSTART + 10, RLENGTH - 10)
-					print $i, key; exit
-				}
-			}' "$f"
-	done
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		awk -v want="$codename" '
-			function flush() {
-				if (types ~ /(^| )deb( |$)/ && enabled !~ /^no$/ &&
-				    (" " suites " ") ~ (" " want " ") && uri != "")
-					{ print uri, key; found = 1; exit }
-				types = suites = uri = key = enabled = ""
-			}
-			/^[ \t]*$/ { flush(); next }
-			/^#/ { next }
-			tolower($1) == "types:" { types = $0; sub(/^[^:]*:[ \t]*/, "", types) }
-			tolower($1) == "suites:" { suites = $0; sub(/^[^:]*:[ \t]*/, "", suites) }
-			tolower($1) == "uris:" { uri = $2 }
-			tolower($1) == "signed-by:" { key = $2 }
-			tolower($1) == "enabled:" { enabled = tolower($2) }
-			END { if (!found) flush() }' "$f"
-	done
-}
+# shellcheck source=tests/lib/apt-private.sh
+. "$repo/tests/lib/apt-private.sh"
 
 # Downloads libgpiod-dev 2.x and the runtime package it depends on into $cache/debs.
 fetch_debs() {
-	local codename mirror key apt_dir suite version tmp runtime
+	local codename apt_dir suite version tmp runtime
 	# shellcheck source=/dev/null
 	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-	read -r mirror key < <(system_mirror "$codename" | head -n 1) || true
-	mirror=${mirror:-http://deb.debian.org/debian}
-	if [ -z "${key:-}" ] && [ -r /usr/share/keyrings/debian-archive-keyring.gpg ]; then
-		key=/usr/share/keyrings/debian-archive-keyring.gpg
-	fi
 	apt_dir=$cache/apt
-	mkdir -p "$apt_dir/etc/sources.list.d" "$apt_dir/lists/partial" \
-		"$apt_dir/cache/archives/partial"
-	local apt_opts=(-q -o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
-		-o "Dir::Etc::SourceParts=$apt_dir/etc/sources.list.d"
-		-o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache")
 
 	for suite in "$codename-backports" trixie; do
-		step="reading the $suite package index from $mirror"
-		echo "deb ${key:+[signed-by=$key] }$mirror $suite main" >"$apt_dir/etc/sources.list"
-		if ! apt-get "${apt_opts[@]}" update >"$apt_dir/update.log" 2>&1; then
-			cat "$apt_dir/update.log" >&2
-			echo "check-gpiod2: cannot read $suite from $mirror: check the network" \
-				"or the mirror in /etc/apt/sources.list*" >&2
-			return 1
-		fi
-		version=$(apt-cache "${apt_opts[@]}" madison libgpiod-dev |
+		apt_private_init "$apt_dir" "$suite"
+		step="reading the $suite package index from $apt_private_uri"
+		apt_private_update "$apt_dir"
+		version=$(apt-cache "${apt_private_opts[@]}" madison libgpiod-dev |
 			awk -F'|' '{ gsub(/ /, "", $2) } $2 ~ /^2\./ { print $2 }' |
 			sort -V | tail -n 1)
 		[ -n "$version" ] && break
@@ -121,7 +68,7 @@ fetch_debs() {
 		return 1
 	fi
 	# The runtime package's name carries the soname (libgpiod3 for 2.0-2.2): ask the -dev.
-	runtime=$(apt-cache "${apt_opts[@]}" show "libgpiod-dev=$version" |
+	runtime=$(apt-cache "${apt_private_opts[@]}" show "libgpiod-dev=$version" |
 		sed -n 's/^Depends: //p' | tr ',' '\n' |
 		sed -n 's/^ *\(libgpiod[0-9][0-9]*\) .*/\1/p' | head -n 1)
 	if [ -z "$runtime" ]; then
@@ -134,7 +81,7 @@ fetch_debs() {
 	if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then
 		chown _apt "$tmp"
 	fi
-	(cd "$tmp" && apt-get "${apt_opts[@]}" download "libgpiod-dev=$version" \
+	(cd "$tmp" && apt-get "${apt_private_opts[@]}" download "libgpiod-dev=$version" \
 		"$runtime=$version" >"$apt_dir/download.log" 2>&1) || {
 		cat "$apt_dir/download.log" >&2
 		rm -rf "$tmp"

@@ -1,0 +1,353 @@
+#!/bin/sh
+# The system test's driver inside the virtual machine (installed as
+# /usr/local/libexec/postured-test/scenario.sh):
+#   scenario.sh sensors   two MPU-6050s on i2c-stub, bound to the real inv_mpu6050 driver, the
+#                         wearer upright and still (run by postured-test-sensors.service, before
+#                         postured.service)
+#   scenario.sh run       the scenario, phase by phase (postured-test-scenario.service)
+# It moves the emulated wearer by writing the sensors' registers, and records only what a user
+# would read: systemctl is-active / show, `journalctl -u postured -o json` and `journalctl -x`.
+# It judges nothing: it writes everything to the second serial port, where the host compares it
+# with tests/system/expected/. Every wait has a timeout, so a broken daemon only makes phases
+# end early with what they saw.
+set -u
+
+RESULTS=/dev/ttyS1
+CONFIG=/etc/postured/postured.ini
+WORK=/run/postured-test
+CURSOR=$WORK/cursor
+DROPIN_DIR=/run/systemd/system/postured.service.d
+DRIVER=/sys/bus/i2c/drivers/inv-mpu6050-i2c
+HOLD_S=12
+TRUNK_ADDR=0x68
+HEAD_ADDR=0x69
+
+mkdir -p "$WORK"
+
+# The bus number of i2c-stub's adapter: other adapters (the machine's SMBus) may come first.
+stub_bus() {
+	for adapter in /sys/bus/i2c/devices/i2c-*; do
+		if [ "$(cat "$adapter/name" 2>/dev/null)" = "SMBus stub driver" ]; then
+			echo "${adapter##*-}"
+			return 0
+		fi
+	done
+	echo "scenario: no i2c-stub adapter in /sys/bus/i2c/devices" >&2
+	return 1
+}
+
+now() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+# after T S: the uptime S seconds after uptime T.
+after() {
+	awk -v t="$1" -v s="$2" 'BEGIN { print t + s }'
+}
+
+# sleep_until T: sleeps until uptime T (seconds, fractional).
+sleep_until() {
+	left=$(awk -v t="$1" -v n="$(now)" 'BEGIN { d = t - n; printf "%.2f", (d > 0 ? d : 0) }')
+	sleep "$left"
+}
+
+# pose ROLE DEG: the sensor of ROLE (trunk, head) at rest, tilted DEG forward from upright.
+# Upright, +Z points up; forward is +Y, so leaning forward turns the measured up vector (the
+# accelerometer's reading at rest, 1 g = 16384 at the driver's default +-2 g) toward -Y. The
+# registers ACCEL_XOUT_H (0x3b) to GYRO_ZOUT_L (0x48) are big-endian 16-bit values; one I2C block
+# write sets all fourteen bytes (accel, temperature, gyro at rest), so the driver never reads a
+# half-written pose.
+pose() {
+	case "$1" in
+	trunk) addr=$TRUNK_ADDR ;;
+	head) addr=$HEAD_ADDR ;;
+	esac
+	# shellcheck disable=SC2046 # fourteen separate byte arguments
+	i2cset -f -y "$BUS" "$addr" 0x3b $(awk -v deg="$2" '
+		function word(v) {
+			v = int(v + (v < 0 ? -0.5 : 0.5))
+			if (v < 0)
+				v += 65536
+			return sprintf("0x%02x 0x%02x ", int(v / 256), v % 256)
+		}
+		BEGIN {
+			r = deg * atan2(0, -1) / 180
+			printf "%s%s%s", word(0), word(-16384 * sin(r)), word(16384 * cos(r))
+			printf "%s", word(0)
+			printf "%s%s%s\n", word(0), word(0), word(0)
+		}') i
+}
+
+setup_sensors() {
+	modprobe i2c-dev
+	modprobe i2c-stub chip_addr=$TRUNK_ADDR,$HEAD_ADDR
+	# Loaded here rather than by udev's modalias rule: the devices then bind at once.
+	modprobe inv-mpu6050-i2c
+	BUS=$(stub_bus) || exit 1
+	for addr in $TRUNK_ADDR $HEAD_ADDR; do
+		i2cset -y "$BUS" "$addr" 0x75 0x68 # WHO_AM_I of an MPU-6050
+	done
+	pose trunk 0
+	pose head 0
+	for addr in $TRUNK_ADDR $HEAD_ADDR; do
+		echo "mpu6050 $addr" >"/sys/bus/i2c/devices/i2c-$BUS/new_device"
+	done
+	for dev in "$BUS-0068" "$BUS-0069"; do
+		tries=0
+		until ls -d "/sys/bus/i2c/devices/$dev"/iio:device* >/dev/null 2>&1; do
+			if [ "$tries" -ge 100 ]; then
+				echo "scenario: inv_mpu6050 did not bind $dev within 10 s" >&2
+				exit 1
+			fi
+			sleep 0.1
+			tries=$((tries + 1))
+		done
+		echo "scenario: $dev is $(basename "/sys/bus/i2c/devices/$dev"/iio:device*)" \
+			"($(cat "/sys/bus/i2c/devices/$dev"/iio:device*/name))"
+	done
+}
+
+### recording ###
+
+out() {
+	printf '%s\n' "$*" >>"$RESULTS"
+}
+
+# check KEY VALUE: one observation of the current phase.
+check() {
+	key=$1
+	shift
+	out "check $key = $*"
+}
+
+begin_phase() {
+	PHASE=$1
+	PHASE_START_USEC=$(awk '{ printf "%d", $1 * 1000000 }' /proc/uptime)
+	out "=== phase $PHASE $(now)"
+}
+
+# The phase's journal: every entry of the unit since the previous phase, as JSON.
+end_phase() {
+	out "=== journal $PHASE"
+	journalctl -u postured.service -o json --no-pager -q --cursor-file="$CURSOR" >>"$RESULTS"
+	out "=== end $PHASE $(now)"
+}
+
+prop() {
+	systemctl show -p "$1" --value postured.service
+}
+
+# wait_event EVENT TIMEOUT_S [FIELD=VALUE]: until the journal has EVENT since the phase began
+# (journal entries carry the monotonic clock, which /proc/uptime shows too).
+wait_event() {
+	deadline=$(awk -v n="$(now)" -v t="$2" 'BEGIN { print n + t }')
+	while :; do
+		if journalctl -u postured.service -q -o json --no-pager "POSTURE_EVENT=$1" \
+			${3:+"$3"} 2>/dev/null | awk -v since="$PHASE_START_USEC" '
+			match($0, /"__MONOTONIC_TIMESTAMP":"[0-9]*"/) &&
+			    substr($0, RSTART + 25, RLENGTH - 26) + 0 > since + 0 { found = 1 }
+			END { exit !found }'; then
+			return 0
+		fi
+		if awk -v n="$(now)" -v d="$deadline" 'BEGIN { exit !(n > d) }'; then
+			echo "scenario: phase $PHASE: no $1 event${3:+ with $3} within $2 s"
+			return 1
+		fi
+		sleep 0.5
+	done
+}
+
+# wait_active TIMEOUT_S: until postured.service is active (it reports READY=1 once the sensors
+# answer), or TIMEOUT_S passed.
+wait_active() {
+	tries=0
+	while [ "$(systemctl is-active postured.service)" != active ] &&
+		[ "$tries" -lt $(($1 * 2)) ]; do
+		sleep 0.5
+		tries=$((tries + 1))
+	done
+}
+
+### phases ###
+
+# What a wearer sees after switching on: the service up, calibrated once still and upright.
+# startup_phase NAME START_TIMEOUT_S CALIBRATED_TIMEOUT_S
+startup_phase() {
+	begin_phase "$1"
+	wait_active "$2"
+	if [ "$(systemctl is-active postured.service)" = active ]; then
+		out "=== active $PHASE $(now)"
+	fi
+	wait_event calibrated "$3"
+	sleep 1
+	check active "$(systemctl is-active postured.service)"
+	check status "$(prop StatusText)"
+	end_phase
+}
+
+# slump PHASE TRUNK_DEG HEAD_DEG: holds the pose for HOLD_S, then sits up straight again.
+# The correction runs on its own clock, so slow checks cannot stretch the slump; the status is
+# read 2 s before it, well after the slump has started (7.5 s in at most, for these poses).
+slump() {
+	begin_phase "$1"
+	t0=$(now)
+	pose head "$3"
+	pose trunk "$2"
+	(
+		sleep_until "$(after "$t0" "$HOLD_S")"
+		pose trunk 0
+		pose head 0
+	) &
+	correction=$!
+	sleep_until "$(after "$t0" $((HOLD_S - 2)))"
+	check status "$(prop StatusText)"
+	wait "$correction"
+	wait_event slump_ended 10
+	sleep 1
+	check status "$(prop StatusText)"
+	end_phase
+}
+
+reload_phase() {
+	begin_phase reload
+	sed -i 's/^trunk_threshold_deg = 20$/trunk_threshold_deg = 10/' "$CONFIG"
+	systemctl reload postured.service
+	wait_event config_reloaded 10
+	end_phase
+	# 15 deg: no slump with the boot-time threshold of 20, one with the reloaded 10.
+	slump reload-takes-effect 15 15
+}
+
+reload_invalid_phase() {
+	begin_phase reload-invalid
+	pid=$(prop MainPID)
+	cp "$CONFIG" "$WORK/good.ini"
+	sed -i 's/^trunk_threshold_deg = 10$/trunk_threshold_deg = 200/' "$CONFIG"
+	systemctl reload postured.service
+	check reload-exit-status "$?"
+	wait_event config_rejected 10
+	sleep 1
+	check active "$(systemctl is-active postured.service)"
+	check same-process "$([ "$(prop MainPID)" = "$pid" ] && echo yes || echo no)"
+	check status "$(prop StatusText)"
+	# The wearer fixes the file; the daemon kept the previous settings all along.
+	cp "$WORK/good.ini" "$CONFIG"
+	end_phase
+}
+
+# The trunk sensor's driver unbound (what a loose cable looks like to the daemon) for longer than
+# WatchdogSec=, then bound again.
+unplug_phase() {
+	begin_phase sensor-unplug
+	pid=$(prop MainPID)
+	restarts=$(prop NRestarts)
+	t0=$(now)
+	echo "$BUS-0068" >"$DRIVER/unbind"
+	wait_event sensor_lost 10 POSTURE_SENSOR=trunk
+	sleep 1
+	check status-while-lost "$(prop StatusText)"
+	steady=yes
+	until awk -v n="$(now)" -v t="$t0" 'BEGIN { exit !(n > t + 15) }'; do
+		if [ "$(systemctl is-active postured.service)" != active ] ||
+			[ "$(prop MainPID)" != "$pid" ]; then
+			steady=no
+		fi
+		sleep 2
+	done
+	check active-with-the-same-process-for-15s "$steady"
+	echo "$BUS-0068" >"$DRIVER/bind"
+	wait_event sensor_restored 20 POSTURE_SENSOR=trunk
+	sleep 2
+	check active "$(systemctl is-active postured.service)"
+	check same-process "$([ "$(prop MainPID)" = "$pid" ] && echo yes || echo no)"
+	check restarts-during-phase "$(($(prop NRestarts) - restarts))"
+	check status "$(prop StatusText)"
+	end_phase
+}
+
+# The daemon killed: systemd restarts it, and it carries on with the stored calibration.
+kill_phase() {
+	begin_phase kill-restart
+	pid=$(prop MainPID)
+	restarts=$(prop NRestarts)
+	systemctl kill -s SIGKILL postured.service
+	tries=0
+	while [ "$tries" -lt 80 ]; do
+		new=$(prop MainPID)
+		if [ "$new" != 0 ] && [ "$new" != "$pid" ] &&
+			[ "$(systemctl is-active postured.service)" = active ]; then
+			break
+		fi
+		sleep 0.5
+		tries=$((tries + 1))
+	done
+	check active "$(systemctl is-active postured.service)"
+	check new-process "$([ "$(prop MainPID)" != "$pid" ] && echo yes || echo no)"
+	check restarts-during-phase "$(($(prop NRestarts) - restarts))"
+	# Still and upright for twice still_s: a daemon that lost its calibration would redo it now.
+	sleep 4
+	check status "$(prop StatusText)"
+	systemctl stop postured.service
+	check after-stop "$(systemctl is-active postured.service)"
+	end_phase
+}
+
+# journalctl -x explains every event from the installed catalog.
+catalog_phase() {
+	begin_phase catalog
+	for event in started calibrated slump_started alert slump_ended sensor_lost \
+		sensor_restored config_reloaded config_rejected stopped; do
+		subject=$(journalctl -u postured.service -x -q --no-pager -n 1 \
+			"POSTURE_EVENT=$event" | sed -n 's/^.*Subject: //p' | head -n 1)
+		check "$event" "${subject:-(no explanation)}"
+	done
+	end_phase
+}
+
+# A negative control: the same start-up as the first phase, with the unit hardened one step too
+# far (the IIO devices made inaccessible). The host expects the start-up checks to fail here.
+hardened_phase() {
+	systemctl stop postured.service
+	rm -rf /var/lib/private/postured /var/lib/postured
+	mkdir -p "$DROPIN_DIR"
+	printf '[Service]\nInaccessiblePaths=/sys/bus/iio\n' >"$DROPIN_DIR/50-test-blocked.conf"
+	systemctl daemon-reload
+	systemctl start --no-block postured.service
+	startup_phase hardened 3 6
+	systemctl stop postured.service
+	rm -f "$DROPIN_DIR/50-test-blocked.conf"
+	systemctl daemon-reload
+}
+
+run() {
+	BUS=$(stub_bus) || exit 1
+	: >"$RESULTS"
+	out "=== postured system test"
+	out "=== uptime $(now)"
+	out "=== kernel $(uname -r)"
+	startup_phase boot 30 20
+	if [ "$(systemctl is-active postured.service)" != active ]; then
+		# Every later phase needs a running daemon: they would only wait for their timeouts.
+		out "=== aborted: postured.service is" \
+			"$(systemctl is-active postured.service) after start-up"
+		return
+	fi
+	slump trunk-slump 40 40
+	slump neck-flexion 0 45
+	reload_phase
+	reload_invalid_phase
+	unplug_phase
+	kill_phase
+	catalog_phase
+	hardened_phase
+	out "=== done $(now)"
+}
+
+case "${1:-}" in
+sensors) setup_sensors ;;
+run) run ;;
+*)
+	echo "usage: $0 sensors|run" >&2
+	exit 2
+	;;
+esac
