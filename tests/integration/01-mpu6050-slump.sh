@@ -1,18 +1,10 @@
 # One MPU-6050 on the upper back: upright and still, then a sustained forward slump, then upright
 # again. Expects calibration, the slump with its alert, and the correction, in this order.
 
-cat >"$T/postured.ini" <<'INI'
+quick_config <<'INI'
 [trunk]
 device = mpu6050
 forward_axis = -X
-[calibration]
-still_s = 1
-[detector]
-trunk_hold_s = 3
-trunk_hold_at_max_s = 1
-realert_s = 5
-[haptic]
-backend = none
 INI
 
 # The sensor's x axis points out of the back: leaning forward tips "up" toward +X.

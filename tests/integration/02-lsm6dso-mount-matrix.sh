@@ -4,19 +4,10 @@
 # the matrix; read without it, the same movement is a sideways lean, which is not watched here,
 # so only a daemon that applies the matrix to both devices reports the slump.
 
-cat >"$T/postured.ini" <<'INI'
+quick_config 'lateral_enabled = false' <<'INI'
 [trunk]
 device = lsm6dso
 forward_axis = -X
-[calibration]
-still_s = 1
-[detector]
-trunk_hold_s = 3
-trunk_hold_at_max_s = 1
-lateral_enabled = false
-realert_s = 5
-[haptic]
-backend = none
 INI
 
 cat >"$T/wearer" <<'SCRIPT'

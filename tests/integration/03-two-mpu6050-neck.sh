@@ -3,7 +3,7 @@
 # flexion. Trunk and neck rules are equally quick here, so a daemon that swapped the two sensors
 # would report a trunk slump instead.
 
-cat >"$T/postured.ini" <<'INI'
+quick_config <<'INI'
 [trunk]
 device = mpu6050
 address = 0x68
@@ -13,16 +13,6 @@ enabled = true
 device = mpu6050
 address = 0x69
 forward_axis = -X
-[calibration]
-still_s = 1
-[detector]
-trunk_hold_s = 3
-trunk_hold_at_max_s = 1
-neck_hold_s = 3
-neck_hold_at_max_s = 1
-realert_s = 5
-[haptic]
-backend = none
 INI
 
 cat >"$T/wearer" <<'SCRIPT'

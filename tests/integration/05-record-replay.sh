@@ -1,18 +1,10 @@
 # A live session recorded with --record is a valid recording: its header is the documented one,
 # it holds what the sensor delivered, and --replay of it finds the same slump.
 
-cat >"$T/postured.ini" <<'INI'
+quick_config <<'INI'
 [trunk]
 device = mpu6050
 forward_axis = -X
-[calibration]
-still_s = 1
-[detector]
-trunk_hold_s = 3
-trunk_hold_at_max_s = 1
-realert_s = 5
-[haptic]
-backend = none
 INI
 
 cat >"$T/wearer" <<'SCRIPT'

@@ -2,7 +2,7 @@
 # head sensor iio:device0 and the trunk sensor iio:device1, the reverse of before. The daemon
 # must find each again by its address, so a forward head bend is still neck flexion.
 
-cat >"$T/postured.ini" <<'INI'
+quick_config <<'INI'
 [trunk]
 device = mpu6050
 address = 0x68
@@ -12,16 +12,6 @@ enabled = true
 device = mpu6050
 address = 0x69
 forward_axis = -X
-[calibration]
-still_s = 1
-[detector]
-trunk_hold_s = 3
-trunk_hold_at_max_s = 1
-neck_hold_s = 3
-neck_hold_at_max_s = 1
-realert_s = 5
-[haptic]
-backend = none
 INI
 
 cat >"$T/wearer" <<'SCRIPT'

@@ -44,6 +44,20 @@ count_events() {
 	grep -c "\"POSTURE_EVENT\":\"$1\"" "$EVENTS" 2>/dev/null || true
 }
 
+# quick_config [DETECTOR_LINE...]: writes $T/postured.ini from the sensor sections on stdin plus
+# what the slump tests share: calibration after 1 s still, holds of 3 s at threshold falling to
+# 1 s at max (trunk and neck), a re-alert every 5 s, no motor. Extra [detector] lines may follow.
+quick_config() {
+	{
+		cat
+		printf '[calibration]\nstill_s = 1\n[detector]\n'
+		printf 'trunk_hold_s = 3\ntrunk_hold_at_max_s = 1\nneck_hold_s = 3\nneck_hold_at_max_s = 1\n'
+		printf 'realert_s = 5\n'
+		for line; do printf '%s\n' "$line"; done
+		printf '[haptic]\nbackend = none\n'
+	} >"$T/postured.ini"
+}
+
 # start_sim PROFILE SCRIPT [POSTURED_ARG...]: postured with $T/postured.ini on emulated sensors,
 # moved by the simwearer SCRIPT (a file); its output goes to $LOG. Returns once the daemon
 # process runs, with SIM_PID (simwearer) and DAEMON_PID (postured) set. After stop_sim it may be
