@@ -88,11 +88,6 @@ static double pipeline_time_s(const struct daemon *d, uint64_t usec)
 	return (double)(usec - d->start_usec) / 1e6 * d->speed;
 }
 
-static void emit_now(struct daemon *d, struct posture_event *ev)
-{
-	actions_on_event(&d->actions, ev);
-}
-
 static void emit_simple(struct daemon *d, enum event_type type, enum sensor_role role,
 			const char *detail)
 {
@@ -101,7 +96,7 @@ static void emit_simple(struct daemon *d, enum event_type type, enum sensor_role
 	event_init(&ev, type, pipeline_time_s(d, now_usec(d)));
 	ev.role = role;
 	snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
-	emit_now(d, &ev);
+	actions_on_event(&d->actions, &ev);
 }
 
 static void clear_status_line(void *ctx)
@@ -226,6 +221,15 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+static void close_role(struct role_input *in)
+{
+	iio_sensor_close(in->sensor);
+	in->sensor = NULL;
+	in->answered = false;
+	in->lost = false;
+	in->retry = sd_event_source_disable_unref(in->retry);
+}
+
 /*
  * (Re)opens every role in use, at start-up and when a reload changes the input settings. A role
  * already reported lost stays one lost episode: restored if it opens now, silent if not.
@@ -239,11 +243,7 @@ static void open_sensors(struct daemon *d)
 
 		in->d = d;
 		in->role = (enum sensor_role)r;
-		iio_sensor_close(in->sensor);
-		in->sensor = NULL;
-		in->answered = false;
-		in->lost = false;
-		in->retry = sd_event_source_disable_unref(in->retry);
+		close_role(in);
 		if (!d->cfg->sensor[r].enabled)
 			continue;
 		if (open_role(in, err, sizeof(err)) == 0) {
@@ -262,13 +262,8 @@ static void open_sensors(struct daemon *d)
 
 static void close_sensors(struct daemon *d)
 {
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		iio_sensor_close(d->in[r].sensor);
-		d->in[r].sensor = NULL;
-		d->in[r].lost = false;
-		d->in[r].answered = false;
-		d->in[r].retry = sd_event_source_disable_unref(d->in[r].retry);
-	}
+	for (int r = 0; r < ROLE_COUNT; r++)
+		close_role(&d->in[r]);
 }
 
 /* ---- systemd notification ---- */
