@@ -6,7 +6,7 @@
 #   file's t); default all of ../shared/data/hapt-50hz/*.csv.gz beside the clone.
 #   --config PATH: default config/postured.ini.
 #   --per-file: one line per recording (alerts in labelled intervals, lying recognised).
-#   --alerts: one line per alert inside a labelled interval (recording, t, label, interval).
+#   --alerts: one line per alert (recording, t, label and interval, "-" outside any interval).
 # Each recording is replayed by BUILD_DIR/postured with --trace and --events. A trace row stands
 # for the time up to the next row (the last row for the step before it); the row's label is the
 # interval its t falls in, "-" when none. Trace columns are found by their header names: `state`
@@ -83,6 +83,7 @@ tally() {
 		exit 1
 	}
 	awk -v name="$name" -v trace="$tmp/trace.csv" '
+	BEGIN { n = 0 }
 	# Intervals sorted by start, none overlapping: the label of a time only moves forward.
 	FILENAME == ARGV[1] { label[n] = $1; start[n] = $2 + 0; end[n] = $3 + 0; n++; next }
 	# An event line: "t":NUMBER and "POSTURE_EVENT":"NAME" anywhere in the object.
@@ -173,13 +174,14 @@ $1 == "time" {
 $1 == "alert" {
 	l = $4
 	alerts[l]++
-	file_alerts[$2] += 0
 	if (l != "-") {
 		labelled_alerts++
 		file_alerts[$2]++
 		if (active[l]) active_alerts++
-		alert_line[++nalert] = sprintf("  %-22s t %8.2f s  %-13s [%.2f, %.2f)", $2, $3, l, $5, $6)
-	}
+		where = sprintf("%-13s [%.2f, %.2f)", l, $5, $6)
+	} else
+		where = "-"
+	alert_line[++nalert] = sprintf("  %-22s %9.2f  %s", $2, $3, where)
 	next
 }
 $1 == "file" {
@@ -230,7 +232,8 @@ END {
 	}
 	if (list_alerts && nalert > 0) {
 		print ""
-		print "alerts in labelled intervals:"
+		print "alerts:"
+		printf "  %-22s %9s  %s\n", "recording", "t s", "label [interval s)"
 		for (i = 1; i <= nalert; i++) print alert_line[i]
 	}
 }' "$tmp/tally"
