@@ -7,6 +7,8 @@
 #      a 3 deg/s gyro bias, the variants made by broad_variant in a temporary directory;
 #   3. the estimator's cost: instructions per estimator_update() (callgrind) and ns per update;
 #   4. the live daemon on an emulated MPU-6050 (umockdev): CPU and memory at 1x and 6x speed.
+#   5. states, activity and alerts per label on the HAPT recordings in ../shared/data/hapt-50hz
+#      (tests/bench/hapt_table.sh, also behind integration test 11).
 # make builds BUILD_DIR/postured, simwearer, broad_rmse, broad_variant and estimator_cost; a
 # section whose program or data is missing is skipped with a note. valgrind is installed
 # (apt-get, as root) when missing.
@@ -252,13 +254,11 @@ fi
 
 echo
 echo "== 4. The live daemon: the demo session played into an emulated MPU-6050 (umockdev)"
+live_skipped=
 if [ ! -x "$build/simwearer" ]; then
-	echo "(skipped: $build/simwearer is missing: run 'make bench', which builds it)"
-	exit 0
-fi
-if ! command -v umockdev-wrapper >/dev/null; then
-	echo "(skipped: umockdev-wrapper is missing: install the umockdev package (make deps))"
-	exit 0
+	live_skipped="(skipped: $build/simwearer is missing: run 'make bench', which builds it)"
+elif ! command -v umockdev-wrapper >/dev/null; then
+	live_skipped="(skipped: umockdev-wrapper is missing: install the umockdev package (make deps))"
 fi
 clk_tck=$(getconf CLK_TCK)
 
@@ -314,10 +314,24 @@ live() {
 	}'
 }
 
-echo "   CPU = utime + stime of postured over the window / wall time; its sysfs reads go through"
-echo "   umockdev's preload library, which a Raspberry Pi does not pay. RSS and HWM at the end."
-printf '%6s  %9s  %8s  %8s  %9s  %8s  %8s\n' speed polling window "CPU" "us/poll" "RSS kB" \
-	"HWM kB"
-live 1 30
-# At 6x the 168 s session ends after 28 s, when simwearer stops the daemon.
-live 6 25
+if [ -n "$live_skipped" ]; then
+	echo "$live_skipped"
+else
+	echo "   CPU = utime + stime of postured over the window / wall time; its sysfs reads go through"
+	echo "   umockdev's preload library, which a Raspberry Pi does not pay. RSS and HWM at the end."
+	printf '%6s  %9s  %8s  %8s  %9s  %8s  %8s\n' speed polling window "CPU" "us/poll" "RSS kB" \
+		"HWM kB"
+	live 1 30
+	# At 6x the 168 s session ends after 28 s, when simwearer stops the daemon.
+	live 6 25
+fi
+
+echo
+echo "== 5. Real people: states, activity and alerts per labelled activity on the HAPT recordings"
+echo "   (phone at the waist, 50 Hz; Reyes-Ortiz et al., Neurocomputing 171:754-767, 2016)"
+hapt_dir=../shared/data/hapt-50hz
+if ! ls "$hapt_dir"/*.csv.gz >/dev/null 2>&1; then
+	echo "(skipped: no HAPT recordings in $hapt_dir)"
+else
+	tests/bench/hapt_table.sh --config config/postured.ini --alerts "$build" || exit 1
+fi
