@@ -10,8 +10,8 @@ if ! ls "$data"/*.csv.gz >/dev/null 2>&1; then
 	echo "skipped: no HAPT recordings in $data (the shared data beside the clone)"
 	exit 0
 fi
-count=$(ls "$data"/*.csv.gz | wc -l)
-[ "$count" -ge 30 ] || fail "only $count of the 30 HAPT recordings are in $data"
+set -- "$data"/*.csv.gz
+[ $# -ge 30 ] || fail "only $# of the 30 HAPT recordings are in $data"
 
 table=$T/hapt-table.txt
 tests/bench/hapt_table.sh --config config/postured.ini --per-file --alerts "$BUILD" \
@@ -20,8 +20,9 @@ cat "$table"
 
 labelled=$(sed -n 's/^alerts in labelled intervals: \([0-9]*\)$/\1/p' "$table")
 lying=$(sed -n 's/^lying recognised: \([0-9.]*\) %.*/\1/p' "$table")
-[ -n "$labelled" ] && [ -n "$lying" ] ||
+if [ -z "$labelled" ] || [ -z "$lying" ]; then
 	fail "hapt_table.sh printed no 'alerts in labelled intervals' or 'lying recognised' line"
+fi
 
 problems=
 if [ "$labelled" -ne 0 ]; then
