@@ -13,6 +13,10 @@ void pipeline_settings_from_config(const struct config *cfg, struct pipeline_set
 	for (int r = 0; r < ROLE_COUNT; r++)
 		ps->role_enabled[r] = cfg->sensor[r].enabled;
 	ps->estimator = cfg->estimator;
+	ps->activity = cfg->activity;
+	ps->reference = cfg->reference;
+	/* One lying threshold: no forward is learned from a lean the activity calls lying. */
+	ps->reference.lying_deg = cfg->activity.lying_deg;
 	ps->posture = cfg->posture;
 	ps->detector = cfg->detector;
 	ps->summary_interval_s = cfg->summary_interval_s;

@@ -94,17 +94,29 @@ static const struct key keys[] = {
 	{ "estimator", "gyro_range_deg_s", KEY_DOUBLE, OFF(estimator.gyro_range_rad_s), 0, 100,
 	  5000, true, RAD_PER_DEG, NULL, 0 },
 
-	NUM_KEY("calibration", "still_s", posture.still_s, 0.5, 60),
-	NUM_KEY("calibration", "learn_forward_deg", posture.learn_forward_deg, 5, 60),
-	NUM_KEY("calibration", "learn_forward_s", posture.learn_forward_s, 0.5, 60),
+	NUM_KEY("calibration", "still_s", reference.still_s, 0.5, 60),
+	NUM_KEY("calibration", "settle_deg", reference.settle_deg, 0.5, 20),
+	{ "calibration", "worn_gyro_deg_s", KEY_DOUBLE, OFF(reference.worn_gyro_rad_s), 0, 0.01, 10,
+	  true, RAD_PER_DEG, NULL, 0 },
+	NUM_KEY("calibration", "learn_forward_deg", reference.learn_forward_deg, 5, 60),
+	NUM_KEY("calibration", "learn_forward_s", reference.learn_forward_s, 0.2, 60),
+	NUM0_KEY("calibration", "walk_check_s", reference.walk_check_s, 10, 3600),
+	NUM_KEY("calibration", "walk_margin_deg", reference.walk_margin_deg, 3, 45),
+	NUM_KEY("calibration", "walk_lean_deg", reference.walk_lean_deg, 0, 20),
 	STR_KEY("calibration", "state_dir", state_dir, check_state_dir),
 
 	RULE_KEYS(ANGLE_TRUNK, "trunk"),
 	RULE_KEYS(ANGLE_NECK, "neck"),
 	RULE_KEYS(ANGLE_LATERAL, "lateral"),
+	RULE_KEYS(ANGLE_HEAD, "head"),
 	NUM_KEY("detector", "hysteresis_deg", detector.hysteresis_deg, 0, 30),
 	NUM0_KEY("detector", "realert_s", detector.realert_s, 5, 3600),
-	NUM_KEY("detector", "lying_deg", detector.lying_deg, 30, 90),
+	NUM_KEY("detector", "movement_break_s", detector.movement_break_s, 1, 600),
+	NUM_KEY("detector", "lying_deg", activity.lying_deg, 30, 90),
+
+	NUM_KEY("activity", "moving_accel_m_s2", activity.moving_accel_m_s2, 0.1, 10),
+	{ "activity", "moving_gyro_deg_s", KEY_DOUBLE, OFF(activity.moving_gyro_rad_s), 0, 1, 500,
+	  false, RAD_PER_DEG, NULL, 0 },
 
 	NUM0_KEY("journal", "summary_interval_s", summary_interval_s, 60, 86400),
 
@@ -616,13 +628,22 @@ static void cross_check_rules(struct parse_state *st)
 			     "hysteresis_deg = %s must be below %s = %s, or that lean could never "
 			     "end", a, key_b, b);
 	}
-	if (d->rule[ANGLE_TRUNK].enabled && d->lying_deg <= d->rule[ANGLE_TRUNK].threshold_deg) {
-		format_double(d->lying_deg, a, sizeof(a));
+	if (d->rule[ANGLE_TRUNK].enabled &&
+	    st->cfg->activity.lying_deg <= d->rule[ANGLE_TRUNK].threshold_deg) {
+		format_double(st->cfg->activity.lying_deg, a, sizeof(a));
 		format_double(d->rule[ANGLE_TRUNK].threshold_deg, b, sizeof(b));
 		fail(st, EINVAL, later(line_of(st, "detector", "lying_deg"),
 				       line_of(st, "detector", "trunk_threshold_deg")),
 		     "lying_deg = %s must be above trunk_threshold_deg = %s, or every trunk lean "
 		     "would count as lying down", a, b);
+	}
+	if (st->cfg->reference.learn_forward_deg >= st->cfg->activity.lying_deg) {
+		format_double(st->cfg->reference.learn_forward_deg, a, sizeof(a));
+		format_double(st->cfg->activity.lying_deg, b, sizeof(b));
+		fail(st, EINVAL, later(line_of(st, "calibration", "learn_forward_deg"),
+				       line_of(st, "detector", "lying_deg")),
+		     "learn_forward_deg = %s must be below lying_deg = %s, or forward could never be "
+		     "learned", a, b);
 	}
 }
 
@@ -665,6 +686,8 @@ void config_defaults(struct config *cfg)
 		snprintf(cfg->sensor[r].device, sizeof(cfg->sensor[r].device), "mpu6050");
 	cfg->sensor[ROLE_TRUNK].enabled = true;
 	estimator_default_settings(&cfg->estimator);
+	activity_default_settings(&cfg->activity);
+	reference_default_settings(&cfg->reference);
 	posture_default_settings(&cfg->posture);
 	detector_default_settings(&cfg->detector);
 	cfg->summary_interval_s = 3600.0;

@@ -280,7 +280,8 @@ static void format_status(const struct daemon *d, char *buf, size_t len)
 			used += (size_t)snprintf(buf + used, len - used, "%s%s sensor lost",
 						 used ? ", " : "", role_name((enum sensor_role)r));
 	if (used == 0) {
-		used = (size_t)snprintf(buf, len, "%s", posture_state_name(p->state));
+		used = (size_t)snprintf(buf, len, "%s, %s", posture_state_name(p->state),
+					activity_name(p->activity.cls));
 		if (a->valid[ROLE_TRUNK] && used < len)
 			used += (size_t)snprintf(buf + used, len - used,
 						 ", trunk %.1f deg, lateral %.1f deg",

@@ -11,6 +11,7 @@ static const char *const angle_names[ANGLE_COUNT] = {
 	[ANGLE_TRUNK] = "trunk",
 	[ANGLE_NECK] = "neck",
 	[ANGLE_LATERAL] = "lateral",
+	[ANGLE_HEAD] = "head",
 };
 
 static const char *const state_names[STATE_COUNT] = {
@@ -31,16 +32,21 @@ const char *posture_state_name(enum posture_state s)
 	return s < STATE_COUNT ? state_names[s] : "unknown";
 }
 
-/* ISO 11226 / EN 1005-4 holding times; side bending has no curve there, so it borrows trunk's. */
+/*
+ * ISO 11226 / EN 1005-4 holding times. Neck flexion beyond 25 deg has no acceptable holding time
+ * there: 30 s lets a glance down (a label, a phone) pass. Side bending has no curve, so it
+ * borrows trunk's.
+ */
 void detector_default_settings(struct detector_settings *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->rule[ANGLE_TRUNK] = (struct angle_rule){ true, 20.0, 240.0, 60.0, 60.0 };
-	s->rule[ANGLE_NECK] = (struct angle_rule){ true, 25.0, 480.0, 85.0, 60.0 };
+	s->rule[ANGLE_NECK] = (struct angle_rule){ true, 25.0, 30.0, 85.0, 30.0 };
 	s->rule[ANGLE_LATERAL] = (struct angle_rule){ true, 10.0, 240.0, 30.0, 60.0 };
+	s->rule[ANGLE_HEAD] = (struct angle_rule){ true, 25.0, 480.0, 85.0, 60.0 };
 	s->hysteresis_deg = 5.0;
 	s->realert_s = 120.0;
-	s->lying_deg = 70.0;
+	s->movement_break_s = 5.0;
 	s->max_gap_s = 1.0;
 }
 
@@ -82,6 +88,26 @@ void detector_release(struct detector *d, double t_s, struct detector_result *ou
 	d->alerts_in_slump = 0;
 }
 
+/* The angle of rule a as compared with its threshold: either side counts for side bending. */
+static double rule_angle(const struct detector_input *in, enum posture_angle a)
+{
+	return a == ANGLE_LATERAL ? fabs(in->angle_deg[a]) : in->angle_deg[a];
+}
+
+/* A real movement break: doses start again from zero once the wearer is still. */
+static void moved_on(struct detector *d, const struct detector_input *in,
+		     struct detector_result *out)
+{
+	bool beyond = false;
+
+	detector_release(d, in->t_s, out);
+	for (int a = 0; a < ANGLE_COUNT; a++)
+		beyond |= d->settings.rule[a].enabled && in->valid[a] &&
+			  rule_angle(in, (enum posture_angle)a) > d->settings.rule[a].threshold_deg;
+	d->state = beyond ? STATE_LEANING : STATE_UPRIGHT;
+	d->onset_t_s = in->t_s;
+}
+
 void detector_update(struct detector *d, const struct detector_input *in, struct detector_result *out)
 {
 	const struct detector_settings *s = &d->settings;
@@ -99,13 +125,24 @@ void detector_update(struct detector *d, const struct detector_input *in, struct
 	d->last_t_s = in->t_s;
 
 	/* No angle at all (a sensor lost): nothing is known, so nothing ends or starts. */
-	if (!in->valid[ANGLE_TRUNK] && !in->valid[ANGLE_NECK] && !in->valid[ANGLE_LATERAL])
+	for (int a = 0; a < ANGLE_COUNT; a++)
+		engaged |= in->valid[a];
+	if (!engaged)
 		return;
+	engaged = false;
 
-	if (in->valid[ANGLE_TRUNK] && in->trunk_tilt_deg > s->lying_deg) {
+	if (in->activity == ACTIVITY_LYING) {
 		detector_release(d, in->t_s, out);
 		d->state = STATE_LYING;
 		return;
+	}
+	if (in->activity == ACTIVITY_MOVING) {
+		if (in->moving_s >= s->movement_break_s) {
+			moved_on(d, in, out);
+			return;
+		}
+		/* Not static: the posture is watched but its holding time does not grow. */
+		dt_s = 0.0;
 	}
 
 	for (int a = 0; a < ANGLE_COUNT; a++) {
@@ -116,8 +153,8 @@ void detector_update(struct detector *d, const struct detector_input *in, struct
 			d->above[a] = false;
 			continue;
 		}
-		/* Either side counts for side bending; only forward counts for flexion. */
-		v = a == ANGLE_LATERAL ? fabs(in->angle_deg[a]) : in->angle_deg[a];
+		/* Only forward counts for flexion and inclination. */
+		v = rule_angle(in, (enum posture_angle)a);
 		if (v > r->threshold_deg) {
 			exceeding = true;
 			/* An interval counts once the posture was already held at its start. */
@@ -150,7 +187,7 @@ void detector_update(struct detector *d, const struct detector_input *in, struct
 		d->alerts_in_slump = 1;
 		d->last_alert_t_s = in->t_s;
 		out->decision = DECISION_SLUMP_STARTED;
-	} else if (d->state == STATE_SLUMPED && s->realert_s > 0.0 && exceeding &&
+	} else if (d->state == STATE_SLUMPED && s->realert_s > 0.0 && exceeding && dt_s > 0.0 &&
 		   in->t_s - d->last_alert_t_s >= s->realert_s - TIME_EPSILON_S) {
 		/* Not while the wearer is already correcting (inside the hysteresis band). */
 		d->alerts_in_slump++;

@@ -38,6 +38,7 @@ static const char *const cause_phrases[ANGLE_COUNT] = {
 	[ANGLE_TRUNK] = "trunk flexion",
 	[ANGLE_NECK] = "neck flexion",
 	[ANGLE_LATERAL] = "side bending",
+	[ANGLE_HEAD] = "head inclination",
 };
 
 static const char unknown_message_id[] = "00000000000000000000000000000000";
@@ -50,6 +51,7 @@ void event_init(struct posture_event *ev, enum event_type type, double t_s)
 	ev->trunk_deg = NAN;
 	ev->neck_deg = NAN;
 	ev->lateral_deg = NAN;
+	ev->head_deg = NAN;
 }
 
 static bool type_valid(enum event_type type)
@@ -192,6 +194,7 @@ static void put_angles(struct text *t, const struct posture_event *ev)
 		{ "trunk", ev->trunk_deg },
 		{ "neck", ev->neck_deg },
 		{ "lateral", ev->lateral_deg },
+		{ "head", ev->head_deg },
 	};
 	const char *sep = " (";
 
@@ -223,20 +226,25 @@ static void put_count(struct text *t, unsigned int n, const char *what)
 	text_printf(t, "%u %s%s", n, what, n == 1 ? "" : "s");
 }
 
-/* "upright 83%, slumped 11%, lying 6%; 3 slumps, 5 alerts, longest slump 3.0 min" */
+/*
+ * "upright 70%, leaning 13%, slumped 11%, lying 6%; still 80%, moving 14%; 3 slumps, 5 alerts,
+ * longest slump 3.0 min"
+ */
 static void put_summary(struct text *t, const struct posture_summary *s)
 {
+	double pct;
+
 	if (!(s->period_s > 0.0)) {
 		text_puts(t, "no posture measured");
 		return;
 	}
-	text_printf(t, "upright %.0f%%, slumped %.0f%%, lying %.0f%%; ",
-		    100.0 * s->upright_s / s->period_s, 100.0 * s->slumped_s / s->period_s,
-		    100.0 * s->lying_s / s->period_s);
+	pct = 100.0 / s->period_s;
+	text_printf(t, "upright %.0f%%, leaning %.0f%%, slumped %.0f%%, lying %.0f%%; ",
+		    s->upright_s * pct, s->leaning_s * pct, s->slumped_s * pct, s->lying_s * pct);
+	text_printf(t, "still %.0f%%, moving %.0f%%; ", s->still_s * pct, s->moving_s * pct);
 	put_count(t, s->slumps, "slump");
 	text_puts(t, ", ");
 	put_count(t, s->alerts, "alert");
-	/* The pipeline counts a slump towards the longest when it ends: none may have ended yet. */
 	if (s->longest_slump_s > 0.0) {
 		text_puts(t, ", longest slump ");
 		put_duration(t, s->longest_slump_s);
@@ -388,8 +396,11 @@ static void add_summary(struct field_list *l, const struct posture_summary *s)
 {
 	add_decimal(l, "POSTURE_PERIOD_S", s->period_s);
 	add_decimal(l, "POSTURE_UPRIGHT_S", s->upright_s);
+	add_decimal(l, "POSTURE_LEANING_S", s->leaning_s);
 	add_decimal(l, "POSTURE_SLUMPED_S", s->slumped_s);
 	add_decimal(l, "POSTURE_LYING_S", s->lying_s);
+	add_decimal(l, "POSTURE_STILL_S", s->still_s);
+	add_decimal(l, "POSTURE_MOVING_S", s->moving_s);
 	add_uint(l, "POSTURE_ALERTS", s->alerts);
 	add_uint(l, "POSTURE_SLUMPS", s->slumps);
 	add_decimal(l, "POSTURE_LONGEST_SLUMP_S", s->longest_slump_s);
@@ -405,7 +416,7 @@ size_t event_fields(const struct posture_event *ev, struct event_field *fields, 
 	add_text(&l, "MESSAGE_ID", event_message_id(ev->type));
 	f = add_field(&l, "PRIORITY");
 	if (f)
-		snprintf(f->value, sizeof(f->value), "%d", event_priority(ev->type));
+		snprintf(f->value, sizeof(f->value), "%d", ev->warning ? 4 : event_priority(ev->type));
 	f = add_field(&l, "MESSAGE");
 	if (f)
 		build_message(ev, f->value, sizeof(f->value));
@@ -414,6 +425,9 @@ size_t event_fields(const struct posture_event *ev, struct event_field *fields, 
 	add_decimal(&l, "POSTURE_TRUNK_DEG", ev->trunk_deg);
 	add_decimal(&l, "POSTURE_NECK_DEG", ev->neck_deg);
 	add_decimal(&l, "POSTURE_LATERAL_DEG", ev->lateral_deg);
+	add_decimal(&l, "POSTURE_HEAD_DEG", ev->head_deg);
+	if (ev->have_activity)
+		add_text(&l, "POSTURE_ACTIVITY", activity_name(ev->activity));
 	if (slump) {
 		add_text(&l, "POSTURE_CAUSE", angle_name(ev->cause));
 		add_decimal(&l, "POSTURE_DURATION_S", ev->duration_s);

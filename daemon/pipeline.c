@@ -32,6 +32,8 @@ void pipeline_init(struct pipeline *p, const struct pipeline_settings *s,
 	p->emit_ctx = emit_ctx;
 	for (int r = 0; r < ROLE_COUNT; r++)
 		estimator_init(&p->est[r], &s->estimator);
+	activity_init(&p->activity);
+	reference_init(&p->ref);
 	if (stored && stored->valid)
 		p->cal = *stored;
 	detector_init(&p->det, &s->detector);
@@ -66,6 +68,10 @@ static void fill_angles(const struct pipeline *p, struct posture_event *ev)
 	}
 	if (a->neck_valid)
 		ev->neck_deg = a->neck_flexion_deg;
+	if (a->valid[ROLE_HEAD])
+		ev->head_deg = a->flexion_deg[ROLE_HEAD];
+	ev->have_activity = true;
+	ev->activity = p->activity.cls;
 }
 
 static void emit(struct pipeline *p, struct posture_event *ev)
@@ -88,39 +94,107 @@ void pipeline_emit_summary(struct pipeline *p, enum event_type type)
 	reset_summary(p, p->t_s);
 }
 
-/* Calibrate only when every sensor in use is present and has been still long enough. */
-static bool ready_to_calibrate(const struct pipeline *p, const bool has[ROLE_COUNT])
-{
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		if (!p->settings.role_enabled[r])
-			continue;
-		if (!has[r] || !estimator_at_rest_for(&p->est[r], p->settings.posture.still_s))
-			return false;
-	}
-	return true;
-}
-
-static void calibrate(struct pipeline *p, const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3])
+/* Every slump ends here, so the summary's longest slump counts each one however it ended. */
+static void end_slump(struct pipeline *p, const struct detector_result *res)
 {
 	struct posture_event ev;
+
+	if (res->duration_s > p->summary.longest_slump_s)
+		p->summary.longest_slump_s = res->duration_s;
+	event_init(&ev, EVENT_SLUMP_ENDED, p->t_s);
+	ev.cause = res->cause;
+	ev.duration_s = res->duration_s;
+	emit(p, &ev);
+}
+
+/* The reference changed: a slump in progress ends, its angles were measured against the old one. */
+static void restart_detector(struct pipeline *p)
+{
 	struct detector_result released = { 0 };
 
-	/* A slump in progress ends: its angles were measured against the old reference. */
 	detector_release(&p->det, p->t_s, &released);
-	if (released.decision == DECISION_SLUMP_ENDED) {
-		event_init(&ev, EVENT_SLUMP_ENDED, p->t_s);
-		ev.cause = released.cause;
-		ev.duration_s = released.duration_s;
-		emit(p, &ev);
-	}
-	posture_calibrate(&p->cal, &p->settings.posture, has, up);
-	memset(p->lean_s, 0, sizeof(p->lean_s));
-	p->calibration_requested = false;
+	if (released.decision == DECISION_SLUMP_ENDED)
+		end_slump(p, &released);
 	detector_init(&p->det, &p->settings.detector);
-	posture_angles(&p->cal, has, up, &p->angles);
+}
+
+/* "; warning: ..." for what makes an explicit calibration look wrong. */
+static void explain_explicit(struct pipeline *p, const bool has[ROLE_COUNT], double off_deg,
+			     struct posture_event *ev)
+{
+	size_t used = strlen(ev->detail);
+
+	for (int r = 0; r < ROLE_COUNT && used < sizeof(ev->detail); r++) {
+		if (!has[r] || reference_worn(&p->ref, &p->settings.reference, (enum sensor_role)r))
+			continue;
+		used += (size_t)snprintf(ev->detail + used, sizeof(ev->detail) - used,
+					 "; warning: the %s sensor shows no breathing motion: is it "
+					 "worn?", role_name((enum sensor_role)r));
+		ev->warning = true;
+	}
+	if (off_deg > p->settings.reference.walk_margin_deg && used < sizeof(ev->detail)) {
+		snprintf(ev->detail + used, sizeof(ev->detail) - used,
+			 "; warning: %.0f deg off the trunk's direction while walking: if this was "
+			 "not an upright pose, calibrate again sitting or standing upright", off_deg);
+		ev->warning = true;
+	}
+}
+
+static void calibrate(struct pipeline *p, const bool has[ROLE_COUNT])
+{
+	struct posture_event ev;
+	double up[ROLE_COUNT][3];
+	bool explicit_cal = p->calibration_requested;
+	double off_deg;
+
+	restart_detector(p);
+	reference_settled_up(&p->ref, has, up);
+	posture_calibrate(&p->cal, &p->settings.posture, has, up);
+	off_deg = reference_calibrated(&p->ref, &p->settings.reference, &p->cal, explicit_cal);
+	p->calibration_requested = false;
 	event_init(&ev, EVENT_CALIBRATED, p->t_s);
-	snprintf(ev.detail, sizeof(ev.detail), "upright reference taken%s",
-		 p->cal.forward_known[ROLE_TRUNK] ? "" : "; forward learned from the first sustained lean");
+	posture_angles(&p->cal, has, up, &p->angles);
+	snprintf(ev.detail, sizeof(ev.detail), "upright reference taken %s%s",
+		 explicit_cal ? "on request" : "while worn and settled",
+		 p->cal.forward_known[ROLE_TRUNK] || !has[ROLE_TRUNK] ? "" :
+		 "; forward is learned from the next movements (standing up, bending)");
+	if (explicit_cal)
+		explain_explicit(p, has, off_deg, &ev);
+	emit(p, &ev);
+}
+
+/* Applies what the reference evidence decided, with a calibrated event saying why. */
+static void apply_reference(struct pipeline *p, const bool has[ROLE_COUNT],
+			    const double up[ROLE_COUNT][3], const struct reference_result *res)
+{
+	struct posture_event ev;
+
+	if (res->change == REFERENCE_NONE)
+		return;
+	if (res->change == REFERENCE_CORRECTED)
+		restart_detector(p);
+	event_init(&ev, EVENT_CALIBRATED, p->t_s);
+	posture_angles(&p->cal, has, up, &p->angles);
+	switch (res->change) {
+	case REFERENCE_FORWARD_LEARNED:
+		snprintf(ev.detail, sizeof(ev.detail),
+			 "forward direction learned from leans while moving (standing up, bending)");
+		break;
+	case REFERENCE_CORRECTED:
+		snprintf(ev.detail, sizeof(ev.detail), "upright reference corrected: it was %.0f deg "
+			 "off the trunk's direction in %.0f s of walking", res->off_deg, res->walk_s);
+		break;
+	case REFERENCE_WALK_CONFIRMED:
+		snprintf(ev.detail, sizeof(ev.detail), "upright reference confirmed by %.0f s of "
+			 "walking (%.0f deg off)", res->walk_s, res->off_deg);
+		break;
+	default:
+		snprintf(ev.detail, sizeof(ev.detail), "warning: the requested upright reference is "
+			 "%.0f deg off the trunk's direction in %.0f s of walking; kept as asked: "
+			 "calibrate again sitting or standing upright", res->off_deg, res->walk_s);
+		ev.warning = true;
+		break;
+	}
 	emit(p, &ev);
 }
 
@@ -130,8 +204,10 @@ static void account(struct pipeline *p, double dt_s)
 		return;
 	switch (p->state) {
 	case STATE_UPRIGHT:
-	case STATE_LEANING:
 		p->summary.upright_s += dt_s;
+		break;
+	case STATE_LEANING:
+		p->summary.leaning_s += dt_s;
 		break;
 	case STATE_SLUMPED:
 		p->summary.slumped_s += dt_s;
@@ -142,6 +218,10 @@ static void account(struct pipeline *p, double dt_s)
 	default:
 		break;
 	}
+	if (p->activity.cls == ACTIVITY_STILL)
+		p->summary.still_s += dt_s;
+	else if (p->activity.cls == ACTIVITY_MOVING)
+		p->summary.moving_s += dt_s;
 }
 
 static void run_detector(struct pipeline *p)
@@ -153,45 +233,55 @@ static void run_detector(struct pipeline *p)
 
 	in.valid[ANGLE_TRUNK] = a->valid[ROLE_TRUNK];
 	in.angle_deg[ANGLE_TRUNK] = a->flexion_deg[ROLE_TRUNK];
-	in.trunk_tilt_deg = a->tilt_deg[ROLE_TRUNK];
 	in.valid[ANGLE_LATERAL] = a->valid[ROLE_TRUNK] && p->cal.forward_known[ROLE_TRUNK];
 	in.angle_deg[ANGLE_LATERAL] = a->lateral_deg[ROLE_TRUNK];
 	in.valid[ANGLE_NECK] = a->neck_valid;
 	in.angle_deg[ANGLE_NECK] = a->neck_flexion_deg;
+	in.valid[ANGLE_HEAD] = a->valid[ROLE_HEAD];
+	in.angle_deg[ANGLE_HEAD] = a->flexion_deg[ROLE_HEAD];
+	in.activity = p->activity.cls;
+	in.moving_s = p->activity.moving_s;
 
 	detector_update(&p->det, &in, &res);
 	p->state = p->det.state;
 
-	switch (res.decision) {
-	case DECISION_NONE:
+	if (res.decision == DECISION_NONE)
 		return;
-	case DECISION_SLUMP_STARTED:
+	if (res.decision == DECISION_SLUMP_ENDED) {
+		end_slump(p, &res);
+		return;
+	}
+	if (res.decision == DECISION_SLUMP_STARTED) {
 		p->summary.slumps++;
 		event_init(&ev, EVENT_SLUMP_STARTED, p->t_s);
-		break;
-	case DECISION_ALERT:
-		event_init(&ev, EVENT_ALERT, p->t_s);
-		break;
-	case DECISION_SLUMP_ENDED:
-		if (res.duration_s > p->summary.longest_slump_s)
-			p->summary.longest_slump_s = res.duration_s;
-		event_init(&ev, EVENT_SLUMP_ENDED, p->t_s);
-		break;
+		ev.cause = res.cause;
+		ev.duration_s = res.duration_s;
+		emit(p, &ev);
 	}
+	/* Every slump_started is also the first alert: the motor buzzes and the wearer is told. */
+	p->summary.alerts++;
+	event_init(&ev, EVENT_ALERT, p->t_s);
 	ev.cause = res.cause;
 	ev.duration_s = res.duration_s;
 	ev.alert_count = res.alert_count;
 	emit(p, &ev);
-	/* Every slump_started is also the first alert: the motor buzzes and the wearer is told. */
-	if (res.decision == DECISION_SLUMP_STARTED || res.decision == DECISION_ALERT)
-		p->summary.alerts++;
-	if (res.decision == DECISION_SLUMP_STARTED) {
-		event_init(&ev, EVENT_ALERT, p->t_s);
-		ev.cause = res.cause;
-		ev.duration_s = res.duration_s;
-		ev.alert_count = res.alert_count;
-		emit(p, &ev);
-	}
+}
+
+/* The role whose movements say what the wearer does: the trunk, else the head. */
+static int activity_role(const bool has[ROLE_COUNT])
+{
+	return has[ROLE_TRUNK] ? ROLE_TRUNK : has[ROLE_HEAD] ? ROLE_HEAD : -1;
+}
+
+/* The trunk's tilt from its upright reference: lying is told from it, whatever forward is. */
+static double reference_tilt_deg(const struct pipeline *p, int role, const double up[3])
+{
+	double c;
+
+	if (!p->cal.valid || !p->cal.has[role])
+		return NAN;
+	c = vec3_dot(up, p->cal.up_ref[role]);
+	return acos(c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c) * DEG_PER_RAD;
 }
 
 void pipeline_push(struct pipeline *p, const struct frame *f)
@@ -199,6 +289,8 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 	bool has[ROLE_COUNT];
 	double up[ROLE_COUNT][3];
 	double dt_s = p->have_t ? f->t_s - p->t_s : 0.0;
+	struct reference_result ref_res;
+	int ar;
 
 	if (p->have_t && dt_s < 0.0)
 		return;
@@ -213,12 +305,19 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 			estimator_update(&p->est[r], f->t_s, &f->imu[r]);
 		vec3_copy(up[r], p->est[r].up);
 	}
+	reference_observe(&p->ref, &p->settings.reference, dt_s, has, up, f->imu);
+	ar = activity_role(has);
+	if (ar >= 0)
+		activity_update(&p->activity, &p->settings.activity, dt_s, &f->imu[ar], up[ar],
+				reference_tilt_deg(p, ar, up[ar]));
 
 	account(p, dt_s);
 
 	if (!p->cal.valid || p->calibration_requested) {
-		if (ready_to_calibrate(p, has))
-			calibrate(p, has, up);
+		if (reference_may_calibrate(&p->ref, &p->settings.reference,
+					    p->settings.role_enabled, has, p->activity.cls,
+					    p->calibration_requested))
+			calibrate(p, has);
 		else if (!p->cal.valid) {
 			memset(&p->angles, 0, sizeof(p->angles));
 			p->state = STATE_CALIBRATING;
@@ -226,14 +325,9 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 		}
 	}
 
-	if (posture_learn_forward(&p->cal, &p->settings.posture, has, up, dt_s, p->lean_s)) {
-		struct posture_event ev;
-
-		event_init(&ev, EVENT_CALIBRATED, p->t_s);
-		posture_angles(&p->cal, has, up, &p->angles);
-		snprintf(ev.detail, sizeof(ev.detail), "forward direction learned from a sustained lean");
-		emit(p, &ev);
-	}
+	reference_update(&p->ref, &p->settings.reference, &p->cal, dt_s, has, up, &p->activity,
+			 &ref_res);
+	apply_reference(p, has, up, &ref_res);
 	posture_angles(&p->cal, has, up, &p->angles);
 	run_detector(p);
 

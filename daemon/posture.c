@@ -13,9 +13,6 @@
 void posture_default_settings(struct posture_settings *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->still_s = 3.0;
-	s->learn_forward_deg = 20.0;
-	s->learn_forward_s = 2.0;
 	for (int r = 0; r < ROLE_COUNT; r++)
 		s->forward_mode[r] = FORWARD_AUTO;
 }
@@ -33,7 +30,12 @@ static bool orthogonal_unit(const double v[3], const double r[3], double out[3])
 void posture_calibrate(struct calibration *cal, const struct posture_settings *s,
 		       const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3])
 {
+	struct calibration old = *cal;
+
+	/* Walking evidence belongs to the sensor's mounting, not to the pose: it stays. */
 	memset(cal, 0, sizeof(*cal));
+	memcpy(cal->walking_known, old.walking_known, sizeof(cal->walking_known));
+	memcpy(cal->walking_up, old.walking_up, sizeof(cal->walking_up));
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		if (!has[r])
 			continue;
@@ -85,36 +87,4 @@ void posture_angles(const struct calibration *cal, const bool has[ROLE_COUNT],
 		out->neck_valid = true;
 		out->neck_flexion_deg = out->flexion_deg[ROLE_HEAD] - out->flexion_deg[ROLE_TRUNK];
 	}
-}
-
-bool posture_learn_forward(struct calibration *cal, const struct posture_settings *s,
-			   const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3], double dt_s,
-			   double lean_s[ROLE_COUNT])
-{
-	bool learned = false;
-
-	if (!cal->valid)
-		return false;
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		double away[3];
-
-		if (!has[r] || !cal->has[r] || cal->forward_known[r] ||
-		    s->forward_mode[r] != FORWARD_AUTO)
-			continue;
-		if (tilt_deg(up[r], cal->up_ref[r]) < s->learn_forward_deg) {
-			lean_s[r] = 0.0;
-			continue;
-		}
-		lean_s[r] += dt_s;
-		if (lean_s[r] < s->learn_forward_s)
-			continue;
-		/* People lean forward far more than backward: the first sustained lean is "forward". */
-		for (int i = 0; i < 3; i++)
-			away[i] = -up[r][i];
-		if (orthogonal_unit(away, cal->up_ref[r], cal->forward[r])) {
-			cal->forward_known[r] = true;
-			learned = true;
-		}
-	}
-	return learned;
 }

@@ -29,7 +29,7 @@ static void trace_header(FILE *f, const bool has[ROLE_COUNT])
 	}
 	if (has[ROLE_TRUNK] && has[ROLE_HEAD])
 		fputs(",neck.flexion_deg", f);
-	fputs(",state\n", f);
+	fputs(",state,activity\n", f);
 }
 
 /* Angles are "nan" until the wearer is calibrated. */
@@ -55,7 +55,7 @@ static void trace_row(FILE *f, const bool has[ROLE_COUNT], const struct pipeline
 		else
 			fputs(",nan", f);
 	}
-	fprintf(f, ",%s\n", posture_state_name(p->state));
+	fprintf(f, ",%s,%s\n", posture_state_name(p->state), activity_name(p->activity.cls));
 }
 
 /* Sleeps until recording time t_s is due at the requested real-time multiple. */

@@ -5,10 +5,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "postured/activity.h"
 #include "postured/detector.h"
 #include "postured/estimator.h"
 #include "postured/haptic.h"
 #include "postured/posture.h"
+#include "postured/reference.h"
 #include "postured/sample.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/postured/postured.ini"
@@ -31,6 +33,8 @@ struct config {
 	struct sensor_config sensor[ROLE_COUNT];
 
 	struct estimator_settings estimator;
+	struct activity_settings activity;
+	struct reference_settings reference;
 	struct posture_settings posture;
 	struct detector_settings detector;
 

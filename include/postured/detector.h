@@ -6,16 +6,22 @@
  * (the ISO 11226 maximum-holding-time curve). A slump starts when any dose reaches 1, so a deep
  * lean alerts sooner than a mild one and a brief reach never does. Doses reset once every angle is
  * back below threshold - hysteresis.
+ *
+ * The holding times are for static postures: doses grow only while the wearer is still, a movement
+ * lasting movement_break_s (walking a few steps, standing up) resets them, and lying never counts.
  */
 #ifndef POSTURED_DETECTOR_H
 #define POSTURED_DETECTOR_H
 
 #include <stdbool.h>
 
+#include "postured/activity.h"
+
 enum posture_angle {
 	ANGLE_TRUNK,   /* trunk flexion */
 	ANGLE_NECK,    /* neck flexion: head relative to trunk */
 	ANGLE_LATERAL, /* trunk side bending, either side */
+	ANGLE_HEAD,    /* head inclination: the head's own flexion from upright */
 	ANGLE_COUNT,
 };
 
@@ -33,7 +39,7 @@ struct detector_settings {
 	struct angle_rule rule[ANGLE_COUNT];
 	double hysteresis_deg; /* an angle must fall this far below threshold to count as corrected */
 	double realert_s;      /* repeat the alert this often while still slumped; 0: never */
-	double lying_deg;      /* trunk tilt beyond this means lying down: no alerts */
+	double movement_break_s; /* moving this long resets the doses and ends a slump */
 	double max_gap_s;      /* a gap between samples longer than this is not counted as holding */
 };
 
@@ -53,7 +59,8 @@ struct detector_input {
 	double t_s;
 	bool valid[ANGLE_COUNT];
 	double angle_deg[ANGLE_COUNT];
-	double trunk_tilt_deg;
+	enum activity_class activity;
+	double moving_s; /* how long the current movement has lasted */
 };
 
 enum detector_decision {

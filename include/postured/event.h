@@ -26,11 +26,15 @@ enum event_type {
 	EVENT_TYPE_COUNT,
 };
 
+/* Time per posture state (calibrating is not counted) and per activity class (lying is both). */
 struct posture_summary {
 	double period_s;
 	double upright_s;
+	double leaning_s; /* above a threshold, not (yet) for too long */
 	double slumped_s;
 	double lying_s;
+	double still_s;
+	double moving_s;
 	unsigned int alerts;
 	unsigned int slumps;
 	double longest_slump_s;
@@ -44,6 +48,10 @@ struct posture_event {
 	double trunk_deg;
 	double neck_deg;
 	double lateral_deg;
+	double head_deg;          /* head inclination */
+	bool have_activity;
+	enum activity_class activity; /* what the wearer was doing */
+	bool warning;             /* reported at warning priority (a calibration that looks wrong) */
 
 	enum posture_angle cause; /* slump events: which angle */
 	double duration_s;        /* slump events */
@@ -60,7 +68,7 @@ void event_init(struct posture_event *ev, enum event_type type, double t_s);
 const char *event_type_name(enum event_type type);
 /* The fixed 128-bit MESSAGE_ID as 32 lower-case hex digits. */
 const char *event_message_id(enum event_type type);
-/* syslog priority, as for PRIORITY=. */
+/* syslog priority, as for PRIORITY=; an event with warning set is reported at warning (4). */
 int event_priority(enum event_type type);
 
 #define EVENT_MAX_FIELDS 24

@@ -7,15 +7,19 @@
 
 #include <stdbool.h>
 
+#include "postured/activity.h"
 #include "postured/detector.h"
 #include "postured/estimator.h"
 #include "postured/event.h"
 #include "postured/posture.h"
+#include "postured/reference.h"
 #include "postured/sample.h"
 
 struct pipeline_settings {
 	bool role_enabled[ROLE_COUNT];
 	struct estimator_settings estimator;
+	struct activity_settings activity;
+	struct reference_settings reference;
 	struct posture_settings posture;
 	struct detector_settings detector;
 	double summary_interval_s; /* 0: only at stop */
@@ -29,9 +33,10 @@ struct pipeline {
 	void *emit_ctx;
 
 	struct estimator est[ROLE_COUNT];
+	struct activity activity;
+	struct reference ref;
 	struct calibration cal;
 	bool calibration_requested;
-	double lean_s[ROLE_COUNT]; /* auto-forward learning state */
 	struct detector det;
 
 	/* Results of the latest frame, for the trace and STATUS=. */
@@ -52,7 +57,8 @@ void pipeline_init(struct pipeline *p, const struct pipeline_settings *s,
 /* New thresholds etc. take effect without losing estimator or calibration state. */
 void pipeline_set_settings(struct pipeline *p, const struct pipeline_settings *s);
 void pipeline_push(struct pipeline *p, const struct frame *f);
-/* Recalibrate as soon as the wearer is still (SIGUSR1). */
+/* Recalibrate as soon as the wearer is settled (SIGUSR1): obeyed, with a warning if it looks
+ * wrong. */
 void pipeline_request_calibration(struct pipeline *p);
 /* A role's samples stopped (sensor lost): its estimator restarts when samples return. */
 void pipeline_reset_role(struct pipeline *p, enum sensor_role role);

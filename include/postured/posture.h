@@ -9,16 +9,13 @@
 
 #include "postured/sample.h"
 
-/* forward_axis values: a signed sensor axis, or learned from the first sustained lean. */
+/* forward_axis values: a signed sensor axis, or learned from movements (reference.c). */
 enum forward_mode {
 	FORWARD_AUTO,
 	FORWARD_AXIS,
 };
 
 struct posture_settings {
-	double still_s;               /* wearer must be still this long before calibrating */
-	double learn_forward_deg;     /* auto forward: a lean beyond this ... */
-	double learn_forward_s;       /* ... held this long defines "forward" */
 	enum forward_mode forward_mode[ROLE_COUNT];
 	double forward_axis[ROLE_COUNT][3]; /* unit sensor axis pointing to the wearer's front */
 };
@@ -30,6 +27,8 @@ struct calibration {
 	double up_ref[ROLE_COUNT][3];   /* upright "up" vector, sensor axes */
 	bool forward_known[ROLE_COUNT];
 	double forward[ROLE_COUNT][3];  /* unit, orthogonal to up_ref */
+	bool walking_known[ROLE_COUNT];
+	double walking_up[ROLE_COUNT][3]; /* the latest walking evidence (reference.c), sensor axes */
 };
 
 struct posture_angles {
@@ -43,7 +42,10 @@ struct posture_angles {
 
 void posture_default_settings(struct posture_settings *s);
 
-/* Takes up vectors as reference; forward from settings when it is an axis. */
+/*
+ * Takes up vectors as reference; forward from settings when it is an axis, else unknown until
+ * learned. The walking evidence in cal (if any) is kept.
+ */
 void posture_calibrate(struct calibration *cal, const struct posture_settings *s,
 		       const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3]);
 
@@ -53,13 +55,5 @@ void posture_calibrate(struct calibration *cal, const struct posture_settings *s
  */
 void posture_angles(const struct calibration *cal, const bool has[ROLE_COUNT],
 		    const double up[ROLE_COUNT][3], struct posture_angles *out);
-
-/*
- * Auto-forward learning: call every sample; lean_s is caller-owned state per role.
- * Returns true when cal->forward of some role was learned by this call.
- */
-bool posture_learn_forward(struct calibration *cal, const struct posture_settings *s,
-			   const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3], double dt_s,
-			   double lean_s[ROLE_COUNT]);
 
 #endif

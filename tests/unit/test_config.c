@@ -178,7 +178,7 @@ static void documented_file_is_the_defaults(void **state)
 				 value);
 		n_keys++;
 	}
-	assert_int_equal(n_keys, 48);
+	assert_int_equal(n_keys, 61);
 	assert_non_null(strstr(default_log, "config: built-in defaults\n"));
 	assert_non_null(strstr(documented_log, "config: " DOCUMENTED_INI "\n"));
 
@@ -277,9 +277,9 @@ static void good_file_with_every_section(void **state)
 	assert_true(fabs(cfg.estimator.rest_gyro_rad_s - 3.0 * RAD_PER_DEG) < 1e-12);
 	assert_true(cfg.estimator.rest_accel_m_s2 == 0.5);
 	assert_true(fabs(cfg.estimator.gyro_range_rad_s - 2000.0 * RAD_PER_DEG) < 1e-9);
-	assert_true(cfg.posture.still_s == 5.0);
-	assert_true(cfg.posture.learn_forward_deg == 15.0);
-	assert_true(cfg.posture.learn_forward_s == 4.0);
+	assert_true(cfg.reference.still_s == 5.0);
+	assert_true(cfg.reference.learn_forward_deg == 15.0);
+	assert_true(cfg.reference.learn_forward_s == 4.0);
 	assert_string_equal(cfg.state_dir, "/home/pi/.local/state/postured");
 	assert_true(cfg.detector.rule[ANGLE_TRUNK].threshold_deg == 25.0);
 	assert_true(cfg.detector.rule[ANGLE_TRUNK].hold_s == 300.0);
@@ -289,7 +289,7 @@ static void good_file_with_every_section(void **state)
 	assert_true(cfg.detector.rule[ANGLE_LATERAL].threshold_deg == 12.0);
 	assert_true(cfg.detector.hysteresis_deg == 3.0);
 	assert_true(cfg.detector.realert_s == 0.0);
-	assert_true(cfg.detector.lying_deg == 80.0);
+	assert_true(cfg.activity.lying_deg == 80.0);
 	assert_true(cfg.summary_interval_s == 0.0);
 	assert_string_equal(cfg.haptic_backend, "none");
 	assert_string_equal(cfg.haptic_chip, "gpiochip4");

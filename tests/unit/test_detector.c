@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -42,7 +43,8 @@ static void hold(struct script_run *run, double trunk_deg, double neck_deg, doub
 			.t_s = run->t_s,
 			.valid = { true, true, true },
 			.angle_deg = { trunk_deg, neck_deg, lateral_deg },
-			.trunk_tilt_deg = trunk_deg > 0 ? trunk_deg : -trunk_deg,
+			/* What activity.c would say of a still wearer at lying_deg = 70. */
+			.activity = fabs(trunk_deg) > 70.0 ? ACTIVITY_LYING : ACTIVITY_STILL,
 		};
 		struct detector_result r;
 		size_t used = strlen(run->log);

@@ -164,6 +164,8 @@ static void fill_summary(struct posture_summary *s)
 	s->upright_s = 3000.0;
 	s->slumped_s = 400.0;
 	s->lying_s = 200.0;
+	s->still_s = 3000.0;
+	s->moving_s = 400.0;
 	s->alerts = 5;
 	s->slumps = 3;
 	s->longest_slump_s = 180.04;
@@ -178,11 +180,14 @@ static void summary_fields(void **state)
 	fill_summary(&ev.summary);
 	ASSERT_FIELDS(&ev, { "MESSAGE_ID", "900868aa62e243de8821e36bcbc373d4" },
 		      { "PRIORITY", "6" },
-		      { "MESSAGE", "Posture over the last 60.0 min: upright 83%, slumped 11%, "
-				   "lying 6%; 3 slumps, 5 alerts, longest slump 3.0 min" },
+		      { "MESSAGE", "Posture over the last 60.0 min: upright 83%, leaning 0%, "
+				   "slumped 11%, lying 6%; still 83%, moving 11%; 3 slumps, "
+				   "5 alerts, longest slump 3.0 min" },
 		      { "POSTURE_EVENT", "summary" }, { "POSTURE_PERIOD_S", "3600.0" },
-		      { "POSTURE_UPRIGHT_S", "3000.0" }, { "POSTURE_SLUMPED_S", "400.0" },
-		      { "POSTURE_LYING_S", "200.0" }, { "POSTURE_ALERTS", "5" },
+		      { "POSTURE_UPRIGHT_S", "3000.0" }, { "POSTURE_LEANING_S", "0.0" },
+		      { "POSTURE_SLUMPED_S", "400.0" }, { "POSTURE_LYING_S", "200.0" },
+		      { "POSTURE_STILL_S", "3000.0" }, { "POSTURE_MOVING_S", "400.0" },
+		      { "POSTURE_ALERTS", "5" },
 		      { "POSTURE_SLUMPS", "3" }, { "POSTURE_LONGEST_SLUMP_S", "180.0" });
 }
 
@@ -197,14 +202,16 @@ static void quiet_summary_reads_naturally(void **state)
 	ev.summary.upright_s = 45.0;
 	ev.summary.alerts = 1;
 	event_fields(&ev, f, EVENT_MAX_FIELDS);
-	assert_string_equal(f[2].value, "Posture over the last 45 s: upright 100%, slumped 0%, "
-					"lying 0%; 0 slumps, 1 alert");
+	assert_string_equal(f[2].value, "Posture over the last 45 s: upright 100%, leaning 0%, "
+					"slumped 0%, lying 0%; still 0%, moving 0%; 0 slumps, "
+					"1 alert");
 
 	/* a slump still in progress: counted, but none has ended to be the longest */
 	ev.summary.slumps = 1;
 	event_fields(&ev, f, EVENT_MAX_FIELDS);
-	assert_string_equal(f[2].value, "Posture over the last 45 s: upright 100%, slumped 0%, "
-					"lying 0%; 1 slump, 1 alert");
+	assert_string_equal(f[2].value, "Posture over the last 45 s: upright 100%, leaning 0%, "
+					"slumped 0%, lying 0%; still 0%, moving 0%; 1 slump, "
+					"1 alert");
 
 	ev.summary.period_s = 0.0;
 	event_fields(&ev, f, EVENT_MAX_FIELDS);
@@ -223,11 +230,13 @@ static void stopped_carries_the_last_summary(void **state)
 	ASSERT_FIELDS(&ev, { "MESSAGE_ID", "3b714edc2a10451eaa6702114aab5092" },
 		      { "PRIORITY", "6" },
 		      { "MESSAGE", "Posture monitoring stopped: SIGTERM. Last 2.5 h: "
-				   "upright 33%, slumped 4%, lying 2%; 3 slumps, 5 alerts, "
-				   "longest slump 3.0 min" },
+				   "upright 33%, leaning 0%, slumped 4%, lying 2%; still 33%, "
+				   "moving 4%; 3 slumps, 5 alerts, longest slump 3.0 min" },
 		      { "POSTURE_EVENT", "stopped" }, { "POSTURE_PERIOD_S", "9000.0" },
-		      { "POSTURE_UPRIGHT_S", "3000.0" }, { "POSTURE_SLUMPED_S", "400.0" },
-		      { "POSTURE_LYING_S", "200.0" }, { "POSTURE_ALERTS", "5" },
+		      { "POSTURE_UPRIGHT_S", "3000.0" }, { "POSTURE_LEANING_S", "0.0" },
+		      { "POSTURE_SLUMPED_S", "400.0" }, { "POSTURE_LYING_S", "200.0" },
+		      { "POSTURE_STILL_S", "3000.0" }, { "POSTURE_MOVING_S", "400.0" },
+		      { "POSTURE_ALERTS", "5" },
 		      { "POSTURE_SLUMPS", "3" }, { "POSTURE_LONGEST_SLUMP_S", "180.0" },
 		      { "POSTURE_DETAIL", "SIGTERM" });
 }

@@ -16,6 +16,9 @@
 
 #define RATE_HZ 50.0
 #define MAX_EVENTS 32
+/* The wearer breathes: a 0.5 deg pitch sway at 0.25 Hz, which also tells a worn sensor. */
+#define BREATH_DEG 0.5
+#define BREATH_HZ 0.25
 
 struct session {
 	struct pipeline p;
@@ -23,6 +26,7 @@ struct session {
 	double lean_deg;   /* current trunk lean, forward positive */
 	double head_deg;   /* current head lean (absolute) */
 	bool with_head;
+	bool breathing; /* false: the sensors lie on a desk */
 	struct posture_event ev[MAX_EVENTS];
 	int n_ev;
 };
@@ -41,10 +45,14 @@ static void setup_session(struct session *s, bool with_head)
 
 	memset(s, 0, sizeof(*s));
 	s->with_head = with_head;
+	s->breathing = true;
 	memset(&ps, 0, sizeof(ps));
 	ps.role_enabled[ROLE_TRUNK] = true;
 	ps.role_enabled[ROLE_HEAD] = with_head;
 	estimator_default_settings(&ps.estimator);
+	activity_default_settings(&ps.activity);
+	reference_default_settings(&ps.reference);
+	ps.reference.still_s = 3.0;
 	posture_default_settings(&ps.posture);
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		ps.posture.forward_mode[r] = FORWARD_AXIS;
@@ -60,14 +68,17 @@ static void setup_session(struct session *s, bool with_head)
 static void push(struct session *s, double trunk_rate_deg_s, double head_rate_deg_s)
 {
 	struct frame f = { .t_s = s->t_s };
+	double phase = 2.0 * M_PI * BREATH_HZ * s->t_s;
+	double breath_deg = s->breathing ? BREATH_DEG * sin(phase) : 0.0;
+	double breath_rate = s->breathing ? BREATH_DEG * 2.0 * M_PI * BREATH_HZ * cos(phase) : 0.0;
 
 	f.has[ROLE_TRUNK] = true;
-	motion_sample(-s->lean_deg * RAD_PER_DEG, -trunk_rate_deg_s * RAD_PER_DEG,
-		      &f.imu[ROLE_TRUNK]);
+	motion_sample(-(s->lean_deg + breath_deg) * RAD_PER_DEG,
+		      -(trunk_rate_deg_s + breath_rate) * RAD_PER_DEG, &f.imu[ROLE_TRUNK]);
 	if (s->with_head) {
 		f.has[ROLE_HEAD] = true;
-		motion_sample(-s->head_deg * RAD_PER_DEG, -head_rate_deg_s * RAD_PER_DEG,
-			      &f.imu[ROLE_HEAD]);
+		motion_sample(-(s->head_deg + breath_deg) * RAD_PER_DEG,
+			      -(head_rate_deg_s + breath_rate) * RAD_PER_DEG, &f.imu[ROLE_HEAD]);
 	}
 	pipeline_push(&s->p, &f);
 	s->t_s += 1.0 / RATE_HZ;
@@ -95,6 +106,7 @@ static void lean_to(struct session *s, double lean_deg, double head_deg, double 
 
 static void assert_event(const struct session *s, int i, enum event_type type, double t_s)
 {
+
 	assert_true(i < s->n_ev);
 	assert_string_equal(event_type_name(s->ev[i].type), event_type_name(type));
 	/* Within one sample period of the time the physics predicts. */
@@ -102,10 +114,12 @@ static void assert_event(const struct session *s, int i, enum event_type type, d
 }
 
 /*
- * Upright 5 s (calibrates after 3 s still), lean to 30 deg over 1 s (crossing 20 deg at 5.667 s),
- * hold. 30 deg is allowed 8 s; the ramp above 20 deg used 0.037 of the dose, so the slump starts
- * at 6.0 + 0.963 * 8 = 13.70 s; the re-alert follows 5 s later; correcting over 1 s from 21 s
- * crosses 15 deg (20 - 5 hysteresis) at 21.5 s.
+ * Upright 5 s (calibrates after 3 s settled), lean to 30 deg over 1 s (crossing 20 deg at
+ * 5.667 s), hold. A 30 deg/s lean is a movement, and holding time counts only while still: the
+ * rate's 1 s variance falls below 15 deg/s 0.6 s after the lean, and the wearer is still 1 s
+ * later (activity.c's QUIET_S), at 7.6 s. 30 deg is allowed 8 s, so the slump starts at 15.6 s
+ * (9.93 s after the onset); the re-alert follows 5 s later; correcting over 1 s from 21 s crosses
+ * 15 deg (20 - 5 hysteresis) at 21.5 s: a movement does not hide a correction.
  */
 static void slump_session_gives_the_expected_events(void **state)
 {
@@ -122,24 +136,30 @@ static void slump_session_gives_the_expected_events(void **state)
 
 	assert_int_equal(s->n_ev, 6);
 	assert_event(s, 0, EVENT_CALIBRATED, 3.0);
-	assert_event(s, 1, EVENT_SLUMP_STARTED, 13.70);
-	assert_float_equal(s->ev[1].trunk_deg, 30.0, 0.5);
+	assert_event(s, 1, EVENT_SLUMP_STARTED, 15.60);
+	assert_float_equal(s->ev[1].trunk_deg, 30.0, 0.6);
 	assert_string_equal(angle_name(s->ev[1].cause), "trunk");
-	assert_float_equal(s->ev[1].duration_s, 13.70 - 5.667, 0.05);
-	assert_event(s, 2, EVENT_ALERT, 13.70);
+	assert_float_equal(s->ev[1].duration_s, 15.60 - 5.667, 0.05);
+	assert_event(s, 2, EVENT_ALERT, 15.60);
 	assert_int_equal(s->ev[2].alert_count, 1);
-	assert_event(s, 3, EVENT_ALERT, 18.70);
+	assert_event(s, 3, EVENT_ALERT, 20.60);
 	assert_int_equal(s->ev[3].alert_count, 2);
 	assert_event(s, 4, EVENT_SLUMP_ENDED, 21.5);
 	assert_float_equal(s->ev[4].duration_s, 21.5 - 5.667, 0.05);
 	assert_event(s, 5, EVENT_STOPPED, 25.0);
 	assert_int_equal(s->ev[5].summary.alerts, 2);
 	assert_int_equal(s->ev[5].summary.slumps, 1);
-	assert_float_equal(s->ev[5].summary.slumped_s, 21.5 - 13.70, 0.05);
+	assert_float_equal(s->ev[5].summary.slumped_s, 21.5 - 15.60, 0.05);
 	assert_float_equal(s->ev[5].summary.longest_slump_s, 21.5 - 5.667, 0.05);
+	/* Leaning: from crossing 20 deg (5.667 s) until the slump started. */
+	assert_float_equal(s->ev[5].summary.leaning_s, 15.60 - 5.667, 0.05);
 	/* The first 3 s were spent calibrating: neither upright nor slumped. */
 	assert_float_equal(s->ev[5].summary.period_s, 25.0, 0.05);
-	assert_float_equal(s->ev[5].summary.upright_s + s->ev[5].summary.slumped_s, 22.0, 0.05);
+	assert_float_equal(s->ev[5].summary.upright_s + s->ev[5].summary.leaning_s +
+				   s->ev[5].summary.slumped_s, 22.0, 0.05);
+	/* Moving: the lean (5.0 to 7.6 s) and the correction (21.0 s until the rate's variance
+	 * and the second of quiet are over, 22.86 s). */
+	assert_float_equal(s->ev[5].summary.moving_s, 2.6 + 1.86, 0.1);
 	free(s);
 }
 
@@ -158,11 +178,47 @@ static void calibration_waits_for_stillness(void **state)
 	assert_int_equal(s->p.state, STATE_CALIBRATING);
 	stay(s, 4.0);
 	assert_int_equal(s->n_ev, 1);
-	/* Movement ended at 5 s. Stillness is judged by steadiness (so an accelerometer offset
-	 * cannot prevent calibration): the 3 s count starts once the accelerometer's 0.5 s mean has
-	 * settled after the 10 deg wobble, under 0.6 s later. */
+	/* Movement ended at 5 s. The 3 s count starts once the up vector is back within 3 deg
+	 * (settle_deg) of its 1.5 s mean after the 10 deg wobble, under 0.8 s later. */
 	assert_string_equal(event_type_name(s->ev[0].type), "calibrated");
-	assert_true(s->ev[0].t_s >= 8.0 && s->ev[0].t_s <= 8.6);
+	assert_true(s->ev[0].t_s >= 8.0 && s->ev[0].t_s <= 8.8);
+	free(s);
+}
+
+/* A sensor on a desk is perfectly still: it is not worn, so it is never calibrated. */
+static void desk_is_never_calibrated(void **state)
+{
+	struct session *s = malloc(sizeof(*s));
+
+	(void)state;
+	setup_session(s, false);
+	s->breathing = false;
+	stay(s, 60.0);
+	assert_int_equal(s->n_ev, 0);
+	assert_int_equal(s->p.state, STATE_CALIBRATING);
+	/* Put on: the wearer breathes, and is calibrated within seconds. */
+	s->breathing = true;
+	stay(s, 5.0);
+	assert_int_equal(s->n_ev, 1);
+	assert_int_equal(s->ev[0].type, EVENT_CALIBRATED);
+	assert_false(s->ev[0].warning);
+	free(s);
+}
+
+/* An explicit request is obeyed on a desk too, but the event warns, at warning priority. */
+static void explicit_calibration_on_a_desk_warns(void **state)
+{
+	struct session *s = malloc(sizeof(*s));
+
+	(void)state;
+	setup_session(s, false);
+	s->breathing = false;
+	pipeline_request_calibration(&s->p);
+	stay(s, 5.0);
+	assert_int_equal(s->n_ev, 1);
+	assert_int_equal(s->ev[0].type, EVENT_CALIBRATED);
+	assert_true(s->ev[0].warning);
+	assert_non_null(strstr(s->ev[0].detail, "no breathing motion"));
 	free(s);
 }
 
@@ -214,6 +270,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(slump_session_gives_the_expected_events),
 		cmocka_unit_test(calibration_waits_for_stillness),
+		cmocka_unit_test(desk_is_never_calibrated),
+		cmocka_unit_test(explicit_calibration_on_a_desk_warns),
 		cmocka_unit_test(forward_head_is_a_neck_slump),
 		cmocka_unit_test(recalibration_ends_the_slump),
 	};

@@ -72,16 +72,13 @@ static void side_bending_is_lateral_not_flexion(void **state)
 	assert_float_equal(a.flexion_deg[ROLE_TRUNK], 0.0, 0.01);
 }
 
-static void forward_is_learned_from_the_first_sustained_lean(void **state)
+static void flexion_is_the_tilt_until_forward_is_known(void **state)
 {
 	struct posture_settings s;
 	struct calibration cal;
 	struct posture_angles a;
 	bool has[ROLE_COUNT] = { true, false };
 	double up[ROLE_COUNT][3] = { { 0 } };
-	double lean_s[ROLE_COUNT] = { 0 };
-	bool learned = false;
-	int steps = 0;
 
 	(void)state;
 	posture_default_settings(&s); /* forward_axis = auto */
@@ -94,35 +91,6 @@ static void forward_is_learned_from_the_first_sustained_lean(void **state)
 	posture_angles(&cal, has, up, &a);
 	assert_float_equal(a.flexion_deg[ROLE_TRUNK], 25.0, 0.01);
 
-	/* A brief lean teaches nothing; 2 s of it does. */
-	for (; !learned && steps < 1000; steps++)
-		learned = posture_learn_forward(&cal, &s, has, up, 0.1, lean_s);
-	assert_true(learned);
-	assert_int_equal(steps, 20);
-
-	up_after_lean(0.0, -10.0, up[ROLE_TRUNK]);
-	posture_angles(&cal, has, up, &a);
-	assert_float_equal(a.flexion_deg[ROLE_TRUNK], -10.0, 0.01);
-}
-
-static void short_lean_does_not_teach_forward(void **state)
-{
-	struct posture_settings s;
-	struct calibration cal;
-	bool has[ROLE_COUNT] = { true, false };
-	double up[ROLE_COUNT][3] = { { 0, 0, 1 } };
-	double lean_s[ROLE_COUNT] = { 0 };
-
-	(void)state;
-	posture_default_settings(&s);
-	posture_calibrate(&cal, &s, has, up);
-	for (int i = 0; i < 5; i++) {
-		up_after_lean(0.0, 30.0, up[ROLE_TRUNK]);
-		assert_false(posture_learn_forward(&cal, &s, has, up, 0.3, lean_s));
-		up_after_lean(0.0, 5.0, up[ROLE_TRUNK]);
-		assert_false(posture_learn_forward(&cal, &s, has, up, 0.3, lean_s));
-	}
-	assert_false(cal.forward_known[ROLE_TRUNK]);
 }
 
 /* ISO 11226 neck flexion: head relative to trunk, so bending the whole body is not neck load. */
@@ -173,8 +141,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(flexion_is_signed_against_the_calibrated_pose),
 		cmocka_unit_test(side_bending_is_lateral_not_flexion),
-		cmocka_unit_test(forward_is_learned_from_the_first_sustained_lean),
-		cmocka_unit_test(short_lean_does_not_teach_forward),
+		cmocka_unit_test(flexion_is_the_tilt_until_forward_is_known),
 		cmocka_unit_test(neck_flexion_is_head_minus_trunk),
 		cmocka_unit_test(uncalibrated_gives_no_angles),
 	};
