@@ -178,6 +178,13 @@ static bool gather_lean(struct reference_role *rr, const struct reference_settin
 {
 	double tilt = angle_deg(up, cal->up_ref[r]), away[3], dir[3];
 
+	if (act->cls == ACTIVITY_LYING) {
+		/* Getting up from lying leans every way: that movement teaches nothing. */
+		rr->from_lying = true;
+		rr->pending_s = 0.0;
+		memset(rr->pending_sum, 0, sizeof(rr->pending_sum));
+		return false;
+	}
 	if (act->cls == ACTIVITY_MOVING && !act->walking) {
 		for (int i = 0; i < 3; i++)
 			away[i] = -up[i];
@@ -189,13 +196,16 @@ static bool gather_lean(struct reference_role *rr, const struct reference_settin
 		}
 		return false;
 	}
-	if (rr->pending_s > 0.0 && act->cls == ACTIVITY_STILL && tilt < s->learn_forward_deg) {
+	if (rr->pending_s > 0.0 && act->cls == ACTIVITY_STILL && tilt < s->learn_forward_deg &&
+	    !rr->from_lying) {
 		for (int i = 0; i < 3; i++)
 			rr->lean_sum[i] += rr->pending_sum[i];
 		rr->lean_s += rr->pending_s;
 	}
 	memset(rr->pending_sum, 0, sizeof(rr->pending_sum));
 	rr->pending_s = 0.0;
+	if (act->cls == ACTIVITY_STILL)
+		rr->from_lying = false;
 	if (rr->lean_s < s->learn_forward_s ||
 	    vec3_norm(rr->lean_sum) < LEAN_CONSISTENCY * rr->lean_s)
 		return false;

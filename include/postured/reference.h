@@ -48,6 +48,7 @@ struct reference_role {
 	double lean_s;
 	double pending_sum[3];       /* leans of the movement in progress */
 	double pending_s;
+	bool from_lying;             /* the movement in progress began lying down */
 	double walk_up_sum[3];       /* walking evidence being gathered */
 	double walk_s;
 };
