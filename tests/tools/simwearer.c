@@ -31,6 +31,8 @@
  *                                                 toward AXIS (+X, -X, +Y or -Y). With "over", it
  *                                                 turns from its current pose at a constant rate
  *                                                 that the gyroscope reports.
+ *                  TIME breathing ROLE on|off     start or stop the role's breathing (below);
+ *                                                 "off" is a sensor lying on a desk
  *                  TIME remove ROLE               unplug the role's device(s)
  *                  TIME add ROLE                  plug them back (lowest free iio:deviceN, as the
  *                                                 kernel numbers them) with the latest values
@@ -42,9 +44,25 @@
  * --ready-file F once COMMAND runs, written atomically: "pid PID" and "sysfs DIR" (the testbed
  *                root, DIR/sys/... being what COMMAND sees as /sys/...) lines.
  *
- * Until an input says otherwise every sensor reads upright and still: accel (0, 0, 9.80665) m/s^2,
- * gyro 0. --play and --script can be combined. With neither, or after the last script action
- * when there is no "end", the sensors keep their values until COMMAND exits.
+ * Until an input says otherwise every sensor is worn upright, breathing: its pose is accel
+ * (0, 0, 9.80665) m/s^2, gyro 0. --play and --script can be combined. With neither, or after the
+ * last script action when there is no "end", the sensors keep their pose (and breathe) until
+ * COMMAND exits.
+ *
+ * Breathing: a worn sensor is never perfectly still, and postured tells a worn sensor from one on
+ * a desk by that. Each breathing role's readings are its pose (what "tilt" or "set" made it, or
+ * a turn in progress) rocked about the sensor's y axis by a pitch sway of BREATH_AMPLITUDE_DEG
+ * (0.5 deg, 1 deg peak to peak) at BREATH_RATE_HZ (0.25 Hz): sway(t) = 0.5 deg * sin(2 pi 0.25 t)
+ * with t the wearer's time since COMMAND started, the same phase for every role (so a neck angle,
+ * head minus trunk, hardly sways). A positive sway turns "up" toward +X, the way "tilt ROLE +X"
+ * leans: the sway is in the plane of the tests' forward lean. The gyroscope adds the sway's rate,
+ * -sway'(t) about y (amplitude 0.5 * 2 pi * 0.25 = 0.79 deg/s), with the sign of a turn's rate, so
+ * accelerometer and gyroscope agree. Every role breathes from the start; after "breathing ROLE
+ * off" its readings are its pose exactly, through later tilts, until "breathing ROLE on". Values
+ * given raw are played as given: "set" stops the role's breathing until its next "tilt" or
+ * "breathing ROLE on", and a role driven by --play never breathes while frames of it come, so a
+ * recording plays as recorded. Stopping or suspending the sway moves the sensor back to its pose
+ * at once (by at most 0.5 deg); the sway is zero at every multiple of 2 s.
  *
  * COMMAND runs in its own process group and gets SIGTERM if simwearer dies; SIGINT and SIGTERM
  * sent to simwearer are forwarded to it, and SIGKILL follows 10 s after any request to stop.
@@ -78,6 +96,11 @@
 #define KILL_GRACE_S 10.0
 /* How often a turning sensor's values change, in wearer time: smoother than any daemon rate. */
 #define TURN_STEP_S 0.005
+/* The breathing sway (see the top comment): its amplitude, its rate and how often its values
+ * change, in wearer time (the emulated chips' 50 Hz: a 4 s sine needs no more). */
+#define BREATH_AMPLITUDE_DEG 0.5
+#define BREATH_RATE_HZ 0.25
+#define BREATH_STEP_S 0.02
 #define MAX_DEVICES 4
 #define MAX_CLIENTS 4
 
@@ -110,14 +133,19 @@ struct turn {
 	double angle_rad;
 };
 
+/* The readings of a role are its pose (accel, gyro) rocked by the breathing sway. */
 struct role_state {
 	bool present;
 	double accel[3];
 	double gyro[3];
 	struct turn turn;
+	bool breathing;      /* "breathing ROLE on|off"; on from the start */
+	bool raw;            /* the pose came as raw values: no sway until a tilt or "breathing on" */
+	double sway_rad;     /* the breathing's pitch about y now ... */
+	double sway_rad_s;   /* ... and its rate */
 };
 
-enum action_kind { ACT_SET, ACT_TILT, ACT_REMOVE, ACT_ADD, ACT_END };
+enum action_kind { ACT_SET, ACT_TILT, ACT_BREATHING, ACT_REMOVE, ACT_ADD, ACT_END };
 
 struct action {
 	double t_s;
@@ -127,6 +155,7 @@ struct action {
 	double v[3];            /* ACT_SET: the values; ACT_TILT: the axis */
 	double deg;             /* ACT_TILT */
 	double over_s;          /* ACT_TILT: 0 for at once */
+	bool on;                /* ACT_BREATHING */
 };
 
 struct sim {
@@ -367,14 +396,17 @@ static int build_profile(struct sim *sim, const char *profile)
 	return 0;
 }
 
+static void role_readings(const struct role_state *rs, double accel[3], double gyro[3]);
+
 /* raw = M^T v / scale: the mount matrices of the profiles are rotations, so M^T inverts M. */
 static void compute_raw(const struct sim_device *d, const struct sim *sim,
 			long raw[Q_COUNT][3])
 {
-	const struct role_state *rs = &sim->role[d->role];
+	double readings[Q_COUNT][3];
 
+	role_readings(&sim->role[d->role], readings[Q_ACCEL], readings[Q_GYRO]);
 	for (int q = 0; q < Q_COUNT; q++) {
-		const double *v = q == Q_ACCEL ? rs->accel : rs->gyro;
+		const double *v = readings[q];
 
 		if (!d->has[q])
 			continue;
@@ -528,16 +560,50 @@ static void set_upright(struct role_state *rs)
 	rs->accel[1] = 0.0;
 	rs->accel[2] = STANDARD_GRAVITY_M_S2;
 	memset(rs->gyro, 0, sizeof(rs->gyro));
+	rs->breathing = true;
 }
 
-/* Rotating u about the unit axis n (perpendicular to u) by phi. */
+/* Rotating u about the unit axis n by phi (Rodrigues). */
 static void rotate(const double u[3], const double n[3], double phi, double out[3])
 {
-	double nxu[3];
+	double nxu[3], along = vec3_dot(n, u) * (1.0 - cos(phi));
 
 	vec3_cross(n, u, nxu);
 	for (int i = 0; i < 3; i++)
-		out[i] = u[i] * cos(phi) + nxu[i] * sin(phi);
+		out[i] = u[i] * cos(phi) + nxu[i] * sin(phi) + n[i] * along;
+}
+
+/* The breathing's pitch axis: the sensor's y, about which "tilt +X" and "tilt -X" turn. */
+static const double breath_axis[3] = { 0.0, 1.0, 0.0 };
+
+/* The sway at wearer time now_s, deterministic: zero for a role that does not breathe. */
+static void update_breath(struct role_state *rs, double now_s)
+{
+	double w = 2.0 * M_PI * BREATH_RATE_HZ, a = BREATH_AMPLITUDE_DEG * RAD_PER_DEG;
+
+	if (!rs->breathing || rs->raw) {
+		rs->sway_rad = 0.0;
+		rs->sway_rad_s = 0.0;
+		return;
+	}
+	rs->sway_rad = a * sin(w * now_s);
+	rs->sway_rad_s = a * w * cos(w * now_s);
+}
+
+/* The pose rocked by the sway: "up" turned about y, the gyro reading the turn (see update_turn). */
+static void role_readings(const struct role_state *rs, double accel[3], double gyro[3])
+{
+	rotate(rs->accel, breath_axis, rs->sway_rad, accel);
+	for (int i = 0; i < 3; i++)
+		gyro[i] = rs->gyro[i] - rs->sway_rad_s * breath_axis[i];
+}
+
+static bool any_breathing(const struct sim *sim)
+{
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (sim->role[r].present && sim->role[r].breathing && !sim->role[r].raw)
+			return true;
+	return false;
 }
 
 /*
@@ -578,6 +644,7 @@ static void start_tilt(struct role_state *rs, const struct action *a, double now
 		vec3_copy(up0, z);
 	vec3_cross(up0, target, n);
 	tr->active = false;
+	rs->raw = false;
 	if (a->over_s <= 0.0 || vec3_normalize(n) < 1e-9) {
 		/* At once, or already there (or a half turn, which has no unique axis: jump). */
 		for (int i = 0; i < 3; i++)
@@ -671,6 +738,13 @@ static int parse_action(const struct sim *sim, char **w, int n, struct action *a
 				 "|DEG| <= 180 and SECONDS > 0");
 			return -EINVAL;
 		}
+	} else if (strcmp(w[1], "breathing") == 0) {
+		a->kind = ACT_BREATHING;
+		if (n != 4 || (strcmp(w[3], "on") != 0 && strcmp(w[3], "off") != 0)) {
+			snprintf(err, len, "expected 'TIME breathing ROLE on|off'");
+			return -EINVAL;
+		}
+		a->on = strcmp(w[3], "on") == 0;
 	} else if (strcmp(w[1], "remove") == 0 || strcmp(w[1], "add") == 0) {
 		a->kind = strcmp(w[1], "remove") == 0 ? ACT_REMOVE : ACT_ADD;
 		if (n != 3) {
@@ -678,7 +752,7 @@ static int parse_action(const struct sim *sim, char **w, int n, struct action *a
 			return -EINVAL;
 		}
 	} else {
-		snprintf(err, len, "unknown action '%s': use set, tilt, remove, add or end", w[1]);
+		snprintf(err, len, "unknown action '%s': use set, tilt, breathing, remove, add or end", w[1]);
 		return -EINVAL;
 	}
 	return 0;
@@ -813,6 +887,7 @@ static void apply_frame(struct run *run)
 		if (!run->frame.has[r] || !rs->present)
 			continue;
 		rs->turn.active = false;
+		rs->raw = true;
 		vec3_copy(rs->accel, run->frame.imu[r].accel_m_s2);
 		vec3_copy(rs->gyro, run->frame.imu[r].gyro_rad_s);
 	}
@@ -852,10 +927,16 @@ static int do_action(struct run *run, const struct action *a, double now_s)
 	switch (a->kind) {
 	case ACT_SET:
 		rs->turn.active = false;
+		rs->raw = true;
 		vec3_copy(a->quantity == Q_ACCEL ? rs->accel : rs->gyro, a->v);
 		break;
 	case ACT_TILT:
 		start_tilt(rs, a, now_s);
+		break;
+	case ACT_BREATHING:
+		rs->breathing = a->on;
+		if (a->on)
+			rs->raw = false;
 		break;
 	case ACT_REMOVE:
 	case ACT_ADD:
@@ -944,8 +1025,10 @@ static void run_loop(struct run *run, int sfd)
 			}
 		}
 		if (!run->stopping) {
-			for (int r = 0; r < ROLE_COUNT; r++)
+			for (int r = 0; r < ROLE_COUNT; r++) {
 				update_turn(&sim->role[r], now_s);
+				update_breath(&sim->role[r], now_s);
+			}
 			if (flush(sim) < 0)
 				abort_run(run);
 		}
@@ -958,6 +1041,8 @@ static void run_loop(struct run *run, int sfd)
 				next_s = fmin(next_s, run->frame.t_s - run->rec_t0_s);
 			if (any_turning(sim))
 				next_s = fmin(next_s, now_s + TURN_STEP_S);
+			if (any_breathing(sim))
+				next_s = fmin(next_s, now_s + BREATH_STEP_S);
 		}
 		/* SIGCHLD wakes ppoll; the cap only bounds a wait for nothing. */
 		wait_s = fmax(0.0, fmin((next_s - now_s) / run->speed, 1.0));

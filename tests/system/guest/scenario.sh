@@ -2,8 +2,8 @@
 # The system test's driver inside the virtual machine (installed as
 # /usr/local/libexec/postured-test/scenario.sh):
 #   scenario.sh sensors   two MPU-6050s on i2c-stub, bound to the real inv_mpu6050 driver, the
-#                         wearer upright and still (run by postured-test-sensors.service, before
-#                         postured.service)
+#                         wearer upright and breathing (run by postured-test-sensors.service,
+#                         before postured.service; the breathing loop stays in that service)
 #   scenario.sh run       the scenario, phase by phase (postured-test-scenario.service)
 # It moves the emulated wearer by writing the sensors' registers, and records only what a user
 # would read: systemctl is-active / show, `journalctl -u postured -o json` and `journalctl -x`.
@@ -21,6 +21,8 @@ DRIVER=/sys/bus/i2c/drivers/inv-mpu6050-i2c
 HOLD_S=12
 TRUNK_ADDR=0x68
 HEAD_ADDR=0x69
+# The registers are written under this lock (flock), by pose and by the breathing loop alike.
+LOCK=$WORK/registers.lock
 
 mkdir -p "$WORK"
 
@@ -51,19 +53,20 @@ sleep_until() {
 	sleep "$left"
 }
 
-# pose ROLE DEG: the sensor of ROLE (trunk, head) at rest, tilted DEG forward from upright.
-# Upright, +Z points up; forward is +Y, so leaning forward turns the measured up vector (the
-# accelerometer's reading at rest, 1 g = 16384 at the driver's default +-2 g) toward -Y. The
-# registers ACCEL_XOUT_H (0x3b) to GYRO_ZOUT_L (0x48) are big-endian 16-bit values; one I2C block
-# write sets all fourteen bytes (accel, temperature, gyro at rest), so the driver never reads a
-# half-written pose.
-pose() {
+# registers ROLE DEG GYRO_X [SWAY_DEG]: writes the sensor of ROLE (trunk, head) tilted DEG (plus
+# SWAY_DEG) forward from upright, its gyroscope reading GYRO_X (raw counts) about x. Upright, +Z
+# points up; forward is +Y, so leaning forward turns the measured up vector (the accelerometer's
+# reading at rest, 1 g = 16384 at the driver's default +-2 g) toward -Y, a turn about +x that the
+# gyroscope reads as a negative x rate. The registers ACCEL_XOUT_H (0x3b) to GYRO_ZOUT_L (0x48)
+# are big-endian 16-bit values; one I2C block write sets all fourteen bytes (accel, temperature,
+# gyro), so the driver never reads a half-written pose. The caller holds $LOCK.
+registers() {
 	case "$1" in
 	trunk) addr=$TRUNK_ADDR ;;
 	head) addr=$HEAD_ADDR ;;
 	esac
 	# shellcheck disable=SC2046 # fourteen separate byte arguments
-	i2cset -f -y "$BUS" "$addr" 0x3b $(awk -v deg="$2" '
+	i2cset -f -y "$BUS" "$addr" 0x3b $(awk -v deg="$2" -v gx="$3" -v sway="${4:-0}" '
 		function word(v) {
 			v = int(v + (v < 0 ? -0.5 : 0.5))
 			if (v < 0)
@@ -71,11 +74,56 @@ pose() {
 			return sprintf("0x%02x 0x%02x ", int(v / 256), v % 256)
 		}
 		BEGIN {
-			r = deg * atan2(0, -1) / 180
+			r = (deg + sway) * atan2(0, -1) / 180
 			printf "%s%s%s", word(0), word(-16384 * sin(r)), word(16384 * cos(r))
 			printf "%s", word(0)
-			printf "%s%s%s\n", word(0), word(0), word(0)
+			printf "%s%s%s\n", word(gx), word(0), word(0)
 		}') i
+}
+
+# pose ROLE DEG: the wearer's ROLE sensor now DEG forward, at once; the breathing loop sways it
+# about that pose from its next step on. The file and the registers change together under $LOCK,
+# so a step of the loop comes wholly before (and is overwritten) or wholly after (and uses DEG).
+pose() {
+	(
+		flock 9
+		echo "$2" >"$WORK/pose.$1"
+		registers "$1" "$2" 0
+	) 9>"$LOCK"
+}
+
+# A worn sensor is never perfectly still, and postured tells a worn sensor from one on a desk by
+# that. Breathing: every second, each sensor's pose (from $WORK/pose.ROLE) plus a pitch sway of
+# 0.5 deg * sin(2 pi 0.25 t), in four steps per 4 s breath (0, +0.5, 0, -0.5 deg), with the gyro
+# reading the sway's rate at that step (0.79 deg/s * cos, forward: -0.79, 0, +0.79, 0 deg/s
+# about x), both sensors in phase. Two block writes, their two awk and a sleep a second keep the
+# load on the emulated (TCG) machine small. The loop ends on SIGTERM (systemd stopping the
+# sensors' service at power-off) after the step in progress.
+breathe() {
+	# The driver's gyro scale (rad/s per count) sets the counts of 0.79 deg/s.
+	scale=$(cat "/sys/bus/i2c/devices/$BUS-0068"/iio:device*/in_anglvel_scale)
+	rate=$(awk -v s="$scale" 'BEGIN { printf "%d", 0.5 * 2 * atan2(0, -1) * 0.25 * \
+		atan2(0, -1) / 180 / s + 0.5 }')
+	stop=no
+	trap 'stop=yes' TERM INT
+	step=0
+	while [ "$stop" = no ]; do
+		case $step in
+		0) sway=0 gx=-$rate ;;
+		1) sway=0.5 gx=0 ;;
+		2) sway=0 gx=$rate ;;
+		3) sway=-0.5 gx=0 ;;
+		esac
+		(
+			flock 9
+			for role in trunk head; do
+				read -r deg <"$WORK/pose.$role"
+				registers "$role" "$deg" "$gx" "$sway"
+			done
+		) 9>"$LOCK"
+		step=$(((step + 1) % 4))
+		sleep 1
+	done
 }
 
 setup_sensors() {
@@ -105,6 +153,9 @@ setup_sensors() {
 		echo "scenario: $dev is $(basename "/sys/bus/i2c/devices/$dev"/iio:device*)" \
 			"($(cat "/sys/bus/i2c/devices/$dev"/iio:device*/name))"
 	done
+	# Left running in the service (oneshot, RemainAfterExit): its stop at power-off ends it.
+	breathe </dev/null &
+	echo "scenario: the wearer breathes (process $!)"
 }
 
 ### recording ###
