@@ -2,6 +2,8 @@
  * The stored calibration: a small text file a person can read. A damaged or hand-edited file is
  * rejected with the line to blame, and the daemon recalibrates: a wrong reference would make
  * every angle wrong, which is worse than a few seconds of calibrating.
+ * The gyro bias lives in a file of its own: it belongs to the sensor, not to the wearer, and is
+ * saved at other times (after rest) than the calibration, so neither write can damage the other.
  */
 #include "postured/calstore.h"
 #include "postured/text.h"
@@ -26,6 +28,11 @@
 /* |cos| between forward and up: 0.01 is 0.57 deg away from perpendicular. */
 #define ORTHO_TOLERANCE 0.01
 #define SHOWN_MAX 60
+#define BIAS_FILE "gyro-bias"
+#define BIAS_MAGIC "# postured gyro bias"
+#define BIAS_KEY "gyro_bias_rad_s"
+/* Beyond any MEMS gyro's zero-rate offset (MPU-6050: +-20 deg/s): not a bias postured learned. */
+#define BIAS_LIMIT_RAD_S (20.0 * RAD_PER_DEG)
 
 enum cal_vector {
 	VEC_UP,
@@ -74,9 +81,10 @@ static bool parse_vector(const char *s, double out[3])
 	return *s == '\0';
 }
 
-static int parse_line(struct cal_file *cf, char *line, unsigned long line_no, char *err,
-		      size_t err_len)
+static int parse_cal_line(void *ctx, char *line, unsigned long line_no, char *err,
+			  size_t err_len)
 {
+	struct cal_file *cf = ctx;
 	char *eq = strchr(line, '=');
 	char *key;
 	int role, vec;
@@ -163,10 +171,16 @@ static int finish(struct cal_file *cf, struct calibration *cal, char *err, size_
 	return 0;
 }
 
-int calstore_load(const char *dir, struct calibration *cal, char *err, size_t err_len)
+/*
+ * Reads path line by line: the first must start with magic (what kind of file it is), then
+ * blank lines and comments are skipped and each other line goes to parse with its number.
+ * example is a line to show when the file is empty.
+ */
+static int read_lines(const char *path, const char *magic, const char *what, const char *example,
+		      int (*parse)(void *ctx, char *line, unsigned long line_no, char *err,
+				   size_t err_len),
+		      void *ctx, char *err, size_t err_len)
 {
-	struct cal_file cf;
-	char path[PATH_MAX];
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned long line_no = 0;
@@ -174,14 +188,11 @@ int calstore_load(const char *dir, struct calibration *cal, char *err, size_t er
 	FILE *f;
 	int ret = 0;
 
-	memset(&cf, 0, sizeof(cf));
-	cf.path = path;
-	snprintf(path, sizeof(path), "%s/" CAL_FILE, dir);
 	f = fopen(path, "re");
 	if (!f) {
 		ret = -errno;
 		if (ret == -ENOENT)
-			snprintf(err, err_len, "%s: no stored calibration", path);
+			snprintf(err, err_len, "%s: no stored %s", path, what);
 		else
 			snprintf(err, err_len, "%s: cannot read: %s", path, strerror(-ret));
 		return ret;
@@ -202,9 +213,9 @@ int calstore_load(const char *dir, struct calibration *cal, char *err, size_t er
 		line_no++;
 		s = text_trim(line);
 		if (!seen_magic) {
-			if (strncmp(s, CAL_MAGIC, strlen(CAL_MAGIC)) != 0) {
-				snprintf(err, err_len, "%s:%lu: not a postured calibration file (the first "
-					 "line should be '" CAL_MAGIC "')", path, line_no);
+			if (strncmp(s, magic, strlen(magic)) != 0) {
+				snprintf(err, err_len, "%s:%lu: not a postured %s file (the first line "
+					 "should be '%s')", path, line_no, what, magic);
 				ret = -EINVAL;
 				break;
 			}
@@ -213,17 +224,31 @@ int calstore_load(const char *dir, struct calibration *cal, char *err, size_t er
 		}
 		if (*s == '\0' || *s == '#')
 			continue;
-		ret = parse_line(&cf, s, line_no, err, err_len);
+		ret = parse(ctx, s, line_no, err, err_len);
 		if (ret < 0)
 			break;
 	}
 	free(line);
 	fclose(f);
 	if (ret == 0 && !seen_magic) {
-		snprintf(err, err_len, "%s: is empty (expected '" CAL_MAGIC "' and a line like "
-			 "'trunk.up = 0 0 1')", path);
+		snprintf(err, err_len, "%s: is empty (expected '%s' and a line like '%s')", path,
+			 magic, example);
 		ret = -EINVAL;
 	}
+	return ret;
+}
+
+int calstore_load(const char *dir, struct calibration *cal, char *err, size_t err_len)
+{
+	struct cal_file cf;
+	char path[PATH_MAX];
+	int ret;
+
+	memset(&cf, 0, sizeof(cf));
+	cf.path = path;
+	snprintf(path, sizeof(path), "%s/" CAL_FILE, dir);
+	ret = read_lines(path, CAL_MAGIC, "calibration", "trunk.up = 0 0 1", parse_cal_line, &cf,
+			 err, err_len);
 	if (ret == 0)
 		ret = finish(&cf, cal, err, err_len);
 	return ret;
@@ -256,16 +281,10 @@ static int make_dirs(const char *dir, char *err, size_t err_len)
 	return 0;
 }
 
-static int write_file(int fd, const struct calibration *cal)
+static void print_cal(FILE *f, const void *data)
 {
-	FILE *f = fdopen(fd, "w");
-	int ret = 0;
+	const struct calibration *cal = data;
 
-	if (!f) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
 	fprintf(f, CAL_MAGIC "\n# unit vectors in sensor axes: up when upright, and the wearer's "
 		"forward\n");
 	for (int r = 0; r < ROLE_COUNT; r++) {
@@ -279,6 +298,19 @@ static int write_file(int fd, const struct calibration *cal)
 			fprintf(f, "%s.forward = %.9g %.9g %.9g\n", name, cal->forward[r][0],
 				cal->forward[r][1], cal->forward[r][2]);
 	}
+}
+
+static int write_file(int fd, void (*print)(FILE *f, const void *data), const void *data)
+{
+	FILE *f = fdopen(fd, "w");
+	int ret = 0;
+
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	print(f, data);
 	if (fflush(f) != 0 || ferror(f))
 		ret = errno ? -errno : -EIO;
 	if (ret == 0 && fsync(fd) < 0)
@@ -288,20 +320,19 @@ static int write_file(int fd, const struct calibration *cal)
 	return ret;
 }
 
-int calstore_save(const char *dir, const struct calibration *cal, char *err, size_t err_len)
+/* Writes dir/name atomically: a temporary file, synced, renamed over it, the directory synced. */
+static int save_atomic(const char *dir, const char *name,
+		       void (*print)(FILE *f, const void *data), const void *data, char *err,
+		       size_t err_len)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
 	int fd, dfd, ret;
 
-	if (!cal->valid || (!cal->has[ROLE_TRUNK] && !cal->has[ROLE_HEAD])) {
-		snprintf(err, err_len, "%s: nothing to save: no sensor is calibrated", dir);
-		return -EINVAL;
-	}
 	ret = make_dirs(dir, err, err_len);
 	if (ret < 0)
 		return ret;
-	snprintf(path, sizeof(path), "%s/" CAL_FILE, dir);
-	snprintf(tmp, sizeof(tmp), "%s/." CAL_FILE ".XXXXXX", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
@@ -309,7 +340,7 @@ int calstore_save(const char *dir, const struct calibration *cal, char *err, siz
 		return ret;
 	}
 	errno = 0;
-	ret = write_file(fd, cal);
+	ret = write_file(fd, print, data);
 	if (ret == 0 && rename(tmp, path) < 0)
 		ret = -errno;
 	if (ret < 0) {
@@ -326,4 +357,123 @@ int calstore_save(const char *dir, const struct calibration *cal, char *err, siz
 	if (dfd >= 0)
 		close(dfd);
 	return ret;
+}
+
+int calstore_save(const char *dir, const struct calibration *cal, char *err, size_t err_len)
+{
+	if (!cal->valid || (!cal->has[ROLE_TRUNK] && !cal->has[ROLE_HEAD])) {
+		snprintf(err, err_len, "%s: nothing to save: no sensor is calibrated", dir);
+		return -EINVAL;
+	}
+	return save_atomic(dir, CAL_FILE, print_cal, cal, err, err_len);
+}
+
+struct bias_file {
+	const char *path;
+	struct gyro_bias gb;
+	unsigned long line_of[ROLE_COUNT]; /* 0: not in the file */
+};
+
+static int parse_bias_line(void *ctx, char *line, unsigned long line_no, char *err,
+			   size_t err_len)
+{
+	struct bias_file *bf = ctx;
+	char *eq = strchr(line, '='), *key, name[32];
+	double *b;
+	int role = -1;
+
+	if (!eq) {
+		snprintf(err, err_len, "%s:%lu: expected 'trunk." BIAS_KEY " = x y z', found '%.*s'",
+			 bf->path, line_no, SHOWN_MAX, line);
+		return -EINVAL;
+	}
+	*eq = '\0';
+	key = text_trim(line);
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		snprintf(name, sizeof(name), "%s." BIAS_KEY, role_name((enum sensor_role)r));
+		if (strcmp(key, name) == 0)
+			role = r;
+	}
+	if (role < 0) {
+		snprintf(err, err_len, "%s:%lu: unknown key '%.*s' (expected trunk." BIAS_KEY " or "
+			 "head." BIAS_KEY ")", bf->path, line_no, SHOWN_MAX, key);
+		return -EINVAL;
+	}
+	if (bf->line_of[role]) {
+		snprintf(err, err_len, "%s:%lu: %s is set twice (first on line %lu)", bf->path,
+			 line_no, key, bf->line_of[role]);
+		return -EINVAL;
+	}
+	b = bf->gb.bias_rad_s[role];
+	if (!parse_vector(eq + 1, b)) {
+		snprintf(err, err_len, "%s:%lu: %s needs three numbers in rad/s, like 0.01 -0.02 0",
+			 bf->path, line_no, key);
+		return -EINVAL;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (fabs(b[i]) > BIAS_LIMIT_RAD_S) {
+			snprintf(err, err_len, "%s:%lu: %s: %g rad/s is beyond any gyro's bias (%.2f "
+				 "rad/s): not a value postured wrote", bf->path, line_no, key, b[i],
+				 BIAS_LIMIT_RAD_S);
+			return -EINVAL;
+		}
+	}
+	bf->line_of[role] = line_no;
+	bf->gb.has[role] = true;
+	return 0;
+}
+
+int calstore_load_bias(const char *dir, struct gyro_bias *gb, char *err, size_t err_len)
+{
+	struct bias_file bf;
+	char path[PATH_MAX];
+	int ret;
+
+	memset(&bf, 0, sizeof(bf));
+	bf.path = path;
+	snprintf(path, sizeof(path), "%s/" BIAS_FILE, dir);
+	ret = read_lines(path, BIAS_MAGIC, "gyro bias", "trunk." BIAS_KEY " = 0.01 -0.02 0",
+			 parse_bias_line, &bf, err, err_len);
+	if (ret == 0 && !bf.gb.has[ROLE_TRUNK] && !bf.gb.has[ROLE_HEAD]) {
+		snprintf(err, err_len, "%s: holds no sensor (expected a line like 'trunk." BIAS_KEY
+			 " = 0.01 -0.02 0')", path);
+		ret = -EINVAL;
+	}
+	if (ret == 0)
+		*gb = bf.gb;
+	return ret;
+}
+
+static void print_bias(FILE *f, const void *data)
+{
+	const struct gyro_bias *gb = data;
+
+	fprintf(f, BIAS_MAGIC "\n# rad/s in sensor axes, learned at rest; restored with a margin "
+		"for the temperature\n");
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		const double *b = gb->bias_rad_s[r];
+
+		if (gb->has[r])
+			fprintf(f, "%s." BIAS_KEY " = %.9g %.9g %.9g\n",
+				role_name((enum sensor_role)r), b[0], b[1], b[2]);
+	}
+}
+
+int calstore_save_bias(const char *dir, const struct gyro_bias *gb, char *err, size_t err_len)
+{
+	if (!gb->has[ROLE_TRUNK] && !gb->has[ROLE_HEAD]) {
+		snprintf(err, err_len, "%s: no gyro bias to save", dir);
+		return -EINVAL;
+	}
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		for (int i = 0; gb->has[r] && i < 3; i++) {
+			if (!(fabs(gb->bias_rad_s[r][i]) <= BIAS_LIMIT_RAD_S)) {
+				snprintf(err, err_len, "%s: the %s gyro bias %g rad/s is not a bias: not "
+					 "saved", dir, role_name((enum sensor_role)r),
+					 gb->bias_rad_s[r][i]);
+				return -EINVAL;
+			}
+		}
+	}
+	return save_atomic(dir, BIAS_FILE, print_bias, gb, err, err_len);
 }

@@ -353,3 +353,16 @@ bool estimator_at_rest_for(const struct estimator *e, double still_s)
 {
 	return e->initialised && e->still_s >= still_s;
 }
+
+void estimator_get_bias(const struct estimator *e, double bias_rad_s[3], double *sigma_rad_s)
+{
+	vec3_copy(bias_rad_s, e->gyro_bias_rad_s);
+	*sigma_rad_s = sqrt(e->bias_var_rad2_s2);
+}
+
+void estimator_set_bias(struct estimator *e, const double bias_rad_s[3], double sigma_rad_s)
+{
+	for (int i = 0; i < 3; i++)
+		e->gyro_bias_rad_s[i] = clamp(bias_rad_s[i], -BIAS_MAX_RAD_S, BIAS_MAX_RAD_S);
+	e->bias_var_rad2_s2 = sigma_rad_s * sigma_rad_s;
+}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "postured/sample.h"
+#include "postured/vec3.h"
 
 struct estimator_settings {
 	double tau_s;             /* delay of the accelerometer low-pass in the gyro-integrated frame */
@@ -54,5 +55,26 @@ void estimator_init(struct estimator *e, const struct estimator_settings *s);
 void estimator_update(struct estimator *e, double t_s, const struct imu_sample *imu);
 /* True once the sensor has been still for at least still_s seconds. */
 bool estimator_at_rest_for(const struct estimator *e, double still_s);
+/*
+ * The gyro bias learned so far (rad/s, sensor axes) and its uncertainty: one standard deviation
+ * of each component. Worth keeping for the next run once sigma_rad_s is small (the bias
+ * was averaged at rest: 0.02 deg/s), see calstore_save_bias().
+ */
+void estimator_get_bias(const struct estimator *e, double bias_rad_s[3], double *sigma_rad_s);
+/*
+ * Starts from a bias known from elsewhere, typically a previous run (calstore_load_bias()): it is
+ * used from the next sample on, and rest or motion refine it as they would a learned one.
+ * sigma_rad_s is how far it may be off now, one standard deviation per axis; between runs the
+ * temperature changes, so a restored bias deserves ESTIMATOR_RESTORED_BIAS_SIGMA_RAD_S rather
+ * than the 0.02 deg/s it was saved with. Components beyond the +-10 deg/s the estimator ever
+ * learns are clamped to it. Call after estimator_init().
+ */
+void estimator_set_bias(struct estimator *e, const double bias_rad_s[3], double sigma_rad_s);
+/*
+ * A worn MPU-6050 warms by some 10 degC and its zero-rate offset moves by up to 0.16 deg/s per
+ * degC, but most of a day-to-day change is a few degC: 0.5 deg/s covers it, and still lags the
+ * estimate by no more than 1.5 deg at the default tau_s until the bias is refined.
+ */
+#define ESTIMATOR_RESTORED_BIAS_SIGMA_RAD_S (0.5 * RAD_PER_DEG)
 
 #endif

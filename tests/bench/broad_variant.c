@@ -4,6 +4,7 @@
  *   broad_variant decimate IN.csv[.gz] OUT.csv
  *   broad_variant upsample IN.csv[.gz] OUT.csv
  *   broad_variant gyro-bias DEG_S IN.csv[.gz] OUT.csv
+ *   broad_variant moving-start DEG_S IN.csv[.gz] OUT.csv
  *
  * IN is a trial in the recording format with truth.qw..qz and truth.movement (SPEC.md, "Data");
  * OUT is the same format, plain CSV, truth included, so `postured --replay OUT --trace` and
@@ -17,6 +18,9 @@
  *   that the estimator takes its time step from the timestamps, not 95 Hz data: real 95 Hz data
  *   cannot be made from 47.62 Hz averages.
  * - gyro-bias: DEG_S added to every gyro reading, as an uncalibrated MEMS gyro would read.
+ * - moving-start: the trial from its first row with truth.movement = 1, DEG_S added to every
+ *   gyro reading: a sensor put on while moving, with its bias unknown (issue 7). The estimator
+ *   starts from that row, with no rest in which to learn the bias first.
  * Exit status: 0, 1 when a file cannot be read or written, 2 for bad usage.
  */
 #include <errno.h>
@@ -41,6 +45,7 @@ enum mode {
 	MODE_DECIMATE,
 	MODE_UPSAMPLE,
 	MODE_GYRO_BIAS,
+	MODE_MOVING_START,
 };
 
 static const char *const truth_names[4] = { "truth.qw", "truth.qx", "truth.qy", "truth.qz" };
@@ -49,7 +54,8 @@ static void usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s decimate IN.csv[.gz] OUT.csv\n"
 		"       %s upsample IN.csv[.gz] OUT.csv\n"
-		"       %s gyro-bias DEG_S IN.csv[.gz] OUT.csv\n", argv0, argv0, argv0);
+		"       %s gyro-bias DEG_S IN.csv[.gz] OUT.csv\n"
+		"       %s moving-start DEG_S IN.csv[.gz] OUT.csv\n", argv0, argv0, argv0, argv0);
 }
 
 static int write_row(FILE *out, const struct row *r)
@@ -83,13 +89,21 @@ static double both_count(const struct row *a, const struct row *b)
 	return a->movement == 1.0 && b->movement == 1.0 ? 1.0 : 0.0;
 }
 
-/* Writes what mode makes of row cur, given the row before it (NULL for the first). */
+/*
+ * Writes what mode makes of row cur, given the row before it (NULL for the first); pending is
+ * the mode's one bit of memory: a pair's first row waits, or the first moving row is awaited.
+ */
 static int emit(FILE *out, enum mode mode, double bias_rad_s, const struct row *prev,
 		struct row *cur, bool *pending)
 {
 	struct row r;
 
 	switch (mode) {
+	case MODE_MOVING_START:
+		if (*pending && cur->movement != 1.0)
+			return 0;
+		*pending = false;
+		/* fall through */
 	case MODE_GYRO_BIAS:
 		r = *cur;
 		for (int i = 0; i < 3; i++)
@@ -129,10 +143,11 @@ static int convert(enum mode mode, double bias_rad_s, const char *in_path, const
 		[MODE_DECIMATE] = "block averages of row pairs (23.81 Hz)",
 		[MODE_UPSAMPLE] = "rows held over half periods (95.24 Hz): not 95 Hz data",
 		[MODE_GYRO_BIAS] = "a constant gyro bias added",
+		[MODE_MOVING_START] = "from the first moving row, a constant gyro bias added",
 	};
 	struct recording_reader *rec = NULL;
 	struct row rows[2];
-	bool has[ROLE_COUNT], pending = false;
+	bool has[ROLE_COUNT], pending = mode == MODE_MOVING_START;
 	char err[1024];
 	unsigned long n = 0;
 	FILE *out = NULL;
@@ -157,7 +172,7 @@ static int convert(enum mode mode, double bias_rad_s, const char *in_path, const
 		goto out;
 	}
 	fprintf(out, "# postured-recording 1\n# variant of %s: %s", in_path, mode_names[mode]);
-	if (mode == MODE_GYRO_BIAS)
+	if (mode == MODE_GYRO_BIAS || mode == MODE_MOVING_START)
 		fprintf(out, " (%g deg/s on every axis)", bias_rad_s * DEG_PER_RAD);
 	fprintf(out, "\nt,trunk.ax,trunk.ay,trunk.az,trunk.gx,trunk.gy,trunk.gz,"
 		"truth.qw,truth.qx,truth.qy,truth.qz,truth.movement\n");
@@ -212,12 +227,13 @@ int main(int argc, char **argv)
 		mode = MODE_DECIMATE;
 	} else if (argc == 4 && strcmp(argv[1], "upsample") == 0) {
 		mode = MODE_UPSAMPLE;
-	} else if (argc == 5 && strcmp(argv[1], "gyro-bias") == 0) {
-		mode = MODE_GYRO_BIAS;
+	} else if (argc == 5 && (strcmp(argv[1], "gyro-bias") == 0 ||
+				 strcmp(argv[1], "moving-start") == 0)) {
+		mode = argv[1][0] == 'g' ? MODE_GYRO_BIAS : MODE_MOVING_START;
 		bias_deg_s = strtod(argv[2], &end);
 		if (end == argv[2] || *end != '\0' || !isfinite(bias_deg_s)) {
-			fprintf(stderr, "broad_variant: gyro-bias %s: not a number of deg/s\n",
-				argv[2]);
+			fprintf(stderr, "broad_variant: %s %s: not a number of deg/s\n",
+				argv[1], argv[2]);
 			return 2;
 		}
 		first = 3;

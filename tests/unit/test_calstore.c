@@ -1,6 +1,7 @@
 /*
- * The stored calibration: a restart gets back what was saved, a damaged file is refused with
- * the line to blame (the daemon then recalibrates), and saving never leaves a half-written file.
+ * The stored calibration and gyro bias: a restart gets back what was saved, a damaged file is
+ * refused with the line to blame (the daemon then recalibrates, or learns the bias afresh), and
+ * saving never leaves a half-written file.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -231,6 +232,99 @@ static void save_errors_name_the_directory(void **state)
 	assert_int_equal(access(fx->file, F_OK), -1);
 }
 
+/*
+ * The gyro bias: saved beside the calibration in a file of its own, so saving one never
+ * touches the other, and read back to the last digit written.
+ */
+static void bias_is_saved_beside_the_calibration_and_read_back(void **state)
+{
+	struct fixture *fx = *state;
+	struct calibration cal = example(), cal_back;
+	struct gyro_bias gb = { .has[ROLE_TRUNK] = true }, back;
+	char err[512] = "", path[TESTFS_PATH_MAX + 16];
+	char *text;
+
+	gb.bias_rad_s[ROLE_TRUNK][0] = 0.0523598776;
+	gb.bias_rad_s[ROLE_TRUNK][1] = -0.0012345678;
+	gb.bias_rad_s[ROLE_TRUNK][2] = 3e-5;
+	if (calstore_save(fx->sub, &cal, err, sizeof(err)) != 0 ||
+	    calstore_save_bias(fx->sub, &gb, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	/* the calibration and the bias, no temporary left behind */
+	assert_int_equal(count_entries(fx->sub), 2);
+	snprintf(path, sizeof(path), "%s/gyro-bias", fx->sub);
+	text = testfs_read(path);
+	assert_string_equal(text, "# postured gyro bias\n"
+			    "# rad/s in sensor axes, learned at rest; restored with a margin for the "
+			    "temperature\n"
+			    "trunk.gyro_bias_rad_s = 0.0523598776 -0.0012345678 3e-05\n");
+	free(text);
+
+	memset(&back, 0xff, sizeof(back));
+	if (calstore_load_bias(fx->sub, &back, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(back.has[ROLE_TRUNK]);
+	assert_false(back.has[ROLE_HEAD]);
+	for (int i = 0; i < 3; i++)
+		assert_true(back.bias_rad_s[ROLE_TRUNK][i] == gb.bias_rad_s[ROLE_TRUNK][i]);
+	if (calstore_load(fx->sub, &cal_back, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(cal_back.has[ROLE_HEAD]);
+
+	/* Saving again replaces it. */
+	gb.has[ROLE_HEAD] = true;
+	gb.bias_rad_s[ROLE_HEAD][2] = -0.01;
+	assert_int_equal(calstore_save_bias(fx->sub, &gb, err, sizeof(err)), 0);
+	assert_int_equal(calstore_load_bias(fx->sub, &back, err, sizeof(err)), 0);
+	assert_true(back.has[ROLE_HEAD]);
+	assert_true(back.bias_rad_s[ROLE_HEAD][2] == -0.01);
+	assert_int_equal(count_entries(fx->sub), 2);
+}
+
+static void assert_bias_error(struct fixture *fx, const char *text, const char *message)
+{
+	struct gyro_bias gb, before;
+	char err[512] = "", expected[512], path[TESTFS_PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/gyro-bias", fx->fs.dir);
+	testfs_write(path, text);
+	memset(&gb, 0x5a, sizeof(gb));
+	memcpy(&before, &gb, sizeof(gb));
+	assert_int_equal(calstore_load_bias(fx->fs.dir, &gb, err, sizeof(err)), -EINVAL);
+	snprintf(expected, sizeof(expected), "%s%s", path, message);
+	assert_string_equal(err, expected);
+	assert_memory_equal(&gb, &before, sizeof(gb));
+}
+
+/* A damaged bias file is refused with its line, and the caller starts from no bias. */
+static void damaged_bias_files_are_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct gyro_bias gb;
+	char err[512] = "";
+
+	assert_int_equal(calstore_load_bias(fx->fs.dir, &gb, err, sizeof(err)), -ENOENT);
+	assert_bias_error(fx, "", ": is empty (expected '# postured gyro bias' and a line like "
+			  "'trunk.gyro_bias_rad_s = 0.01 -0.02 0')");
+	assert_bias_error(fx, "# postured calibration\ntrunk.up = 0 0 1\n", ":1: not a postured "
+			  "gyro bias file (the first line should be '# postured gyro bias')");
+	assert_bias_error(fx, "# postured gyro bias\n# nothing\n", ": holds no sensor (expected "
+			  "a line like 'trunk.gyro_bias_rad_s = 0.01 -0.02 0')");
+	assert_bias_error(fx, "# postured gyro bias\n\ntrunk.gyro_bias_rad_s = 0.01 -0.02\n",
+			  ":3: trunk.gyro_bias_rad_s needs three numbers in rad/s, like 0.01 -0.02 "
+			  "0");
+	assert_bias_error(fx, "# postured gyro bias\ntrunk.gyro_bias = 0 0 0\n",
+			  ":2: unknown key 'trunk.gyro_bias' (expected trunk.gyro_bias_rad_s or "
+			  "head.gyro_bias_rad_s)");
+	assert_bias_error(fx, "# postured gyro bias\nhead.gyro_bias_rad_s = 0 0 0\n"
+			  "head.gyro_bias_rad_s = 0 0 0\n",
+			  ":3: head.gyro_bias_rad_s is set twice (first on line 2)");
+	/* 3 deg/s written as degrees, not radians */
+	assert_bias_error(fx, "# postured gyro bias\ntrunk.gyro_bias_rad_s = 3 0 0\n",
+			  ":2: trunk.gyro_bias_rad_s: 3 rad/s is beyond any gyro's bias (0.35 "
+			  "rad/s): not a value postured wrote");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +336,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(nothing_stored, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(damaged_files_are_refused, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(save_errors_name_the_directory, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(bias_is_saved_beside_the_calibration_and_read_back,
+						setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(damaged_bias_files_are_refused, setup,
 						testfs_teardown),
 	};
 
