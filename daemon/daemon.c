@@ -585,6 +585,47 @@ static void load_calibration(struct daemon *d, struct calibration *cal)
 		cal->valid = false;
 }
 
+/* A gyro bias learned in an earlier run: a cheap gyro's offset is large, and starting from it
+ * keeps the first minutes' angles right even if the wearer never sits still. */
+static void restore_gyro_bias(struct daemon *d)
+{
+	struct gyro_bias gb;
+	char err[512];
+	int ret = calstore_load_bias(d->state_dir, &gb, err, sizeof(err));
+
+	if (ret == -ENOENT)
+		return;
+	if (ret < 0) {
+		log_warning("%s: learning the gyro bias afresh", err);
+		return;
+	}
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (gb.has[r])
+			pipeline_set_gyro_bias(&d->pipeline, (enum sensor_role)r, gb.bias_rad_s[r],
+					       ESTIMATOR_RESTORED_BIAS_SIGMA_RAD_S);
+	log_info("using the stored gyro bias from %s", d->state_dir);
+}
+
+/* Keeps what each sensor's estimator has learned well enough (averaged at rest). */
+static void save_gyro_bias(struct daemon *d)
+{
+	struct gyro_bias gb = { 0 };
+	char err[512];
+	bool any = false;
+
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		double sigma_rad_s;
+
+		if (!d->cfg->sensor[r].enabled || !d->pipeline.est[r].initialised)
+			continue;
+		estimator_get_bias(&d->pipeline.est[r], gb.bias_rad_s[r], &sigma_rad_s);
+		gb.has[r] = sigma_rad_s < ESTIMATOR_RESTORED_BIAS_SIGMA_RAD_S;
+		any |= gb.has[r];
+	}
+	if (any && calstore_save_bias(d->state_dir, &gb, err, sizeof(err)) < 0)
+		log_warning("%s (the gyro bias is learned afresh next time)", err);
+}
+
 int daemon_run(struct config *cfg, const struct run_options *opt)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
@@ -648,6 +689,7 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	load_calibration(d, &cal);
 	pipeline_settings_from_config(cfg, &ps);
 	pipeline_init(&d->pipeline, &ps, &cal, actions_on_event, &d->actions);
+	restore_gyro_bias(d);
 
 	ret = setup_event_loop(d);
 	if (ret < 0) {
@@ -669,6 +711,7 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	sd_notify(false, "STOPPING=1");
 	clear_status_line(d);
 	pipeline_emit_summary(&d->pipeline, EVENT_STOPPED);
+	save_gyro_bias(d);
 
 out:
 	gpio_motor_close(d->motor);

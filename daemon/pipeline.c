@@ -53,9 +53,20 @@ void pipeline_request_calibration(struct pipeline *p)
 	p->calibration_requested = true;
 }
 
+void pipeline_set_gyro_bias(struct pipeline *p, enum sensor_role role, const double bias_rad_s[3],
+			    double sigma_rad_s)
+{
+	estimator_set_bias(&p->est[role], bias_rad_s, sigma_rad_s);
+}
+
 void pipeline_reset_role(struct pipeline *p, enum sensor_role role)
 {
+	double bias_rad_s[3], sigma_rad_s;
+
+	estimator_get_bias(&p->est[role], bias_rad_s, &sigma_rad_s);
 	estimator_init(&p->est[role], &p->settings.estimator);
+	estimator_set_bias(&p->est[role], bias_rad_s, sigma_rad_s);
+	reference_reset_role(&p->ref, role);
 }
 
 static void fill_angles(const struct pipeline *p, struct posture_event *ev)

@@ -60,6 +60,7 @@ static void start_role(struct reference_role *rr, const double up[3], const stru
 		rr->sway_mean_rad_s[i] = imu->gyro_rad_s[i];
 	}
 	rr->sway_var_rad2_s2 = 0.0;
+	rr->started = true;
 }
 
 static void observe_role(struct reference_role *rr, const struct reference_settings *s,
@@ -95,12 +96,16 @@ void reference_observe(struct reference *ref, const struct reference_settings *s
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		if (!has[r])
 			continue;
-		if (!ref->started || dt_s <= 0.0)
+		if (!ref->role[r].started || dt_s <= 0.0)
 			start_role(&ref->role[r], up[r], &imu[r]);
 		else
 			observe_role(&ref->role[r], s, dt_s, up[r], &imu[r]);
 	}
-	ref->started = true;
+}
+
+void reference_reset_role(struct reference *ref, enum sensor_role r)
+{
+	ref->role[r].started = false;
 }
 
 bool reference_worn(const struct reference *ref, const struct reference_settings *s,

@@ -60,7 +60,11 @@ void pipeline_push(struct pipeline *p, const struct frame *f);
 /* Recalibrate as soon as the wearer is settled (SIGUSR1): obeyed, with a warning if it looks
  * wrong. */
 void pipeline_request_calibration(struct pipeline *p);
-/* A role's samples stopped (sensor lost): its estimator restarts when samples return. */
+/* Starts role's estimator from a gyro bias kept from an earlier run (see estimator_set_bias). */
+void pipeline_set_gyro_bias(struct pipeline *p, enum sensor_role role, const double bias_rad_s[3],
+			    double sigma_rad_s);
+/* A role's samples stopped (sensor lost): its estimator restarts when samples return, keeping the
+ * gyro bias, which belongs to the sensor. */
 void pipeline_reset_role(struct pipeline *p, enum sensor_role role);
 /* Emits the summary for the period so far and starts a new one. */
 void pipeline_emit_summary(struct pipeline *p, enum event_type type);

@@ -39,6 +39,7 @@ struct reference_settings {
 
 struct reference_role {
 	/* All private. */
+	bool started;
 	double mean_up[3];
 	double settled_s;
 	double sway_rad_s[2][3];     /* the rate of turn through two 1 Hz low-passes */
@@ -55,7 +56,6 @@ struct reference_role {
 
 struct reference {
 	struct reference_role role[ROLE_COUNT];
-	bool started;
 	bool explicit_cal; /* the calibration in force was asked for: walking warns, not corrects */
 	bool warned;       /* the walking disagreement with it has been reported */
 	bool confirmed;    /* walking has agreed with it (reported once) */
@@ -82,6 +82,8 @@ void reference_init(struct reference *ref);
 void reference_observe(struct reference *ref, const struct reference_settings *s, double dt_s,
 		       const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3],
 		       const struct imu_sample imu[ROLE_COUNT]);
+/* The role's sensor was lost: settling and sway are measured afresh when it returns. */
+void reference_reset_role(struct reference *ref, enum sensor_role r);
 /* Every enabled role present, settled, and (unless explicit) worn and still. */
 bool reference_may_calibrate(const struct reference *ref, const struct reference_settings *s,
 			     const bool enabled[ROLE_COUNT], const bool has[ROLE_COUNT],
