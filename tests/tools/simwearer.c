@@ -26,11 +26,12 @@
  *                  TIME set ROLE accel X Y Z      accelerometer reading, m/s^2
  *                  TIME set ROLE gyro X Y Z       gyroscope reading, rad/s
  *                  TIME tilt ROLE AXIS DEG [over SECONDS]
- *                                                 a still sensor whose "up" (the accelerometer
- *                                                 reading, 9.80665 m/s^2) is +Z turned DEG degrees
- *                                                 toward AXIS (+X, -X, +Y or -Y). With "over", it
- *                                                 turns from its current pose at a constant rate
- *                                                 that the gyroscope reports.
+ *                                                 a sensor at rest (but for breathing) whose "up"
+ *                                                 (the accelerometer reading, 9.80665 m/s^2) is
+ *                                                 +Z turned DEG degrees toward AXIS (+X, -X, +Y
+ *                                                 or -Y). With "over", it turns from its current
+ *                                                 pose at a constant rate that the gyroscope
+ *                                                 reports.
  *                  TIME breathing ROLE on|off     start or stop the role's breathing (below);
  *                                                 "off" is a sensor lying on a desk
  *                  TIME remove ROLE               unplug the role's device(s)
@@ -60,8 +61,8 @@
  * accelerometer and gyroscope agree. Every role breathes from the start; after "breathing ROLE
  * off" its readings are its pose exactly, through later tilts, until "breathing ROLE on". Values
  * given raw are played as given: "set" stops the role's breathing until its next "tilt" or
- * "breathing ROLE on", and a role driven by --play never breathes while frames of it come, so a
- * recording plays as recorded. Stopping or suspending the sway moves the sensor back to its pose
+ * "breathing ROLE on", and so does every --play frame of the role, so a recording plays as
+ * recorded (roles it has no columns for breathe). Stopping or suspending the sway moves the sensor back to its pose
  * at once (by at most 0.5 deg); the sway is zero at every multiple of 2 s.
  *
  * COMMAND runs in its own process group and gets SIGTERM if simwearer dies; SIGINT and SIGTERM

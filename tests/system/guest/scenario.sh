@@ -53,76 +53,93 @@ sleep_until() {
 	sleep "$left"
 }
 
-# registers ROLE DEG GYRO_X [SWAY_DEG]: writes the sensor of ROLE (trunk, head) tilted DEG (plus
-# SWAY_DEG) forward from upright, its gyroscope reading GYRO_X (raw counts) about x. Upright, +Z
-# points up; forward is +Y, so leaning forward turns the measured up vector (the accelerometer's
-# reading at rest, 1 g = 16384 at the driver's default +-2 g) toward -Y, a turn about +x that the
-# gyroscope reads as a negative x rate. The registers ACCEL_XOUT_H (0x3b) to GYRO_ZOUT_L (0x48)
-# are big-endian 16-bit values; one I2C block write sets all fourteen bytes (accel, temperature,
-# gyro), so the driver never reads a half-written pose. The caller holds $LOCK.
+# registers ROLE BYTE...: one I2C block write of the fourteen bytes from ACCEL_XOUT_H (0x3b) to
+# GYRO_ZOUT_L (0x48) of the sensor of ROLE (trunk, head), so the driver never reads a
+# half-written pose. The caller holds $LOCK.
 registers() {
 	case "$1" in
 	trunk) addr=$TRUNK_ADDR ;;
 	head) addr=$HEAD_ADDR ;;
 	esac
-	# shellcheck disable=SC2046 # fourteen separate byte arguments
-	i2cset -f -y "$BUS" "$addr" 0x3b $(awk -v deg="$2" -v gx="$3" -v sway="${4:-0}" '
-		function word(v) {
-			v = int(v + (v < 0 ? -0.5 : 0.5))
-			if (v < 0)
-				v += 65536
-			return sprintf("0x%02x 0x%02x ", int(v / 256), v % 256)
-		}
-		BEGIN {
-			r = (deg + sway) * atan2(0, -1) / 180
-			printf "%s%s%s", word(0), word(-16384 * sin(r)), word(16384 * cos(r))
-			printf "%s", word(0)
-			printf "%s%s%s\n", word(gx), word(0), word(0)
-		}') i
+	shift
+	i2cset -f -y "$BUS" "$addr" 0x3b "$@" i
 }
 
-# pose ROLE DEG: the wearer's ROLE sensor now DEG forward, at once; the breathing loop sways it
-# about that pose from its next step on. The file and the registers change together under $LOCK,
-# so a step of the loop comes wholly before (and is overwritten) or wholly after (and uses DEG).
+# pose ROLE DEG: the sensor of ROLE now tilted DEG forward from upright, at once; the breathing
+# loop sways it about that pose from its next step on. Upright, +Z points up; forward is +Y, so
+# leaning forward turns the measured up vector (the accelerometer's reading at rest, 1 g = 16384
+# at the driver's default +-2 g) toward -Y: a turn about +x, which the gyroscope reads as a
+# negative x rate. The registers hold big-endian 16-bit values (accel, temperature, gyro).
+# $WORK/pose.ROLE gets five lines of register bytes: the pose at rest, written now, and the
+# loop's four steps (see breathe), computed here once per pose rather than by the loop. File and
+# registers change together under $LOCK, so a step of the loop comes wholly before the change
+# (and is overwritten) or wholly after it (and sways the new pose).
 pose() {
 	(
 		flock 9
-		echo "$2" >"$WORK/pose.$1"
-		registers "$1" "$2" 0
+		counts=0
+		if [ -r "$WORK/breath-gyro-counts" ]; then
+			read -r counts <"$WORK/breath-gyro-counts"
+		fi
+		awk -v deg="$2" -v counts="$counts" '
+			function word(v) {
+				v = int(v + (v < 0 ? -0.5 : 0.5))
+				if (v < 0)
+					v += 65536
+				return sprintf("0x%02x 0x%02x", int(v / 256), v % 256)
+			}
+			function bytes(d, gx,  r) {
+				r = d * atan2(0, -1) / 180
+				printf "%s %s %s ", word(0), word(-16384 * sin(r)), word(16384 * cos(r))
+				printf "%s %s %s %s\n", word(0), word(gx), word(0), word(0)
+			}
+			BEGIN {
+				bytes(deg, 0)
+				bytes(deg, -counts)
+				bytes(deg + 0.5, 0)
+				bytes(deg, counts)
+				bytes(deg - 0.5, 0)
+			}' >"$WORK/pose.$1"
+		read -r at_rest <"$WORK/pose.$1"
+		# shellcheck disable=SC2086 # fourteen separate byte arguments
+		registers "$1" $at_rest
 	) 9>"$LOCK"
 }
 
 # A worn sensor is never perfectly still, and postured tells a worn sensor from one on a desk by
-# that. Breathing: every second, each sensor's pose (from $WORK/pose.ROLE) plus a pitch sway of
-# 0.5 deg * sin(2 pi 0.25 t), in four steps per 4 s breath (0, +0.5, 0, -0.5 deg), with the gyro
-# reading the sway's rate at that step (0.79 deg/s * cos, forward: -0.79, 0, +0.79, 0 deg/s
-# about x), both sensors in phase. Two block writes, their two awk and a sleep a second keep the
-# load on the emulated (TCG) machine small. The loop ends on SIGTERM (systemd stopping the
-# sensors' service at power-off) after the step in progress.
+# that. Breathing: every second, each sensor's pose plus a pitch sway of 0.5 deg *
+# sin(2 pi 0.25 t), in four steps per 4 s breath (0, +0.5, 0, -0.5 deg forward), the gyro reading
+# the sway's rate at that step (0.79 deg/s * cos: -0.79, 0, +0.79, 0 deg/s about x, forward being
+# negative), both sensors in phase. A step is line 2 + STEP of $WORK/pose.ROLE: two block writes,
+# a flock and a sleep a second keep the load on the emulated (TCG) machine small. The loop ends on
+# SIGTERM (systemd stopping the sensors' service at power-off) after the step in progress: systemd
+# sends it to every process of the service, so the step and the sleep ignore it and finish.
 breathe() {
-	# The driver's gyro scale (rad/s per count) sets the counts of 0.79 deg/s.
-	scale=$(cat "/sys/bus/i2c/devices/$BUS-0068"/iio:device*/in_anglvel_scale)
-	rate=$(awk -v s="$scale" 'BEGIN { printf "%d", 0.5 * 2 * atan2(0, -1) * 0.25 * \
-		atan2(0, -1) / 180 / s + 0.5 }')
 	stop=no
 	trap 'stop=yes' TERM INT
 	step=0
 	while [ "$stop" = no ]; do
-		case $step in
-		0) sway=0 gx=-$rate ;;
-		1) sway=0.5 gx=0 ;;
-		2) sway=0 gx=$rate ;;
-		3) sway=-0.5 gx=0 ;;
-		esac
 		(
+			trap '' TERM
 			flock 9
 			for role in trunk head; do
-				read -r deg <"$WORK/pose.$role"
-				registers "$role" "$deg" "$gx" "$sway"
+				{
+					i=0
+					while [ "$i" -le "$step" ]; do
+						read -r line
+						i=$((i + 1))
+					done
+					read -r line
+				} <"$WORK/pose.$role"
+				# shellcheck disable=SC2086 # fourteen separate byte arguments
+				registers "$role" $line
 			done
 		) 9>"$LOCK"
 		step=$(((step + 1) % 4))
-		sleep 1
+		(
+			trap '' TERM
+			exec sleep 1
+		)
 	done
 }
 
@@ -153,6 +170,14 @@ setup_sensors() {
 		echo "scenario: $dev is $(basename "/sys/bus/i2c/devices/$dev"/iio:device*)" \
 			"($(cat "/sys/bus/i2c/devices/$dev"/iio:device*/name))"
 	done
+	# The driver's gyro scale (rad/s per count) sets the counts of the breathing's 0.79 deg/s;
+	# the poses are written again with them.
+	scale=$(cat "/sys/bus/i2c/devices/$BUS-0068"/iio:device*/in_anglvel_scale)
+	awk -v s="$scale" 'BEGIN { pi = atan2(0, -1)
+		printf "%d\n", 0.5 * 2 * pi * 0.25 * pi / 180 / s + 0.5 }' \
+		>"$WORK/breath-gyro-counts"
+	pose trunk 0
+	pose head 0
 	# Left running in the service (oneshot, RemainAfterExit): its stop at power-off ends it.
 	breathe </dev/null &
 	echo "scenario: the wearer breathes (process $!)"
