@@ -28,19 +28,25 @@ terms, gait accelerations and rotations all come from the same trajectory. Postu
 half-cosine ramps; on top of them, while worn: breathing sway (0.5 deg amplitude in flexion at
 0.25 Hz, also lying), and while slumped or holding the head forward, fidgeting (three slow
 sinusoids, 0.03-0.12 Hz, +-1.5 deg at most, zero at the phase's edges).
-Gait (each pattern fades in and out over 1 s at the ends of its phase; amplitudes of the hip's
-world acceleration; trunk rotations in deg):
-  walking   1.8 Hz: vertical 1.8 m/s^2 and forward 1.2 at the step frequency, sideways 0.7 at
-            half of it; trunk pitch 1.5, roll 2.5, yaw 4; trunk leans 5 deg forward; 1.2 m/s.
-  stairs    1.6 Hz: vertical 3.0, forward 1.0, sideways 0.8; lean 10; climbs 0.27 m/s.
-  running   2.7 Hz: vertical 5.0, forward 2.5, sideways 1.2; pitch 3, roll 2.5, yaw 5; lean 10.
-  cycling   exercise bike, trunk 35 deg forward; pedalling rocks it +-3 deg (roll) at 1.2 Hz and
-            +-1.5 deg (pitch) at 2.4 Hz, hip 1.0 m/s^2 sideways at 1.2 Hz, 0.6 vertical at 2.4 Hz.
+Gait (each pattern fades in and out over 1 s at the ends of its phase; hip: amplitudes of its
+world acceleration; trunk rotations in deg; "sensor" is what the trunk accelerometer then reads,
+amplitude x y z in m/s^2, printed by the script as it runs):
+  walking   1.8 Hz: hip vertical 1.8 and forward 1.2 at the step frequency, sideways 0.45 at half
+            of it; trunk pitch 1.5, roll 1.5, yaw 4; trunk leans 5 deg forward; 1.2 m/s.
+            Sensor 1.1 0.7 1.8.
+  stairs    1.6 Hz: vertical 3.0, forward 1.0, sideways 0.5; pitch 2, roll 2, yaw 3; lean 10;
+            climbs 0.27 m/s. Sensor 1.6 0.9 2.9.
+  running   2.7 Hz: vertical 5.0, forward 2.5, sideways 1.0; pitch 2, roll 1, yaw 5; lean 10;
+            3 m/s. Sensor 2.6 1.1 4.9.
+  cycling   exercise bike, trunk 35 deg forward; pedalling rocks it +-3 deg (roll) at 1.2 Hz
+            against the hip's sideways sway of 1.0 m/s^2 (the pelvis rocks more than the
+            shoulders), +-0.5 deg (pitch) and 0.6 m/s^2 vertical at 2.4 Hz. Sensor 1.3 0.9 0.5.
             (35 rather than 30 deg: at 30 deg ISO 11226 allows 195 s, longer than the 180 s ride,
             so a daemon counting cycling as a static posture would not be caught.)
   rowing    trunk swings between 30 deg forward and 20 deg back at 0.5 Hz, the seat slides with it
-            (2.5 m/s^2).
-  jumping   2 Hz, vertical 8.5 m/s^2 (specific force 1.3 .. 18.3 m/s^2), pitch 4, lean 5.
+            (2.5 m/s^2). Sensor 8.4 0.0 0.8 (mostly gravity's share moving between x and z).
+  jumping   2 Hz, vertical 8.5 m/s^2 (specific force 1.3 .. 18.3 m/s^2), pitch 1.5, lean 5.
+            Sensor 2.2 0.0 8.5.
 Sensor errors: white noise of 0.05 m/s^2 and 0.005 rad/s rms per axis, constant gyro biases
 (trunk 0.010, -0.004, 0.006 rad/s; head -0.006, 0.008, 0.003 rad/s).
 
@@ -111,24 +117,26 @@ ANGLE_CHANNELS = ("flex", "lat", "roll", "yaw", "neck")
 # amplitude, m/s^2; angle channels: deg. Frequency 0: a constant offset (the walking lean).
 WALK_HZ = 1.8
 WALK = [("hip_z", 1.8, WALK_HZ, 0.0), ("hip_x", 1.2, WALK_HZ, math.pi / 2),
-        ("hip_y", 0.7, WALK_HZ / 2, 0.0), ("flex", 5.0, 0.0, 0.0),
-        ("flex", 1.5, WALK_HZ, math.pi / 3), ("lat", 2.5, WALK_HZ / 2, 0.0),
+        ("hip_y", 0.45, WALK_HZ / 2, 0.0), ("flex", 5.0, 0.0, 0.0),
+        ("flex", 1.5, WALK_HZ, math.pi / 3), ("lat", 1.5, WALK_HZ / 2, math.pi / 2),
         ("yaw", 4.0, WALK_HZ / 2, math.pi / 2)]
 STAIRS_HZ = 1.6
 STAIRS = [("hip_z", 3.0, STAIRS_HZ, 0.0), ("hip_x", 1.0, STAIRS_HZ, math.pi / 2),
-          ("hip_y", 0.8, STAIRS_HZ / 2, 0.0), ("flex", 10.0, 0.0, 0.0),
-          ("flex", 2.0, STAIRS_HZ, math.pi / 3), ("lat", 3.0, STAIRS_HZ / 2, 0.0),
+          ("hip_y", 0.5, STAIRS_HZ / 2, 0.0), ("flex", 10.0, 0.0, 0.0),
+          ("flex", 2.0, STAIRS_HZ, math.pi / 3), ("lat", 2.0, STAIRS_HZ / 2, math.pi / 2),
           ("yaw", 3.0, STAIRS_HZ / 2, math.pi / 2)]
 RUN_HZ = 2.7
 RUN = [("hip_z", 5.0, RUN_HZ, 0.0), ("hip_x", 2.5, RUN_HZ, math.pi / 2),
-       ("hip_y", 1.2, RUN_HZ / 2, 0.0), ("flex", 10.0, 0.0, 0.0),
-       ("flex", 3.0, RUN_HZ, math.pi / 3), ("lat", 2.5, RUN_HZ / 2, 0.0),
+       ("hip_y", 1.0, RUN_HZ / 2, 0.0), ("flex", 10.0, 0.0, 0.0),
+       ("flex", 2.0, RUN_HZ, math.pi / 2), ("lat", 1.0, RUN_HZ / 2, math.pi / 2),
        ("yaw", 5.0, RUN_HZ / 2, math.pi / 2)]
-CYCLE = [("lat", 3.0, 1.2, 0.0), ("flex", 1.5, 2.4, 0.0), ("yaw", 2.0, 1.2, math.pi / 2),
+# Pedalling rocks the pelvis on the saddle more than the shoulders: the trunk's roll opposes the
+# hip's sideways sway.
+CYCLE = [("lat", 3.0, 1.2, math.pi), ("flex", 0.5, 2.4, 0.0), ("yaw", 2.0, 1.2, math.pi / 2),
          ("hip_y", 1.0, 1.2, 0.0), ("hip_z", 0.6, 2.4, 0.0), ("hip_x", 0.5, 2.4, math.pi / 2)]
 # The seat is forward (the catch) when the trunk leans forward: same phase.
 ROW = [("flex", 25.0, 0.5, 0.0), ("hip_x", 2.5, 0.5, math.pi)]
-JUMP = [("hip_z", 8.5, 2.0, 0.0), ("flex", 5.0, 0.0, 0.0), ("flex", 4.0, 2.0, math.pi / 2)]
+JUMP = [("hip_z", 8.5, 2.0, 0.0), ("flex", 5.0, 0.0, 0.0), ("flex", 1.5, 2.0, math.pi / 2)]
 
 
 # --- 3-vectors and rotation matrices (tuples of rows) ---
@@ -543,6 +551,25 @@ def check_rest(story, rows):
     return worst
 
 
+def gait_amplitudes(story, rows):
+    """Per gait phase, each accelerometer axis's amplitude (sqrt(2) times its standard
+    deviation) on the trunk, noise-free, away from the phase's fade-in and fade-out."""
+    out = []
+    for start, end, _ in story.waves:
+        label = next(p[0] for p in story.phases if p[1] == start)
+        axes = [[] for _ in range(3)]
+        for t, sensors, _, _ in rows:
+            if start + 2.0 * GAIT_RAMP_S <= t <= end - 2.0 * GAIT_RAMP_S:
+                for k in range(3):
+                    axes[k].append(sensors["trunk"][1][k])
+        amps = []
+        for values in axes:
+            mean = sum(values) / len(values)
+            amps.append(math.sqrt(2.0 * sum((v - mean) ** 2 for v in values) / len(values)))
+        out.append("%s %.1f %.1f %.1f" % (label, amps[0], amps[1], amps[2]))
+    return out
+
+
 def header(story):
     roles = ["trunk", "head"] if story.head else ["trunk"]
     lines = [
@@ -604,6 +631,9 @@ def main():
         write(story, rows, path)
         print("wrote %s: %.0f s; checks: gyro %.3f deg, rigid body %.4f m/s^2, rest %.4f m/s^2"
               % (path, story.t, gyro_deg, rigid, rest))
+        if story.waves:
+            print("  trunk accelerometer amplitudes x y z, m/s^2: %s"
+                  % "; ".join(gait_amplitudes(story, rows)))
         for label, start, end, activity in story.phases:
             print("  %-13s %7.2f %7.2f  %s" % (label, start, end, activity))
 
