@@ -63,6 +63,8 @@ trunk accelerometer equals the rigid-body formula R^T (a_hip + g Z) + alpha x r 
 with w the gyroscope's reading, alpha its derivative and a_hip the hip's acceleration, both by
 5-point differences of the 50 Hz samples: this ties the gyroscope's frame and sign to the
 accelerometer's lever-arm terms; (3) at rest (desk, sitting, lying) the specific force is 1 g.
+It also prints each gait's accelerometer amplitudes and the alerts a detector that knew the
+ground truth would give by the rules tests/integration/12-wearer-days.sh expects.
 
 Usage: tests/tools/make-wearer-days.py [DAY...]   (default all; writes tests/data/)
 The output is byte-for-byte reproducible: fixed seeds, gzip header without a time stamp.
@@ -570,6 +572,51 @@ def gait_amplitudes(story, rows):
     return out
 
 
+def iso_hold_s(deg):
+    """ISO 11226 trunk holding time: 240 s at 20 deg falling linearly to 60 s at 60 deg."""
+    return 240.0 - 4.5 * (min(deg, 60.0) - 20.0)
+
+
+def ideal_alerts(story, rows):
+    """What a detector that knew the truth would report, by the rules 12-wearer-days.sh
+    expects: trunk dose only while still, neck flexion beyond 25 deg held 30 s, re-alerts every
+    120 s, a slump ended 5 deg below its threshold. A check of the test's arithmetic."""
+    dt = 1.0 / RATE_HZ
+    out = []
+    dose = 0.0
+    trunk_at = None
+    neck_from = None
+    neck_at = None
+    for t, _, _, truth in rows:
+        flex = truth["flex"]
+        if math.isnan(flex):
+            continue
+        if truth["activity"] == "still" and flex > 20.0:
+            dose += dt / iso_hold_s(flex)
+        if flex < 15.0:
+            if trunk_at is not None:
+                out.append("trunk ended %.1f" % t)
+            dose = 0.0
+            trunk_at = None
+        elif dose >= 1.0 and (trunk_at is None or t - trunk_at >= 120.0):
+            out.append("trunk alert %.1f" % t)
+            trunk_at = t
+        if not story.head:
+            continue
+        neck = truth["neck"]
+        if neck > 25.0:
+            neck_from = t if neck_from is None else neck_from
+            if t - neck_from >= 30.0 and (neck_at is None or t - neck_at >= 120.0):
+                out.append("neck alert %.1f" % t)
+                neck_at = t
+        elif neck < 20.0:
+            if neck_at is not None:
+                out.append("neck ended %.1f" % t)
+            neck_from = None
+            neck_at = None
+    return out
+
+
 def header(story):
     roles = ["trunk", "head"] if story.head else ["trunk"]
     lines = [
@@ -634,6 +681,8 @@ def main():
         if story.waves:
             print("  trunk accelerometer amplitudes x y z, m/s^2: %s"
                   % "; ".join(gait_amplitudes(story, rows)))
+        print("  ideal detector on the ground truth: %s"
+              % (", ".join(ideal_alerts(story, rows)) or "no alert"))
         for label, start, end, activity in story.phases:
             print("  %-13s %7.2f %7.2f  %s" % (label, start, end, activity))
 
