@@ -290,10 +290,12 @@ class Story:
             env = envelope(t, start, end, GAIT_RAMP_S)
             for name, amplitude, hz, phase in pattern:
                 w = 2.0 * math.pi * hz
-                if name in ANGLE_CHANNELS:
-                    c[name] += env * amplitude * math.sin(w * t + phase + (math.pi / 2 if hz == 0
-                                                                           else 0.0))
+                if hz == 0.0:
+                    c[name] += env * amplitude
+                elif name in ANGLE_CHANNELS:
+                    c[name] += env * amplitude * math.sin(w * t + phase)
                 else:
+                    # The displacement whose second derivative is amplitude * sin(w t + phase).
                     c[name] += env * -amplitude / (w * w) * math.sin(w * t + phase)
         for name, start, end, parts in self.fidgets:
             if start < t < end:
