@@ -39,11 +39,13 @@ Usage: tests/tools/make-demo-session.py [OUT]   (default tests/data/demo-session
 The output is byte-for-byte reproducible: fixed seed, gzip header without a time stamp.
 """
 
-import gzip
 import math
 import os
 import random
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the script
+from recsim import derivative, half_cosine, piecewise, smooth_noise, write_gzip  # noqa: E402
 
 RATE_HZ = 50.0
 DURATION_S = 168.0
@@ -73,60 +75,6 @@ RAMPS = [
 SLUMPS = [(15.0, 75.0), (116.0, 156.0)]
 # The reach's forward shift of the upper body: (start_s, end_s, from_m, to_m).
 SHIFTS = [(92.0, 93.0, 0.0, REACH_SHIFT_M), (95.0, 96.0, REACH_SHIFT_M, 0.0)]
-
-
-def half_cosine(t, start, end, a, b):
-    """Value, first and second derivative of a half-cosine ramp from a to b over [start, end]."""
-    if t <= start:
-        return a, 0.0, 0.0
-    if t >= end:
-        return b, 0.0, 0.0
-    w = math.pi / (end - start)
-    s = t - start
-    half = (b - a) / 2.0
-    return (a + half * (1.0 - math.cos(w * s)),
-            half * w * math.sin(w * s),
-            half * w * w * math.cos(w * s))
-
-
-def piecewise(t, ramps, initial):
-    """The ramp covering t, or the value the latest finished ramp left."""
-    value = initial
-    for start, end, a, b in ramps:
-        if t < start:
-            break
-        if t <= end:
-            return half_cosine(t, start, end, a, b)
-        value = b
-    return value, 0.0, 0.0
-
-
-def smooth_noise(rng, n, dt, tau_s, rms):
-    """A random walk pulled back to 0 (Ornstein-Uhlenbeck), low-passed twice so that its second
-    derivative stays physical; rms is its standard deviation."""
-    alpha = dt / tau_s
-    x = 0.0
-    y = 0.0
-    z = 0.0
-    step = rms * math.sqrt(2.0 * alpha)
-    out = []
-    for _ in range(n):
-        x += -alpha * x + step * rng.gauss(0.0, 1.0)
-        y += alpha * 2.0 * (x - y)
-        z += alpha * 2.0 * (y - z)
-        out.append(z)
-    return out
-
-
-def derivative(values, dt):
-    """Central differences (one-sided at the ends)."""
-    n = len(values)
-    out = [0.0] * n
-    for i in range(n):
-        lo = max(i - 1, 0)
-        hi = min(i + 1, n - 1)
-        out[i] = (values[hi] - values[lo]) / ((hi - lo) * dt)
-    return out
 
 
 def simulate():
@@ -214,12 +162,7 @@ def write(rows, path):
         g = [v + b + rng.gauss(0.0, GYRO_NOISE) for v, b in zip(gyro, GYRO_BIAS)]
         lines.append("%.2f,%.4f,%.4f,%.4f,%.5f,%.5f,%.5f,%.3f"
                      % (t, a[0], a[1], a[2], g[0], g[1], g[2], deg))
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as raw:
-        with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0) as gz:
-            gz.write(data)
-    os.replace(tmp, path)
+    write_gzip(lines, path)
 
 
 def main():
