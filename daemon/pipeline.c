@@ -193,7 +193,9 @@ static void apply_reference(struct pipeline *p, const bool has[ROLE_COUNT],
 		break;
 	case REFERENCE_CORRECTED:
 		snprintf(ev.detail, sizeof(ev.detail), "upright reference corrected: it was %.0f deg "
-			 "off the trunk's direction in %.0f s of walking", res->off_deg, res->walk_s);
+			 "off the trunk's direction in %.0f s of walking; now %s", res->off_deg,
+			 res->walk_s, res->from_standing ? "the standing pose the walk started from" :
+			 "the walking trunk's direction");
 		break;
 	case REFERENCE_WALK_CONFIRMED:
 		snprintf(ev.detail, sizeof(ev.detail), "upright reference confirmed by %.0f s of "

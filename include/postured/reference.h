@@ -11,10 +11,11 @@
  *   walk_lean_deg forward of standing. After walk_check_s of walking the trunk's reference is
  *   compared with it; a start-up calibration off by more than walk_margin_deg is corrected; an
  *   explicit one (SIGUSR1) is kept, with a warning.
- * - Forward is learned only from leans during movements that end upright again (standing up,
- *   sitting down, bending to pick something up: all forward), never from a still lean (reclining
- *   is backward), from a movement that ends lying down, or from one that points every way (putting
- *   the sensor on).
+ * - Forward is learned only from leans during short movements that start and end in about the
+ *   same pose (standing up, sitting down, bending to pick something up: all lean forward on the
+ *   way), measured from the pose they end in, so a wrong reference cannot mislead it; never from
+ *   a still lean (reclining is backward), from a movement to or from lying, or from one that
+ *   points every way (putting the sensor on).
  */
 #ifndef POSTURED_REFERENCE_H
 #define POSTURED_REFERENCE_H
@@ -24,6 +25,9 @@
 #include "postured/activity.h"
 #include "postured/posture.h"
 #include "postured/sample.h"
+
+/* A movement teaching forward lasts at most this many tenths of a second. */
+#define REFERENCE_MOVE_SAMPLES 60
 
 struct reference_settings {
 	double still_s;           /* settled this long before calibrating */
@@ -45,13 +49,22 @@ struct reference_role {
 	double sway_rad_s[2][3];     /* the rate of turn through two 1 Hz low-passes */
 	double sway_mean_rad_s[3];   /* its slow mean: bias and steady turns are not sway */
 	double sway_var_rad2_s2;
+	double observed_s;           /* since the sensor was first (or again) seen */
+	double worn_s;               /* how long the sway has shown a worn sensor */
 	double lean_sum[3];          /* forward evidence: directions of accepted leans, summed */
 	double lean_s;
-	double pending_sum[3];       /* leans of the movement in progress */
-	double pending_s;
+	double move_up[REFERENCE_MOVE_SAMPLES][3]; /* the movement in progress, every 0.1 s */
+	int move_n;                  /* samples in move_up; REFERENCE_MOVE_SAMPLES + 1: too long */
+	double move_since_s;
+	double before_up[3];         /* the pose the movement started from */
 	bool from_lying;             /* the movement in progress began lying down */
 	double walk_up_sum[3];       /* walking evidence being gathered */
 	double walk_s;
+	double settled_up[3];        /* the latest settled pose ... */
+	double since_settled_s;      /* ... this long ago */
+	bool settled_known;
+	double walk_stand_up[3];     /* the settled pose a walk started from */
+	bool stand_known;
 };
 
 struct reference {
@@ -59,6 +72,7 @@ struct reference {
 	bool explicit_cal; /* the calibration in force was asked for: walking warns, not corrects */
 	bool warned;       /* the walking disagreement with it has been reported */
 	bool confirmed;    /* walking has agreed with it (reported once) */
+	bool walk_lean_unknown; /* corrected by walking while forward was unknown: lean not taken out */
 };
 
 enum reference_change {
@@ -73,6 +87,7 @@ struct reference_result {
 	enum reference_change change;
 	double off_deg;   /* CORRECTED, WALK_*: how far the reference was from walking's */
 	double walk_s;    /* CORRECTED, WALK_*: how much walking that was */
+	bool from_standing; /* CORRECTED: to the standing pose the walk started from */
 };
 
 void reference_default_settings(struct reference_settings *s);
@@ -84,7 +99,8 @@ void reference_observe(struct reference *ref, const struct reference_settings *s
 		       const struct imu_sample imu[ROLE_COUNT]);
 /* The role's sensor was lost: settling and sway are measured afresh when it returns. */
 void reference_reset_role(struct reference *ref, enum sensor_role r);
-/* Every enabled role present, settled, and (unless explicit) worn and still. */
+/* Every enabled role present and settled for still_s, and (unless explicit) worn all that time
+ * and still now. */
 bool reference_may_calibrate(const struct reference *ref, const struct reference_settings *s,
 			     const bool enabled[ROLE_COUNT], const bool has[ROLE_COUNT],
 			     enum activity_class activity, bool explicit_request);

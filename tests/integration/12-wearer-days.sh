@@ -81,9 +81,11 @@ expect_within() {
 }
 
 # expect_story_events "WALK_FROM-WALK_TO ..." "E1 E2 ...": the events are exactly E1 E2 ...,
-# once calibrated events within the walking windows (walking corrections) are left out.
+# once calibrated events within the walking windows (walking corrections) and those that only
+# learn the forward direction (after any standing up or bending) are left out.
 expect_story_events() {
-	got=$(sed -n 's/.*"t":\([-0-9.]*\).*"POSTURE_EVENT":"\([^"]*\)".*/\1 \2/p' "$EVENTS" |
+	got=$(grep -v '"POSTURE_DETAIL":"forward direction learned' "$EVENTS" |
+		sed -n 's/.*"t":\([-0-9.]*\).*"POSTURE_EVENT":"\([^"]*\)".*/\1 \2/p' |
 		awk -v windows="$1" '
 			BEGIN { n = split(windows, w, " ") }
 			{
@@ -164,7 +166,9 @@ expect_near "$(event_times stopped)" 672.98 0.5 "$DAY: time of stopped (the last
 expect_story_events "125-185" "started calibrated slump_started alert alert slump_ended stopped"
 # The reference is the wearer's, not the desk's, and forward is the wearer's front (learned
 # from standing up, never from donning): upright reads 0 and the slump +35.
-expect_trace_mean trunk.flexion_deg 70 120 0 4 "sitting upright after donning"
+# (From 90 s: the calibration needs still_s = 5 s worn and settled after donning, and the sway of
+# the donning itself takes some seconds to leave the 3 s variance: about 74 s here.)
+expect_trace_mean trunk.flexion_deg 90 120 0 4 "sitting upright after donning"
 expect_trace_mean trunk.flexion_deg 320 600 35 4 "slumped to 35 deg"
 expect_trace_mean trunk.flexion_deg 620 670 0 4 "sitting upright after the correction"
 

@@ -46,6 +46,9 @@ static void setup_session(struct session *s, bool with_head)
 	memset(s, 0, sizeof(*s));
 	s->with_head = with_head;
 	s->breathing = true;
+	/* The wearer sits from -3 s: worn (the sway of breathing shows within about 2 s) and
+	 * settled for still_s before anything happens at the times below. */
+	s->t_s = -3.0;
 	memset(&ps, 0, sizeof(ps));
 	ps.role_enabled[ROLE_TRUNK] = true;
 	ps.role_enabled[ROLE_HEAD] = with_head;
@@ -109,12 +112,13 @@ static void assert_event(const struct session *s, int i, enum event_type type, d
 
 	assert_true(i < s->n_ev);
 	assert_string_equal(event_type_name(s->ev[i].type), event_type_name(type));
-	/* Within one sample period of the time the physics predicts. */
-	assert_float_equal(s->ev[i].t_s, t_s, 1.0 / RATE_HZ + 1e-6);
+	/* Within 0.1 s of the time the physics predicts: the breathing sway (+-0.5 deg) moves when
+	 * a movement is over and how fast the dose grows by a few samples. */
+	assert_float_equal(s->ev[i].t_s, t_s, 0.1);
 }
 
 /*
- * Upright 5 s (calibrates after 3 s settled), lean to 30 deg over 1 s (crossing 20 deg at
+ * Upright until 5 s (calibrated once worn and settled for 3 s), lean to 30 deg over 1 s (crossing 20 deg at
  * 5.667 s), hold. A 30 deg/s lean is a movement, and holding time counts only while still: the
  * rate's 1 s variance falls below 15 deg/s 0.6 s after the lean, and the wearer is still 1 s
  * later (activity.c's QUIET_S), at 7.6 s. 30 deg is allowed 8 s, so the slump starts at 15.6 s
@@ -127,7 +131,7 @@ static void slump_session_gives_the_expected_events(void **state)
 
 	(void)state;
 	setup_session(s, false);
-	stay(s, 5.0);
+	stay(s, 8.0); /* -3 to 5 s */
 	lean_to(s, 30.0, 30.0, 1.0);
 	stay(s, 15.0);
 	lean_to(s, 0.0, 0.0, 1.0);
@@ -135,11 +139,11 @@ static void slump_session_gives_the_expected_events(void **state)
 	pipeline_emit_summary(&s->p, EVENT_STOPPED);
 
 	assert_int_equal(s->n_ev, 6);
-	assert_event(s, 0, EVENT_CALIBRATED, 3.0);
+	assert_true(s->ev[0].type == EVENT_CALIBRATED && s->ev[0].t_s < 3.0);
 	assert_event(s, 1, EVENT_SLUMP_STARTED, 15.60);
 	assert_float_equal(s->ev[1].trunk_deg, 30.0, 0.6);
 	assert_string_equal(angle_name(s->ev[1].cause), "trunk");
-	assert_float_equal(s->ev[1].duration_s, 15.60 - 5.667, 0.05);
+	assert_float_equal(s->ev[1].duration_s, 15.60 - 5.667, 0.1);
 	assert_event(s, 2, EVENT_ALERT, 15.60);
 	assert_int_equal(s->ev[2].alert_count, 1);
 	assert_event(s, 3, EVENT_ALERT, 20.60);
@@ -149,14 +153,15 @@ static void slump_session_gives_the_expected_events(void **state)
 	assert_event(s, 5, EVENT_STOPPED, 25.0);
 	assert_int_equal(s->ev[5].summary.alerts, 2);
 	assert_int_equal(s->ev[5].summary.slumps, 1);
-	assert_float_equal(s->ev[5].summary.slumped_s, 21.5 - 15.60, 0.05);
+	assert_float_equal(s->ev[5].summary.slumped_s, 21.5 - 15.60, 0.1);
 	assert_float_equal(s->ev[5].summary.longest_slump_s, 21.5 - 5.667, 0.05);
 	/* Leaning: from crossing 20 deg (5.667 s) until the slump started. */
-	assert_float_equal(s->ev[5].summary.leaning_s, 15.60 - 5.667, 0.05);
-	/* The first 3 s were spent calibrating: neither upright nor slumped. */
-	assert_float_equal(s->ev[5].summary.period_s, 25.0, 0.05);
+	assert_float_equal(s->ev[5].summary.leaning_s, 15.60 - 5.667, 0.1);
+	/* The period runs from the first sample (-3 s); until the calibration the wearer was
+	 * calibrating: neither upright nor slumped. */
+	assert_float_equal(s->ev[5].summary.period_s, 28.0, 0.05);
 	assert_float_equal(s->ev[5].summary.upright_s + s->ev[5].summary.leaning_s +
-				   s->ev[5].summary.slumped_s, 22.0, 0.05);
+				   s->ev[5].summary.slumped_s, 25.0 - s->ev[0].t_s, 0.05);
 	/* Moving: the lean (5.0 to 7.6 s) and the correction (21.0 s until the rate's variance
 	 * and the second of quiet are over, 22.86 s). */
 	assert_float_equal(s->ev[5].summary.moving_s, 2.6 + 1.86, 0.1);
@@ -170,6 +175,7 @@ static void calibration_waits_for_stillness(void **state)
 
 	(void)state;
 	setup_session(s, false);
+	s->t_s = 0.0; /* wobbling from the start */
 	for (int i = 0; i < 5; i++) {
 		lean_to(s, 10.0, 10.0, 0.5);
 		lean_to(s, 0.0, 0.0, 0.5);
@@ -229,11 +235,11 @@ static void forward_head_is_a_neck_slump(void **state)
 
 	(void)state;
 	setup_session(s, true);
-	stay(s, 4.0);
+	stay(s, 7.0); /* -3 to 4 s */
 	lean_to(s, 0.0, 40.0, 1.0);
 	stay(s, 8.0);
 	assert_true(s->n_ev >= 3);
-	assert_event(s, 0, EVENT_CALIBRATED, 3.0);
+	assert_true(s->ev[0].type == EVENT_CALIBRATED && s->ev[0].t_s < 3.0);
 	assert_int_equal(s->ev[1].type, EVENT_SLUMP_STARTED);
 	assert_string_equal(angle_name(s->ev[1].cause), "neck");
 	assert_float_equal(s->ev[1].neck_deg, 40.0, 0.5);
@@ -248,7 +254,7 @@ static void recalibration_ends_the_slump(void **state)
 
 	(void)state;
 	setup_session(s, false);
-	stay(s, 4.0);
+	stay(s, 7.0); /* -3 to 4 s */
 	lean_to(s, 30.0, 30.0, 1.0);
 	stay(s, 10.0);
 	assert_int_equal(s->p.state, STATE_SLUMPED);

@@ -77,9 +77,11 @@ static void hold(struct run *r, double forward_deg, double side_deg, enum activi
 	}
 }
 
-/* Standing up: the trunk swings 35 deg forward while moving, and ends upright and still. */
+/* Standing up from sitting upright: the trunk swings 35 deg forward while moving, and ends
+ * upright and still. */
 static void stand_up(struct run *r)
 {
+	hold(r, 0.0, 0.0, ACTIVITY_STILL, false, 1.0);
 	hold(r, 35.0, 0.0, ACTIVITY_MOVING, false, 1.2);
 	hold(r, 0.0, 0.0, ACTIVITY_STILL, false, 1.0);
 }
