@@ -37,10 +37,11 @@
 enum cal_vector {
 	VEC_UP,
 	VEC_FORWARD,
+	VEC_WALKING,
 	VEC_COUNT,
 };
 
-static const char *const vector_name[VEC_COUNT] = { "up", "forward" };
+static const char *const vector_name[VEC_COUNT] = { "up", "forward", "walking" };
 
 struct cal_file {
 	const char *path;
@@ -100,7 +101,7 @@ static int parse_cal_line(void *ctx, char *line, unsigned long line_no, char *er
 	key = text_trim(line);
 	if (!parse_key(key, &role, &vec)) {
 		snprintf(err, err_len, "%s:%lu: unknown key '%.*s' (expected trunk.up, trunk.forward, "
-			 "head.up or head.forward)", cf->path, line_no, SHOWN_MAX, key);
+			 "trunk.walking, or the same for head)", cf->path, line_no, SHOWN_MAX, key);
 		return -EINVAL;
 	}
 	if (cf->line_of[role][vec]) {
@@ -141,6 +142,11 @@ static int finish(struct cal_file *cf, struct calibration *cal, char *err, size_
 			snprintf(err, err_len, "%s:%lu: %s.forward without %s.up", cf->path, fwd_line,
 				 name, name);
 			return -EINVAL;
+		}
+		/* Walking evidence belongs to the mounting: it may outlive a reference. */
+		if (cf->line_of[r][VEC_WALKING]) {
+			vec3_copy(c.walking_up[r], cf->v[r][VEC_WALKING]);
+			c.walking_known[r] = true;
 		}
 		if (!up_line)
 			continue;
@@ -285,8 +291,8 @@ static void print_cal(FILE *f, const void *data)
 {
 	const struct calibration *cal = data;
 
-	fprintf(f, CAL_MAGIC "\n# unit vectors in sensor axes: up when upright, and the wearer's "
-		"forward\n");
+	fprintf(f, CAL_MAGIC "\n# unit vectors in sensor axes: up when upright, the wearer's "
+		"forward, and up while walking\n");
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		const char *name = role_name((enum sensor_role)r);
 
@@ -297,6 +303,9 @@ static void print_cal(FILE *f, const void *data)
 		if (cal->forward_known[r])
 			fprintf(f, "%s.forward = %.9g %.9g %.9g\n", name, cal->forward[r][0],
 				cal->forward[r][1], cal->forward[r][2]);
+		if (cal->walking_known[r])
+			fprintf(f, "%s.walking = %.9g %.9g %.9g\n", name, cal->walking_up[r][0],
+				cal->walking_up[r][1], cal->walking_up[r][2]);
 	}
 }
 

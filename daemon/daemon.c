@@ -626,6 +626,17 @@ static void save_gyro_bias(struct daemon *d)
 		log_warning("%s (the gyro bias is learned afresh next time)", err);
 }
 
+/* At exit, what was learned since the last calibrated event: walking evidence, gyro bias. */
+static void save_learned(struct daemon *d)
+{
+	char err[512];
+
+	if (d->pipeline.cal.valid &&
+	    calstore_save(d->state_dir, &d->pipeline.cal, err, sizeof(err)) < 0)
+		log_warning("%s (the latest walking evidence is not kept)", err);
+	save_gyro_bias(d);
+}
+
 int daemon_run(struct config *cfg, const struct run_options *opt)
 {
 	struct daemon *d = calloc(1, sizeof(*d));
@@ -711,7 +722,7 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	sd_notify(false, "STOPPING=1");
 	clear_status_line(d);
 	pipeline_emit_summary(&d->pipeline, EVENT_STOPPED);
-	save_gyro_bias(d);
+	save_learned(d);
 
 out:
 	gpio_motor_close(d->motor);

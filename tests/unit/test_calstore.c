@@ -115,13 +115,17 @@ static void file_is_readable_text(void **state)
 	cal.up_ref[ROLE_TRUNK][2] = 1.0;
 	cal.forward_known[ROLE_TRUNK] = true;
 	cal.forward[ROLE_TRUNK][0] = -1.0;
+	cal.walking_known[ROLE_TRUNK] = true;
+	cal.walking_up[ROLE_TRUNK][0] = 0.6;
+	cal.walking_up[ROLE_TRUNK][2] = 0.8;
 	assert_int_equal(calstore_save(fx->fs.dir, &cal, err, sizeof(err)), 0);
 	text = testfs_read(fx->file);
 	assert_string_equal(text, "# postured calibration\n"
-			    "# unit vectors in sensor axes: up when upright, and the wearer's "
-			    "forward\n"
+			    "# unit vectors in sensor axes: up when upright, the wearer's "
+			    "forward, and up while walking\n"
 			    "trunk.up = 0 0 1\n"
-			    "trunk.forward = -1 0 0\n");
+			    "trunk.forward = -1 0 0\n"
+			    "trunk.walking = 0.6 0 0.8\n");
 	free(text);
 }
 
@@ -192,8 +196,8 @@ static void damaged_files_are_refused(void **state)
 	assert_load_error(fx, "# postured calibration\ntrunk.up 0 0 1\n",
 			  ":2: expected 'trunk.up = x y z', found 'trunk.up 0 0 1'");
 	assert_load_error(fx, "# postured calibration\ntrunk.upp = 0 0 1\n",
-			  ":2: unknown key 'trunk.upp' (expected trunk.up, trunk.forward, head.up "
-			  "or head.forward)");
+			  ":2: unknown key 'trunk.upp' (expected trunk.up, trunk.forward, "
+			  "trunk.walking, or the same for head)");
 	assert_load_error(fx, "# postured calibration\ntrunk.up = 0 0\n",
 			  ":2: trunk.up needs three numbers, like 0 0 1");
 	assert_load_error(fx, "# postured calibration\ntrunk.up = 0 0 1 0\n",
@@ -209,6 +213,27 @@ static void damaged_files_are_refused(void **state)
 	assert_load_error(fx, "# postured calibration\ntrunk.forward = 0.2 0 0.9798\n"
 			  "trunk.up = 0 0 1\n",
 			  ":3: trunk.forward is 78.5 deg off perpendicular to trunk.up");
+}
+
+/* The walking evidence comes back, so a request after a restart is still checked against it. */
+static void walking_evidence_is_kept(void **state)
+{
+	struct fixture *fx = *state;
+	struct calibration cal = example(), back;
+	char err[512] = "";
+
+	cal.walking_known[ROLE_TRUNK] = true;
+	cal.walking_up[ROLE_TRUNK][1] = 0.6;
+	cal.walking_up[ROLE_TRUNK][2] = 0.8;
+	assert_int_equal(calstore_save(fx->fs.dir, &cal, err, sizeof(err)), 0);
+	assert_int_equal(calstore_load(fx->fs.dir, &back, err, sizeof(err)), 0);
+	assert_true(back.walking_known[ROLE_TRUNK]);
+	assert_false(back.walking_known[ROLE_HEAD]);
+	assert_true(fabs(back.walking_up[ROLE_TRUNK][1] - 0.6) < 1e-8);
+	assert_true(fabs(back.walking_up[ROLE_TRUNK][2] - 0.8) < 1e-8);
+	/* A walking line of the wrong length is damage, like any other vector. */
+	assert_load_error(fx, "# postured calibration\ntrunk.up = 0 0 1\ntrunk.walking = 0 0 2\n",
+			  ":3: trunk.walking has length 2.000, not 1: not a direction postured wrote");
 }
 
 static void save_errors_name_the_directory(void **state)
@@ -334,6 +359,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hand_written_file_is_accepted, setup,
 						testfs_teardown),
 		cmocka_unit_test_setup_teardown(nothing_stored, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(walking_evidence_is_kept, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(damaged_files_are_refused, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(save_errors_name_the_directory, setup,
 						testfs_teardown),

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,6 +229,47 @@ static void explicit_calibration_on_a_desk_warns(void **state)
 	free(s);
 }
 
+/*
+ * SIGUSR1 while slumped is obeyed, but the stored walking evidence (a walking trunk near
+ * vertical) says the new upright is 36 deg off it (30 deg of slump and the 6 deg walking lean):
+ * the calibrated event warns.
+ */
+static void explicit_slumped_calibration_is_checked_against_walking(void **state)
+{
+	struct session *s = malloc(sizeof(*s));
+
+	(void)state;
+	setup_session(s, false);
+	s->p.cal.valid = true;
+	s->p.cal.has[ROLE_TRUNK] = true;
+	s->p.cal.up_ref[ROLE_TRUNK][2] = 1.0;
+	s->p.cal.forward_known[ROLE_TRUNK] = true;
+	s->p.cal.forward[ROLE_TRUNK][0] = -1.0;
+	s->p.cal.walking_known[ROLE_TRUNK] = true;
+	s->p.cal.walking_up[ROLE_TRUNK][2] = 1.0;
+	stay(s, 3.0);
+	lean_to(s, 30.0, 30.0, 2.0);
+	stay(s, 2.0);
+	pipeline_request_calibration(&s->p);
+	stay(s, 5.0);
+	assert_true(s->n_ev >= 1);
+	assert_int_equal(s->ev[s->n_ev - 1].type, EVENT_CALIBRATED);
+	assert_true(s->ev[s->n_ev - 1].warning);
+	{
+		const char *w = strstr(s->ev[s->n_ev - 1].detail, "warning: ");
+		double off_deg = 0.0;
+
+		assert_non_null(w);
+		assert_int_equal(sscanf(w, "warning: %lf deg off the trunk's direction while walking",
+					&off_deg), 1);
+		/* The reference is the settled mean of a breathing wearer: within a degree. */
+		assert_float_equal(off_deg, 36.0, 1.5);
+	}
+	/* Obeyed: the slumped pose is the new upright. */
+	assert_float_equal(s->p.angles.flexion_deg[ROLE_TRUNK], 0.0, 1.5);
+	free(s);
+}
+
 /* A forward head with the trunk upright is a neck slump (ISO 11226: head relative to trunk). */
 static void forward_head_is_a_neck_slump(void **state)
 {
@@ -278,6 +320,7 @@ int main(void)
 		cmocka_unit_test(calibration_waits_for_stillness),
 		cmocka_unit_test(desk_is_never_calibrated),
 		cmocka_unit_test(explicit_calibration_on_a_desk_warns),
+		cmocka_unit_test(explicit_slumped_calibration_is_checked_against_walking),
 		cmocka_unit_test(forward_head_is_a_neck_slump),
 		cmocka_unit_test(recalibration_ends_the_slump),
 	};
