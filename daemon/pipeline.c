@@ -289,12 +289,7 @@ static int activity_role(const bool has[ROLE_COUNT])
 /* The trunk's tilt from its upright reference: lying is told from it, whatever forward is. */
 static double reference_tilt_deg(const struct pipeline *p, int role, const double up[3])
 {
-	double c;
-
-	if (!p->cal.valid || !p->cal.has[role])
-		return NAN;
-	c = vec3_dot(up, p->cal.up_ref[role]);
-	return acos(c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c) * DEG_PER_RAD;
+	return p->cal.valid && p->cal.has[role] ? vec3_angle_deg(up, p->cal.up_ref[role]) : NAN;
 }
 
 void pipeline_push(struct pipeline *p, const struct frame *f)

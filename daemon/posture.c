@@ -17,16 +17,6 @@ void posture_default_settings(struct posture_settings *s)
 		s->forward_mode[r] = FORWARD_AUTO;
 }
 
-/* Component of v orthogonal to unit r, normalised; false when v is (nearly) parallel to r. */
-static bool orthogonal_unit(const double v[3], const double r[3], double out[3])
-{
-	double d = vec3_dot(v, r);
-
-	for (int i = 0; i < 3; i++)
-		out[i] = v[i] - d * r[i];
-	return vec3_normalize(out) > 1e-3;
-}
-
 void posture_calibrate(struct calibration *cal, const struct posture_settings *s,
 		       const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3])
 {
@@ -44,20 +34,9 @@ void posture_calibrate(struct calibration *cal, const struct posture_settings *s
 		vec3_normalize(cal->up_ref[r]);
 		if (s->forward_mode[r] == FORWARD_AXIS)
 			cal->forward_known[r] =
-				orthogonal_unit(s->forward_axis[r], cal->up_ref[r], cal->forward[r]);
+				vec3_orthogonal_unit(s->forward_axis[r], cal->up_ref[r], cal->forward[r]);
 	}
 	cal->valid = true;
-}
-
-static double tilt_deg(const double u[3], const double r[3])
-{
-	double c = vec3_dot(u, r);
-
-	if (c > 1.0)
-		c = 1.0;
-	if (c < -1.0)
-		c = -1.0;
-	return acos(c) * DEG_PER_RAD;
 }
 
 void posture_angles(const struct calibration *cal, const bool has[ROLE_COUNT],
@@ -73,7 +52,7 @@ void posture_angles(const struct calibration *cal, const bool has[ROLE_COUNT],
 		if (!has[r] || !cal->has[r])
 			continue;
 		out->valid[r] = true;
-		out->tilt_deg[r] = tilt_deg(up[r], ref);
+		out->tilt_deg[r] = vec3_angle_deg(up[r], ref);
 		if (!cal->forward_known[r]) {
 			out->flexion_deg[r] = out->tilt_deg[r];
 			continue;

@@ -45,23 +45,6 @@ void reference_init(struct reference *ref)
 	memset(ref, 0, sizeof(*ref));
 }
 
-static double angle_deg(const double a[3], const double b[3])
-{
-	double c = vec3_dot(a, b) / (vec3_norm(a) * vec3_norm(b));
-
-	return acos(c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c) * DEG_PER_RAD;
-}
-
-/* Component of v orthogonal to unit r, normalised; false when v is (nearly) parallel to r. */
-static bool orthogonal_unit(const double v[3], const double r[3], double out[3])
-{
-	double d = vec3_dot(v, r);
-
-	for (int i = 0; i < 3; i++)
-		out[i] = v[i] - d * r[i];
-	return vec3_normalize(out) > 1e-3;
-}
-
 static void start_role(struct reference_role *rr, const double up[3], const struct imu_sample *imu)
 {
 	vec3_copy(rr->mean_up, up);
@@ -181,10 +164,10 @@ static double walk_off_deg(const struct reference_settings *s, const struct cali
 	double expected[3], l = s->walk_lean_deg * RAD_PER_DEG;
 
 	if (!cal->forward_known[r])
-		return fmax(0.0, angle_deg(walk_up, cal->up_ref[r]) - s->walk_lean_deg);
+		return fmax(0.0, vec3_angle_deg(walk_up, cal->up_ref[r]) - s->walk_lean_deg);
 	for (int i = 0; i < 3; i++)
 		expected[i] = cos(l) * cal->up_ref[r][i] - sin(l) * cal->forward[r][i];
-	return angle_deg(walk_up, expected);
+	return vec3_angle_deg(walk_up, expected);
 }
 
 double reference_calibrated(struct reference *ref, const struct reference_settings *s,
@@ -227,7 +210,7 @@ static void learn_from_movement(struct reference_role *rr, const struct referenc
 			continue;
 		for (int i = 0; i < 3; i++)
 			away[i] = -u[i];
-		if (!orthogonal_unit(away, end_up, dir))
+		if (!vec3_orthogonal_unit(away, end_up, dir))
 			continue;
 		for (int i = 0; i < 3; i++)
 			sum[i] += dir[i] * MOVE_SAMPLE_S;
@@ -273,7 +256,8 @@ static bool gather_lean(struct reference_role *rr, const struct reference_settin
 	if (rr->lean_s < s->learn_forward_s ||
 	    vec3_norm(rr->lean_sum) < LEAN_CONSISTENCY * rr->lean_s)
 		return false;
-	return cal->forward_known[r] = orthogonal_unit(rr->lean_sum, cal->up_ref[r], cal->forward[r]);
+	cal->forward_known[r] = vec3_orthogonal_unit(rr->lean_sum, cal->up_ref[r], cal->forward[r]);
+	return cal->forward_known[r];
 }
 
 /* Walking's up, turned back by the walking lean: the trunk standing upright. */
@@ -284,7 +268,7 @@ static void correct_from_walk(const struct reference_settings *s, struct calibra
 	double *ref = cal->up_ref[ROLE_TRUNK];
 
 	if (cal->forward_known[ROLE_TRUNK] &&
-	    orthogonal_unit(cal->forward[ROLE_TRUNK], walk_up, fwd)) {
+	    vec3_orthogonal_unit(cal->forward[ROLE_TRUNK], walk_up, fwd)) {
 		for (int i = 0; i < 3; i++)
 			ref[i] = cos(l) * walk_up[i] + sin(l) * fwd[i];
 	} else {
@@ -293,7 +277,7 @@ static void correct_from_walk(const struct reference_settings *s, struct calibra
 	vec3_normalize(ref);
 	if (cal->forward_known[ROLE_TRUNK])
 		cal->forward_known[ROLE_TRUNK] =
-			orthogonal_unit(cal->forward[ROLE_TRUNK], ref, cal->forward[ROLE_TRUNK]);
+			vec3_orthogonal_unit(cal->forward[ROLE_TRUNK], ref, cal->forward[ROLE_TRUNK]);
 }
 
 static void check_walk(struct reference *ref, const struct reference_settings *s,
@@ -316,14 +300,14 @@ static void check_walk(struct reference *ref, const struct reference_settings *s
 	} else if (ref->explicit_cal) {
 		out->change = ref->warned ? REFERENCE_NONE : REFERENCE_WALK_DISAGREES;
 		ref->warned = true;
-	} else if (rr->stand_known && angle_deg(rr->walk_stand_up, walk_up) <=
+	} else if (rr->stand_known && vec3_angle_deg(rr->walk_stand_up, walk_up) <=
 					   s->walk_lean_deg + STAND_AGREES_DEG) {
 		/* Walking vouches for the pose the wearer stood in before the walk: that is upright,
 		 * without walking's lean to take out. */
 		vec3_copy(cal->up_ref[ROLE_TRUNK], rr->walk_stand_up);
 		if (cal->forward_known[ROLE_TRUNK])
 			cal->forward_known[ROLE_TRUNK] =
-				orthogonal_unit(cal->forward[ROLE_TRUNK], rr->walk_stand_up,
+				vec3_orthogonal_unit(cal->forward[ROLE_TRUNK], rr->walk_stand_up,
 						cal->forward[ROLE_TRUNK]);
 		out->change = REFERENCE_CORRECTED;
 		out->from_standing = true;

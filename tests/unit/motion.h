@@ -28,11 +28,5 @@ static inline void motion_sample(double pitch_rad, double pitch_rate_rad_s, stru
 	s->gyro_rad_s[1] = pitch_rate_rad_s;
 }
 
-static inline double motion_angle_deg(const double a[3], const double b[3])
-{
-	double c = vec3_dot(a, b) / (vec3_norm(a) * vec3_norm(b));
-
-	return acos(c > 1.0 ? 1.0 : c < -1.0 ? -1.0 : c) * DEG_PER_RAD;
-}
 
 #endif
