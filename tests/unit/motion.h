@@ -28,5 +28,4 @@ static inline void motion_sample(double pitch_rad, double pitch_rate_rad_s, stru
 	s->gyro_rad_s[1] = pitch_rate_rad_s;
 }
 
-
 #endif
