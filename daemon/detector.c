@@ -137,7 +137,7 @@ void detector_update(struct detector *d, const struct detector_input *in, struct
 		return;
 	}
 	if (in->activity == ACTIVITY_MOVING) {
-		if (in->moving_s >= s->movement_break_s) {
+		if (in->moving_s >= s->movement_break_s - TIME_EPSILON_S) {
 			moved_on(d, in, out);
 			return;
 		}

@@ -16,6 +16,8 @@
 struct script_run {
 	struct detector det;
 	double t_s;
+	bool moving;     /* the wearer moves (what activity.c would say), since moving_s */
+	double moving_s;
 	char log[1024]; /* "9.0 started trunk 8.0; 14.0 alert 2; ..." */
 };
 
@@ -43,8 +45,11 @@ static void hold(struct script_run *run, double trunk_deg, double neck_deg, doub
 			.t_s = run->t_s,
 			.valid = { true, true, true },
 			.angle_deg = { trunk_deg, neck_deg, lateral_deg },
-			/* What activity.c would say of a still wearer at lying_deg = 70. */
-			.activity = fabs(trunk_deg) > 70.0 ? ACTIVITY_LYING : ACTIVITY_STILL,
+			/* What activity.c would say at lying_deg = 70. */
+			.activity = fabs(trunk_deg) > 70.0 ? ACTIVITY_LYING :
+				    run->moving	    ? ACTIVITY_MOVING :
+							      ACTIVITY_STILL,
+			.moving_s = run->moving_s,
 		};
 		struct detector_result r;
 		size_t used = strlen(run->log);
@@ -67,6 +72,7 @@ static void hold(struct script_run *run, double trunk_deg, double neck_deg, doub
 			break;
 		}
 		run->t_s += STEP_S;
+		run->moving_s = run->moving ? run->moving_s + STEP_S : 0.0;
 	}
 }
 
@@ -84,6 +90,66 @@ static void sustained_slump_alerts_repeats_and_ends(void **state)
 	assert_string_equal(run.log, "9.0 started trunk 8.0; 14.0 alert 2; 19.0 alert 3; "
 				     "20.0 ended 19.0; ");
 	assert_int_equal(run.det.state, STATE_UPRIGHT);
+}
+
+/* Holding time is for static postures: a short movement pauses the dose, it does not grow. */
+static void a_short_movement_pauses_the_dose(void **state)
+{
+	struct script_run run;
+
+	(void)state;
+	setup_run(&run);
+	/* 30 deg is allowed 8 s. Each step counts when the wearer is still at its end: 4.9 s of
+	 * the first 5 s, none of the 3 s moving (below movement_break_s), so the last 3.1 s are
+	 * still needed from 7.9 s: the slump starts at 11.0 s, 11 s after the onset. */
+	hold(&run, 30.0, 0.0, 0.0, 5.0);
+	run.moving = true;
+	hold(&run, 30.0, 0.0, 0.0, 3.0);
+	assert_int_equal(run.det.state, STATE_LEANING);
+	run.moving = false;
+	hold(&run, 30.0, 0.0, 0.0, 4.0);
+	assert_string_equal(run.log, "11.0 started trunk 11.0; ");
+}
+
+/* A real movement break (walking, standing up) resets the dose and ends a slump. */
+static void a_movement_break_resets_and_ends_the_slump(void **state)
+{
+	struct script_run run;
+
+	(void)state;
+	setup_run(&run);
+	hold(&run, 30.0, 0.0, 0.0, 9.0);
+	assert_int_equal(run.det.state, STATE_SLUMPED);
+	run.moving = true;
+	/* No re-alert while moving, even past realert_s; ended once moving for 5 s. */
+	hold(&run, 30.0, 0.0, 0.0, 6.0);
+	run.moving = false;
+	assert_int_equal(run.det.state, STATE_LEANING);
+	/* Back at 30 deg and still from 15.0 s: the full 8 s again, counted from the end of the
+	 * movement (14.9 s, the lean's new onset). */
+	hold(&run, 30.0, 0.0, 0.0, 9.0);
+	assert_string_equal(run.log, "8.0 started trunk 8.0; 14.0 ended 14.0; "
+				     "23.0 started trunk 8.1; ");
+}
+
+/* Head inclination (the head's own tilt) has its own ISO curve. */
+static void head_inclination_is_watched(void **state)
+{
+	struct script_run run;
+	struct detector_input in = { .valid = { [ANGLE_HEAD] = true } };
+	struct detector_result r = { 0 };
+
+	(void)state;
+	setup_run(&run);
+	run.det.settings.rule[ANGLE_HEAD] = (struct angle_rule){ true, 25.0, 8.0, 85.0, 2.0 };
+	in.angle_deg[ANGLE_HEAD] = 55.0; /* allowed 8 + 30/60 * (2-8) = 5 s */
+	for (int i = 0; i <= 50 && r.decision == DECISION_NONE; i++) {
+		in.t_s = i * STEP_S;
+		detector_update(&run.det, &in, &r);
+	}
+	assert_int_equal(r.decision, DECISION_SLUMP_STARTED);
+	assert_string_equal(angle_name(r.cause), "head");
+	assert_float_equal(in.t_s, 5.0, 1e-9);
 }
 
 /* Correcting slowly through the hysteresis band is not buzzed again. */
@@ -248,6 +314,9 @@ int main(void)
 		cmocka_unit_test(lying_down_is_not_a_slump),
 		cmocka_unit_test(side_bending_either_way),
 		cmocka_unit_test(gaps_are_not_holding_time),
+		cmocka_unit_test(a_short_movement_pauses_the_dose),
+		cmocka_unit_test(a_movement_break_resets_and_ends_the_slump),
+		cmocka_unit_test(head_inclination_is_watched),
 		cmocka_unit_test(no_angles_pause_the_detector),
 		cmocka_unit_test(reloaded_settings_apply_to_the_running_lean),
 	};
