@@ -66,10 +66,9 @@ void activity_init(struct activity *a)
 	a->cls = ACTIVITY_STILL;
 }
 
-static void start(struct activity *a, const struct imu_sample *imu, const double up[3])
+static void start(struct activity *a, const struct imu_sample *imu)
 {
-	for (int i = 0; i < 3; i++)
-		a->mean_accel_m_s2[i] = imu->accel_m_s2[i] - STANDARD_GRAVITY_M_S2 * up[i];
+	vec3_copy(a->mean_accel_m_s2, imu->accel_m_s2);
 	vec3_copy(a->mean_gyro_rad_s, imu->gyro_rad_s);
 	a->quiet_s = QUIET_S;
 	a->step_s = 0.0;
@@ -124,21 +123,24 @@ void activity_update(struct activity *a, const struct activity_settings *s, doub
 	const double *acc = imu->accel_m_s2, *w = imu->gyro_rad_s;
 	double ka = dt_s / (MEAN_ACCEL_TAU_S + dt_s), kw = dt_s / (MEAN_GYRO_TAU_S + dt_s);
 	double kv = dt_s / (VAR_TAU_S + dt_s);
-	double acc_dev2 = 0.0, gyro_dev2 = 0.0, vertical, dev[3];
+	double acc_dev2 = 0.0, gyro_dev2 = 0.0, vertical, dev[3], turn[3];
 
 	if (!a->started)
-		start(a, imu, up);
+		start(a, imu);
 	/*
-	 * The acceleration beyond gravity: the reading less g along the estimated up, which the gyro
-	 * keeps turning with the sensor, so a slow slump is no acceleration, only a change of pose.
-	 * Its short-term mean takes out the accelerometer's offset.
+	 * The acceleration beyond gravity: the reading less its short-term mean, the mean kept
+	 * turning with the sensor by the gyro. A slow slump turns the reading and its mean alike, so
+	 * it is no acceleration, only a change of pose; the mean also takes out gravity and the
+	 * accelerometer's offset. (Small-angle step: the mean loses w dt x mean.)
 	 */
+	vec3_cross(w, a->mean_accel_m_s2, turn);
 	for (int i = 0; i < 3; i++) {
-		double da, dw, linear = acc[i] - STANDARD_GRAVITY_M_S2 * up[i];
+		double da, dw;
 
-		a->mean_accel_m_s2[i] += ka * (linear - a->mean_accel_m_s2[i]);
+		a->mean_accel_m_s2[i] -= turn[i] * dt_s;
+		a->mean_accel_m_s2[i] += ka * (acc[i] - a->mean_accel_m_s2[i]);
 		a->mean_gyro_rad_s[i] += kw * (w[i] - a->mean_gyro_rad_s[i]);
-		da = linear - a->mean_accel_m_s2[i];
+		da = acc[i] - a->mean_accel_m_s2[i];
 		dw = w[i] - a->mean_gyro_rad_s[i];
 		dev[i] = da;
 		acc_dev2 += da * da;

@@ -39,7 +39,7 @@ struct activity {
 
 	/* All private: short-term means and variances of the readings. */
 	bool started;
-	double mean_accel_m_s2[3]; /* of the acceleration beyond gravity */
+	double mean_accel_m_s2[3]; /* of the readings, turned with the sensor */
 	double mean_gyro_rad_s[3];
 	double accel_var_m2_s4;
 	double gyro_var_rad2_s2;
