@@ -47,6 +47,11 @@ all: $(BIN)
 $(BUILD)/obj/%.o: daemon/%.c $(wildcard include/postured/*.h) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The estimator runs on every sample, and its loops over 3 axes and 9 matrix entries spent a sixth
+# or more of its instructions on loop control (callgrind): unrolled they are straight code, with
+# the same results.
+$(BUILD)/obj/estimator.o: ALL_CFLAGS += -funroll-loops
+
 # Rewritten only when `git describe` changes, so a new commit relinks without recompiling.
 $(BUILD)/version.c: FORCE | $(BUILD)/obj
 	@printf 'const char postured_version[] = "%s";\n' '$(VERSION)' > $@.tmp

@@ -13,10 +13,16 @@
  *   rotation (with the two-sample coning correction for a turning axis), and the accelerometer
  *   sample is gravity as seen half-way through it, so it is turned by the second half.
  * - Gyro bias: where gyro and accelerometer are steady the bias is their mean rate (any constant
- *   offset passes the test, so a large unknown bias is still learned); in motion, the part of
- *   the accelerometer's correction that persists is a bias about the two horizontal axes.
+ *   offset passes the test, so a large unknown bias is still learned); in motion, a Kalman filter
+ *   reads it from the accelerometer's correction, as VQF does. A bias error turns the gyro frame,
+ *   and the correction is that turn seen through the low-pass: through the rotations of the last
+ *   tau_s or so, averaged. The filter keeps that average (VQF's low-passed R, here carried in
+ *   sensor axes like the gravity state) as its measurement matrix, so a sensor that turns faster
+ *   than 1 / tau_s does not teach it a bias turned sideways. It runs every BIAS_STEP_S on what
+ *   the samples gathered, which costs a fifth of running it on each sample.
  * - Until the gyro can be trusted (start-up, when its bias is unknown, and after a reading at
- *   full scale, which under-reports the turn) the low-pass is short, and lengthens to tau_s.
+ *   full scale, which under-reports the turn) the low-pass is short, and lengthens to tau_s; an
+ *   uncertain bias keeps it short too, since the estimate lags by the bias error times the delay.
  */
 #include "postured/estimator.h"
 
@@ -37,29 +43,43 @@
 /* A steady rate above this is a slow turn, not bias (MEMS gyros: a few deg/s). */
 #define BIAS_MAX_RAD_S (10.0 * RAD_PER_DEG)
 /*
- * Bias uncertainty at start-up; how fast the bias may drift (a worn MPU-6050 warms by some
- * 10 degC, at up to 0.16 deg/s per degC); what averaging at rest leaves.
+ * Bias uncertainty at start-up (an MPU-6050's zero-rate offset may be up to 20 deg/s; 4 deg/s
+ * learns a 3 deg/s bias while moving and still costs nothing without one); how fast the bias
+ * may drift (a worn MPU-6050 warms by some 10 degC, at up to 0.16 deg/s per degC); what
+ * averaging at rest leaves.
  */
-#define BIAS_SIGMA_INIT_RAD_S (2.0 * RAD_PER_DEG)
+#define BIAS_SIGMA_INIT_RAD_S (4.0 * RAD_PER_DEG)
 #define BIAS_DRIFT_RAD2_S3 ((0.2 * RAD_PER_DEG) * (0.2 * RAD_PER_DEG) / 60.0)
 #define BIAS_SIGMA_REST_RAD_S (0.02 * RAD_PER_DEG)
 /*
  * In motion the correction rate also carries accelerations that did not average out: about
- * 1 deg/s, correlated over about 1 s (BROAD's RMS correction rate is 0.6 deg/s).
+ * 0.7 deg/s, correlated over about 1 s (BROAD's RMS correction rate is 0.6 deg/s).
  */
-#define MOTION_NOISE_RAD2_S ((1.0 * RAD_PER_DEG) * (1.0 * RAD_PER_DEG) * 1.0)
-/* The correction reaches the bias through the low-pass's delay: learning faster than a few
- * delays would overshoot. */
-#define BIAS_LOOP_DELAYS 4.0
-/* Each correction tells nothing about the bias about the vertical: 2 of 3 axes are seen. */
-#define AXES_SEEN (2.0 / 3.0)
+#define MOTION_NOISE_RAD2_S ((0.7 * RAD_PER_DEG) * (0.7 * RAD_PER_DEG) * 1.0)
+/*
+ * A knock or a sprint start turns the correction fast for a moment; learned as a bias it would
+ * tilt the estimate for long after. Clipped to this (VQF: 2 deg/s), it moves the bias little.
+ */
+#define INNOVATION_MAX_RAD_S (2.0 * RAD_PER_DEG)
+/*
+ * The bias moves over minutes: a step every 0.1 s learns it almost as well as one per sample
+ * (BROAD's moving start: 1.35 deg against 1.27) at a fifth of the cost; 0.15 s gives 1.43.
+ */
+#define BIAS_STEP_S 0.1
+/*
+ * The lag a bias error of one standard deviation may cause: the low-pass's delay is held to
+ * this over the bias sigma (0.75 s at the start-up sigma, tau_s once sigma is 1 deg/s). A
+ * shorter delay lets more acceleration through; BROAD's moving start is best at about 3 deg.
+ */
+#define BIAS_LAG_RAD (3.0 * RAD_PER_DEG)
 /* Readings this close to full scale are clipped. */
 #define SATURATION_FRACTION 0.98
 /*
  * While the gyro is not trusted the low-pass's delay is this short, and then grows by a second
- * per second up to tau_s (x-io Fusion likewise ramps its gain down): at start-up, when only the
- * bias is unknown, at once; after a clipped reading, which leaves the estimate off by an unknown
- * angle, after a second, in which 5 short delays undo it.
+ * per second up to tau_s, or the shorter delay an uncertain bias allows (x-io Fusion likewise
+ * ramps its gain down): at start-up, when only the bias is unknown, at once; after a clipped
+ * reading, which leaves the estimate off by an unknown angle, after a second, in which 5 short
+ * delays undo it.
  */
 #define UNTRUSTED_TAU_S 0.2
 #define UNTRUSTED_S 1.0
@@ -78,7 +98,7 @@ void estimator_init(struct estimator *e, const struct estimator_settings *s)
 	memset(e, 0, sizeof(*e));
 	e->settings = *s;
 	e->up[2] = 1.0;
-	e->bias_var_rad2_s2 = BIAS_SIGMA_INIT_RAD_S * BIAS_SIGMA_INIT_RAD_S;
+	estimator_set_bias(e, e->gyro_bias_rad_s, BIAS_SIGMA_INIT_RAD_S);
 }
 
 /* Keeps the learned bias: it belongs to the sensor, not to the interrupted motion. */
@@ -100,6 +120,15 @@ static void start_from_accel(struct estimator *e, double t_s, const struct imu_s
 	e->steady_s = 0.0;
 	e->still_s = 0.0;
 	e->trusted_s = UNTRUSTED_S;
+	/* The low-pass has no past: nothing has turned a bias error yet. */
+	memset(e->bias_seen, 0, sizeof(e->bias_seen));
+	for (int i = 0; i < 9; i += 4)
+		e->bias_seen[0][i] = e->bias_seen[1][i] = 1.0;
+	vec3_copy(e->bias_lp_rad_s[0], e->gyro_bias_rad_s);
+	vec3_copy(e->bias_lp_rad_s[1], e->gyro_bias_rad_s);
+	memset(e->step_theta_rad, 0, sizeof(e->step_theta_rad));
+	memset(e->step_correction_rad, 0, sizeof(e->step_correction_rad));
+	e->step_s = e->step_moving_s = e->step_rest_s = 0.0;
 	e->initialised = true;
 }
 
@@ -206,40 +235,131 @@ static void detect_rest(struct estimator *e, double dt_s, const struct imu_sampl
 		e->still_s = 0.0;
 }
 
-/* At rest the gyro reads its bias: average it, and trust the result. */
+/* At rest the gyro reads its bias: average it (its covariance follows at the bias step). */
 static void learn_bias_at_rest(struct estimator *e, double dt_s, const double gyro_rad_s[3])
 {
 	double k = dt_s / (e->settings.bias_tau_s + dt_s);
-	double rest_var = BIAS_SIGMA_REST_RAD_S * BIAS_SIGMA_REST_RAD_S;
 
 	for (int i = 0; i < 3; i++)
 		e->gyro_bias_rad_s[i] += k * (gyro_rad_s[i] - e->gyro_bias_rad_s[i]);
-	e->bias_var_rad2_s2 += k * (rest_var - e->bias_var_rad2_s2);
+	e->step_rest_s += dt_s;
 }
 
 /*
- * In motion a bias error turns the gyro frame, and the accelerometer keeps turning it back: the
- * correction rate (rotation vector correction_rad over dt_s, horizontal) measures the bias about
- * the horizontal axes. A Kalman gain weighs it against what is known; stepping along the
- * correction itself leaves the bias about the vertical alone, which gravity cannot see.
+ * One measurement row h (the bias seen through the low-pass, one sensor axis of it) with noise
+ * w: a scalar Kalman update of the step db and of the covariance p (symmetric, stored as
+ * xx yy zz xy xz yz). innovation is measured against the bias before the step.
  */
-static void learn_bias_in_motion(struct estimator *e, double dt_s, const double correction_rad[3])
+static void kalman_row(double p[6], const double h[3], double innovation, double w, double db[3])
 {
-	double noise = MOTION_NOISE_RAD2_S / dt_s;
-	double var = e->bias_var_rad2_s2;
-	double gain = var / (var + noise);
-	double fastest = dt_s / (BIAS_LOOP_DELAYS * e->settings.tau_s);
-	double after, step;
+	double ph[3], inv_s, residual, g[3];
 
-	if (gain > fastest)
-		gain = fastest;
-	/* What the gain used leaves (Joseph form: the gain may be capped). */
-	after = (1.0 - gain) * (1.0 - gain) * var + gain * gain * noise;
-	e->bias_var_rad2_s2 = var - AXES_SEEN * (var - after);
-	step = gain / dt_s;
+	ph[0] = p[0] * h[0] + p[3] * h[1] + p[4] * h[2];
+	ph[1] = p[3] * h[0] + p[1] * h[1] + p[5] * h[2];
+	ph[2] = p[4] * h[0] + p[5] * h[1] + p[2] * h[2];
+	inv_s = 1.0 / (vec3_dot(h, ph) + w);
+	residual = (innovation - vec3_dot(h, db)) * inv_s;
+	for (int i = 0; i < 3; i++) {
+		g[i] = ph[i] * inv_s;
+		db[i] += ph[i] * residual;
+	}
+	p[0] -= g[0] * ph[0];
+	p[1] -= g[1] * ph[1];
+	p[2] -= g[2] * ph[2];
+	p[3] -= g[0] * ph[1];
+	p[4] -= g[0] * ph[2];
+	p[5] -= g[1] * ph[2];
+}
+
+/*
+ * In motion the correction rate (horizontal) measures H b, H = (I - up up^T) M, where M is the
+ * low-passed rotation from a bias error to the correction (bias_seen). The estimate changed
+ * over the low-pass too, and the correction still holds what its earlier values left: the
+ * innovation is the correction rate + (the estimate seen through the low-pass) - M (the estimate
+ * now), as in VQF, clipped against knocks. The rows of H, each with noise w, are taken one at a
+ * time: for a diagonal noise that is the same update as all at once, with no matrix inverse.
+ */
+static void learn_bias_in_motion(struct estimator *e)
+{
+	const double *u = e->up, *m = e->bias_seen[1], *lp = e->bias_lp_rad_s[1];
+	double *b = e->gyro_bias_rad_s;
+	double w = MOTION_NOISE_RAD2_S / e->step_moving_s, per_s = 1.0 / e->step_moving_s;
+	double innovation[3], um[3], db[3] = { 0.0, 0.0, 0.0 }, along;
+
 	for (int i = 0; i < 3; i++)
-		e->gyro_bias_rad_s[i] = clamp(e->gyro_bias_rad_s[i] + step * correction_rad[i],
-					      -BIAS_MAX_RAD_S, BIAS_MAX_RAD_S);
+		innovation[i] = e->step_correction_rad[i] * per_s + lp[i] -
+				(m[i] * b[0] + m[3 + i] * b[1] + m[6 + i] * b[2]);
+	along = vec3_dot(u, innovation);
+	for (int j = 0; j < 3; j++)
+		um[j] = vec3_dot(u, m + 3 * j);
+	for (int i = 0; i < 3; i++) {
+		double h[3] = { m[i] - u[i] * um[0], m[3 + i] - u[i] * um[1], m[6 + i] - u[i] * um[2] };
+		double y = clamp(innovation[i] - along * u[i], -INNOVATION_MAX_RAD_S,
+				 INNOVATION_MAX_RAD_S);
+
+		kalman_row(e->bias_cov_rad2_s2, h, y, w, db);
+	}
+	for (int j = 0; j < 3; j++)
+		b[j] = clamp(b[j] + db[j], -BIAS_MAX_RAD_S, BIAS_MAX_RAD_S);
+}
+
+/*
+ * The low-pass of bias_seen and bias_lp_rad_s: two first-order stages of half the delay each,
+ * near enough to the Butterworth's response, and cheap to carry through the step's rotation r
+ * (scaled by what each stage keeps) in the same product.
+ */
+static void bias_low_pass(struct estimator *e, const double r[9], double tau_s)
+{
+	double k = e->step_s / (0.5 * tau_s + e->step_s), kept[9];
+	double *first = e->bias_seen[0], *second = e->bias_seen[1];
+
+	for (int i = 0; i < 9; i++)
+		kept[i] = (1.0 - k) * r[i];
+	for (int j = 0; j < 3; j++) {
+		turn(kept, first + 3 * j);
+		first[4 * j] += k;
+		turn(kept, second + 3 * j);
+	}
+	turn(kept, e->bias_lp_rad_s[0]);
+	turn(kept, e->bias_lp_rad_s[1]);
+	for (int i = 0; i < 9; i++)
+		second[i] += k * first[i];
+	for (int i = 0; i < 3; i++) {
+		e->bias_lp_rad_s[0][i] += k * e->gyro_bias_rad_s[i];
+		e->bias_lp_rad_s[1][i] += k * e->bias_lp_rad_s[0][i];
+	}
+}
+
+/*
+ * Every BIAS_STEP_S: carries the bias's low-pass through the step's rotation, lets the
+ * covariance drift or settle at rest, learns from the step's correction, and sets the delay
+ * the new covariance allows.
+ */
+static void bias_step(struct estimator *e, double tau_s)
+{
+	double r[9], *p = e->bias_cov_rad2_s2, sigma;
+
+	step_matrix(e->step_theta_rad, r);
+	bias_low_pass(e, r, tau_s);
+	if (e->step_rest_s > 0.0) {
+		/* Averaging leaves (1 - k) of the error, so (1 - k)^2 of the variance. */
+		double k = e->step_rest_s / (e->settings.bias_tau_s + e->step_rest_s);
+		double keep = (1.0 - k) * (1.0 - k);
+		double settled = (1.0 - keep) * BIAS_SIGMA_REST_RAD_S * BIAS_SIGMA_REST_RAD_S;
+
+		for (int i = 0; i < 6; i++)
+			p[i] = keep * p[i] + (i < 3) * settled;
+	}
+	for (int i = 0; i < 3; i++)
+		p[i] += BIAS_DRIFT_RAD2_S3 * (e->step_s - e->step_rest_s);
+	if (e->step_moving_s > 0.0)
+		learn_bias_in_motion(e);
+
+	sigma = sqrt((p[0] + p[1] + p[2]) / 3.0);
+	e->bias_tau_limit_s = clamp(BIAS_LAG_RAD / sigma, UNTRUSTED_TAU_S, e->settings.tau_s);
+	memset(e->step_theta_rad, 0, sizeof(e->step_theta_rad));
+	memset(e->step_correction_rad, 0, sizeof(e->step_correction_rad));
+	e->step_s = e->step_moving_s = e->step_rest_s = 0.0;
 }
 
 /*
@@ -255,8 +375,10 @@ static void follow_gyro(struct estimator *e, const double w[3], double dt_s, dou
 		prev[i] = e->last_gyro_rad_s[i] - e->gyro_bias_rad_s[i];
 	}
 	vec3_cross(prev, rate, theta);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		theta[i] = rate[i] * dt_s + theta[i] * coning;
+		e->step_theta_rad[i] += theta[i];
+	}
 	vec3_copy(e->last_gyro_rad_s, w);
 	step_matrix(theta, r);
 	turn(r, e->gravity_m_s2);
@@ -324,8 +446,6 @@ void estimator_update(struct estimator *e, double t_s, const struct imu_sample *
 	rest = e->steady_s >= REST_MIN_S;
 	if (rest)
 		learn_bias_at_rest(e, dt_s, imu->gyro_rad_s);
-	else
-		e->bias_var_rad2_s2 += BIAS_DRIFT_RAD2_S3 * dt_s;
 
 	follow_gyro(e, imu->gyro_rad_s, dt_s, theta);
 	vec3_copy(predicted, e->gravity_m_s2);
@@ -333,8 +453,9 @@ void estimator_update(struct estimator *e, double t_s, const struct imu_sample *
 
 	e->trusted_s = saturated ? 0.0 : e->trusted_s + dt_s;
 	tau_s = UNTRUSTED_TAU_S + e->trusted_s - UNTRUSTED_S;
-	trusted = tau_s >= s->tau_s;
-	low_pass(e, a, dt_s, trusted ? s->tau_s : clamp(tau_s, UNTRUSTED_TAU_S, s->tau_s));
+	trusted = tau_s >= e->bias_tau_limit_s;
+	tau_s = trusted ? e->bias_tau_limit_s : clamp(tau_s, UNTRUSTED_TAU_S, s->tau_s);
+	low_pass(e, a, dt_s, tau_s);
 
 	norm = vec3_norm(e->gravity_m_s2);
 	if (norm > 0.0) {
@@ -344,9 +465,14 @@ void estimator_update(struct estimator *e, double t_s, const struct imu_sample *
 			e->up[i] = e->gravity_m_s2[i] * inv_norm;
 		if (!rest && trusted && vec3_normalize(predicted) > 0.0) {
 			vec3_cross(predicted, e->up, correction);
-			learn_bias_in_motion(e, dt_s, correction);
+			for (int i = 0; i < 3; i++)
+				e->step_correction_rad[i] += correction[i];
+			e->step_moving_s += dt_s;
 		}
 	}
+	e->step_s += dt_s;
+	if (e->step_s >= BIAS_STEP_S)
+		bias_step(e, tau_s);
 }
 
 bool estimator_at_rest_for(const struct estimator *e, double still_s)
@@ -356,13 +482,19 @@ bool estimator_at_rest_for(const struct estimator *e, double still_s)
 
 void estimator_get_bias(const struct estimator *e, double bias_rad_s[3], double *sigma_rad_s)
 {
+	const double *p = e->bias_cov_rad2_s2;
+
 	vec3_copy(bias_rad_s, e->gyro_bias_rad_s);
-	*sigma_rad_s = sqrt(e->bias_var_rad2_s2);
+	*sigma_rad_s = sqrt(fmax(p[0], fmax(p[1], p[2])));
 }
 
 void estimator_set_bias(struct estimator *e, const double bias_rad_s[3], double sigma_rad_s)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		e->gyro_bias_rad_s[i] = clamp(bias_rad_s[i], -BIAS_MAX_RAD_S, BIAS_MAX_RAD_S);
-	e->bias_var_rad2_s2 = sigma_rad_s * sigma_rad_s;
+		e->bias_lp_rad_s[0][i] = e->bias_lp_rad_s[1][i] = e->gyro_bias_rad_s[i];
+		e->bias_cov_rad2_s2[i] = sigma_rad_s * sigma_rad_s;
+		e->bias_cov_rad2_s2[3 + i] = 0.0;
+	}
+	e->bias_tau_limit_s = clamp(BIAS_LAG_RAD / sigma_rad_s, UNTRUSTED_TAU_S, e->settings.tau_s);
 }

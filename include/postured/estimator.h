@@ -29,7 +29,19 @@ struct estimator {
 	double last_t_s;
 	double up[3];                /* estimated unit up vector, sensor axes */
 	double gyro_bias_rad_s[3];
-	double bias_var_rad2_s2;     /* variance of each bias component */
+	double bias_cov_rad2_s2[6];  /* its covariance: xx yy zz xy xz yz */
+	/*
+	 * How a bias error shows in the accelerometer's correction now (see .c): column j is the
+	 * low-passed rotation that carried an error about axis j into the present axes; and the
+	 * estimated bias seen through the same low-pass. Two stages each, the second the output.
+	 */
+	double bias_seen[2][9];
+	double bias_lp_rad_s[2][3];
+	/* Gathered over one bias step: the turn, the correction, and how long each lasted. */
+	double step_theta_rad[3];
+	double step_correction_rad[3];
+	double step_s, step_moving_s, step_rest_s;
+	double bias_tau_limit_s;     /* the low-pass's delay that the bias uncertainty allows */
 	/*
 	 * The accelerometer low-passed in the frame the gyro integration holds still, expressed in
 	 * the present sensor axes: gravity plus what is left of accelerations. Its rate of change
@@ -57,7 +69,7 @@ void estimator_update(struct estimator *e, double t_s, const struct imu_sample *
 bool estimator_at_rest_for(const struct estimator *e, double still_s);
 /*
  * The gyro bias learned so far (rad/s, sensor axes) and its uncertainty: one standard deviation
- * of each component. Worth keeping for the next run once sigma_rad_s is small (the bias
+ * of its least certain component. Worth keeping for the next run once sigma_rad_s is small (the bias
  * was averaged at rest: 0.02 deg/s), see calstore_save_bias().
  */
 void estimator_get_bias(const struct estimator *e, double bias_rad_s[3], double *sigma_rad_s);

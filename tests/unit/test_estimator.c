@@ -314,6 +314,28 @@ static void gyro_bias_is_learned_in_motion(void **state)
 }
 
 /*
+ * Put on while turning (issue 7): no rest to learn a 3 deg/s bias on every axis, and the sensor,
+ * tilted 30 deg, spins at 60 deg/s about its own z axis, faster than the 3 s low-pass can follow,
+ * so the accelerometer's correction points away from the bias error that caused it (learning
+ * from the correction as if it did not, the lean stayed some 10 deg off). After a minute the
+ * bias is learned, and the lean is within 1 deg from then on.
+ */
+static void bias_is_learned_from_a_turning_start(void **state)
+{
+	struct rates r = { { 0.0, 0.0, 60.0 * RAD_PER_DEG }, 0.0, 1e9 };
+	struct estimator e;
+	struct sim s;
+
+	(void)state;
+	make(&e);
+	sim_start(&s, 30.0, 0.0, constant_rate, &r);
+	for (int i = 0; i < 3; i++)
+		s.bias_rad_s[i] = 3.0 * RAD_PER_DEG;
+	run(&e, &s, 60.0, RATE_HZ, 0.0);
+	assert_true(run(&e, &s, 30.0, RATE_HZ, 0.0) < 1.0);
+}
+
+/*
  * A restart: the bias learned in the last run comes back through estimator_get_bias() and
  * estimator_set_bias(), with the uncertainty the caller states, and nothing else of the old
  * state.
@@ -348,9 +370,9 @@ static void bias_survives_get_and_set(void **state)
 
 /*
  * Issue 7: a sensor put on while walking, its gyro 3 deg/s off on every axis. Starting from no
- * bias the estimate lags by degrees for a minute or more (gyro_bias_is_learned_in_motion);
- * with the bias restored from the last run, even 0.5 deg/s off after a change of temperature,
- * it is right from the first second.
+ * bias the estimate lags by nearly 3 deg while the bias is learned, over the first minute; with
+ * the bias restored from the last run, even 0.5 deg/s off after a change of temperature, it is
+ * within 2 deg from the first second.
  */
 static void restored_bias_is_used_from_the_first_sample(void **state)
 {
@@ -370,10 +392,10 @@ static void restored_bias_is_used_from_the_first_sample(void **state)
 	s2 = s;
 	/* the first 5 s, after the first accelerometer readings settle: lags of 0.5 * 3 s at most */
 	assert_true(run(&restored, &s2, 5.0, RATE_HZ, 0.5) < 2.0);
-	assert_true(run(&fresh, &s, 5.0, RATE_HZ, 0.5) > 5.0);
+	assert_true(run(&fresh, &s, 5.0, RATE_HZ, 0.5) > 2.5);
 	/* and the rest of the first minute */
 	assert_true(run(&restored, &s2, 55.0, RATE_HZ, 0.0) < 2.0);
-	assert_true(run(&fresh, &s, 55.0, RATE_HZ, 0.0) > 5.0);
+	assert_true(run(&fresh, &s, 55.0, RATE_HZ, 0.0) > 2.5);
 }
 
 /*
@@ -566,6 +588,7 @@ int main(void)
 		cmocka_unit_test(tumbling_in_three_axes_is_tracked),
 		cmocka_unit_test(gyro_bias_is_learned_at_rest),
 		cmocka_unit_test(gyro_bias_is_learned_in_motion),
+		cmocka_unit_test(bias_is_learned_from_a_turning_start),
 		cmocka_unit_test(bias_survives_get_and_set),
 		cmocka_unit_test(restored_bias_is_used_from_the_first_sample),
 		cmocka_unit_test(bias_step_is_relearned),
