@@ -286,17 +286,21 @@ int iio_sensor_open(const char *uri, const struct sensor_config *sc, enum sensor
 	struct iio_sensor *s = calloc(1, sizeof(*s));
 	int ret;
 
-	if (!s)
+	if (!s) {
+		snprintf(err, err_len, "cannot open [%s]: out of memory", role_name(role));
 		return -ENOMEM;
+	}
 	s->role = role;
+	errno = 0;
 	s->ctx = iio_create_context_from_uri(uri);
 	if (!s->ctx) {
-		ret = -errno;
+		/* libiio does not always set errno: never report "Success" for a failure. */
+		ret = errno ? -errno : -EIO;
 		snprintf(err, err_len,
 			 "cannot open IIO context '%s' for [%s]: %s (check [input] uri and that "
-			 "/sys/bus/iio exists)", uri, role_name(role), strerror(errno));
+			 "/sys/bus/iio exists)", uri, role_name(role), strerror(-ret));
 		free(s);
-		return ret ? ret : -EIO;
+		return ret;
 	}
 	for (int k = 0; k < KIND_COUNT; k++) {
 		ret = find_device(s, sc, role, uri, k, err, err_len);
