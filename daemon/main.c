@@ -9,6 +9,7 @@
 #include "postured/config.h"
 #include "postured/daemon.h"
 #include "postured/log.h"
+#include "postured/replay.h"
 #include "postured/version.h"
 
 /* Exit status: 0 success, 1 runtime failure, 2 bad usage or invalid configuration. */

@@ -6,16 +6,6 @@
 
 #include "postured/vec3.h"
 
-static const char *const role_names[ROLE_COUNT] = {
-	[ROLE_TRUNK] = "trunk",
-	[ROLE_HEAD] = "head",
-};
-
-const char *role_name(enum sensor_role role)
-{
-	return role < ROLE_COUNT ? role_names[role] : "unknown";
-}
-
 static void reset_summary(struct pipeline *p, double t_s)
 {
 	memset(&p->summary, 0, sizeof(p->summary));

@@ -2,7 +2,7 @@
  * Offline replay: a recording through exactly the pipeline and actions the live daemon uses,
  * as fast as the CPU allows or at a real-time multiple.
  */
-#include "postured/daemon.h"
+#include "postured/replay.h"
 
 #include <errno.h>
 #include <math.h>

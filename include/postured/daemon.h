@@ -1,4 +1,4 @@
-/* The two ways to run the pipeline: live on IIO sensors (sd-event loop) and replay of a recording. */
+/* The live daemon on IIO sensors (sd-event loop), and the options it shares with replay. */
 #ifndef POSTURED_DAEMON_H
 #define POSTURED_DAEMON_H
 
@@ -17,8 +17,7 @@ struct run_options {
 				     live: simulated wearers, the clock runs this much faster */
 };
 
-/* Both return the process exit status (see README "Exit status"). */
+/* Returns the process exit status (see README "Exit status"). */
 int daemon_run(struct config *cfg, const struct run_options *opt);
-int replay_run(const struct config *cfg, const char *recording_path, const struct run_options *opt);
 
 #endif
