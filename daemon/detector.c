@@ -14,22 +14,9 @@ static const char *const angle_names[ANGLE_COUNT] = {
 	[ANGLE_HEAD] = "head",
 };
 
-static const char *const state_names[STATE_COUNT] = {
-	[STATE_CALIBRATING] = "calibrating",
-	[STATE_UPRIGHT] = "upright",
-	[STATE_LEANING] = "leaning",
-	[STATE_SLUMPED] = "slumped",
-	[STATE_LYING] = "lying",
-};
-
 const char *angle_name(enum posture_angle a)
 {
 	return a < ANGLE_COUNT ? angle_names[a] : "unknown";
-}
-
-const char *posture_state_name(enum posture_state s)
-{
-	return s < STATE_COUNT ? state_names[s] : "unknown";
 }
 
 /*

@@ -10,6 +10,19 @@
 
 #include "postured/vec3.h"
 
+static const char *const state_names[STATE_COUNT] = {
+	[STATE_CALIBRATING] = "calibrating",
+	[STATE_UPRIGHT] = "upright",
+	[STATE_LEANING] = "leaning",
+	[STATE_SLUMPED] = "slumped",
+	[STATE_LYING] = "lying",
+};
+
+const char *posture_state_name(enum posture_state s)
+{
+	return (unsigned int)s < STATE_COUNT ? state_names[s] : "unknown";
+}
+
 void posture_default_settings(struct posture_settings *s)
 {
 	memset(s, 0, sizeof(*s));

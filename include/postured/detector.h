@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "postured/activity.h"
+#include "postured/posture.h"
 
 enum posture_angle {
 	ANGLE_TRUNK,   /* trunk flexion */
@@ -42,17 +43,6 @@ struct detector_settings {
 	double movement_break_s; /* moving this long resets the doses and ends a slump */
 	double max_gap_s;      /* a gap between samples longer than this is not counted as holding */
 };
-
-enum posture_state {
-	STATE_CALIBRATING,
-	STATE_UPRIGHT,
-	STATE_LEANING, /* above a threshold, not yet for long enough */
-	STATE_SLUMPED,
-	STATE_LYING,
-	STATE_COUNT,
-};
-
-const char *posture_state_name(enum posture_state s);
 
 /* What the detector was given for one instant; invalid angles are ignored. */
 struct detector_input {

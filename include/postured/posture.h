@@ -40,6 +40,19 @@ struct posture_angles {
 	double neck_flexion_deg;        /* head flexion - trunk flexion (ISO 11226) */
 };
 
+/* What the wearer's posture is, as the trace, STATUS= and summaries name it. */
+enum posture_state {
+	STATE_CALIBRATING, /* no upright reference yet */
+	STATE_UPRIGHT,
+	STATE_LEANING, /* above a threshold, not yet for long enough */
+	STATE_SLUMPED,
+	STATE_LYING,
+	STATE_COUNT,
+};
+
+/* "calibrating", "upright", "leaning", "slumped", "lying". */
+const char *posture_state_name(enum posture_state s);
+
 void posture_default_settings(struct posture_settings *s);
 
 /*
