@@ -1,41 +1,10 @@
 #include "postured/actions.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "postured/calstore.h"
 #include "postured/log.h"
-
-void pipeline_settings_from_config(const struct config *cfg, struct pipeline_settings *ps)
-{
-	memset(ps, 0, sizeof(*ps));
-	for (int r = 0; r < ROLE_COUNT; r++)
-		ps->role_enabled[r] = cfg->sensor[r].enabled;
-	ps->estimator = cfg->estimator;
-	ps->activity = cfg->activity;
-	ps->reference = cfg->reference;
-	/* One lying threshold: no forward is learned from a lean the activity calls lying. */
-	ps->reference.lying_deg = cfg->activity.lying_deg;
-	ps->posture = cfg->posture;
-	ps->detector = cfg->detector;
-	ps->summary_interval_s = cfg->summary_interval_s;
-}
-
-void resolve_state_dir(const struct config *cfg, char *out, size_t len)
-{
-	const char *env = getenv("STATE_DIRECTORY");
-
-	if (cfg->state_dir[0]) {
-		snprintf(out, len, "%s", cfg->state_dir);
-	} else if (env && env[0]) {
-		/* systemd passes a colon-separated list when StateDirectory= names several. */
-		size_t n = strcspn(env, ":");
-		snprintf(out, len, "%.*s", (int)n, env);
-	} else {
-		snprintf(out, len, "/var/lib/postured");
-	}
-}
 
 static void describe_pattern(const struct actions *a, const char *name,
 			     const struct haptic_pattern *p, struct posture_event *ev)

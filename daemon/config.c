@@ -757,3 +757,33 @@ void config_log(const struct config *cfg)
 		log_info("config: [%s] %s = %s", keys[i].section, keys[i].name, value);
 	}
 }
+
+void config_pipeline_settings(const struct config *cfg, struct pipeline_settings *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	for (int r = 0; r < ROLE_COUNT; r++)
+		ps->role_enabled[r] = cfg->sensor[r].enabled;
+	ps->estimator = cfg->estimator;
+	ps->activity = cfg->activity;
+	ps->reference = cfg->reference;
+	/* One lying threshold: no forward is learned from a lean the activity calls lying. */
+	ps->reference.lying_deg = cfg->activity.lying_deg;
+	ps->posture = cfg->posture;
+	ps->detector = cfg->detector;
+	ps->summary_interval_s = cfg->summary_interval_s;
+}
+
+void config_state_dir(const struct config *cfg, char *out, size_t len)
+{
+	const char *env = getenv("STATE_DIRECTORY");
+
+	if (cfg->state_dir[0]) {
+		snprintf(out, len, "%s", cfg->state_dir);
+	} else if (env && env[0]) {
+		/* systemd passes a colon-separated list when StateDirectory= names several. */
+		size_t n = strcspn(env, ":");
+		snprintf(out, len, "%.*s", (int)n, env);
+	} else {
+		snprintf(out, len, "/var/lib/postured");
+	}
+}

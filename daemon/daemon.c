@@ -484,7 +484,7 @@ static void reload(struct daemon *d)
 	}
 	reopen_sensors = !same_input(d->cfg, next);
 	*d->cfg = *next;
-	pipeline_settings_from_config(d->cfg, &ps);
+	config_pipeline_settings(d->cfg, &ps);
 	pipeline_set_settings(&d->pipeline, &ps);
 	if (reopen_sensors) {
 		for (int r = 0; r < ROLE_COUNT; r++)
@@ -658,7 +658,7 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	if (opt->state_dir)
 		snprintf(d->state_dir, sizeof(d->state_dir), "%s", opt->state_dir);
 	else
-		resolve_state_dir(cfg, d->state_dir, sizeof(d->state_dir));
+		config_state_dir(cfg, d->state_dir, sizeof(d->state_dir));
 
 	if (opt->events_path) {
 		d->sink.jsonl = fopen(opt->events_path, "we");
@@ -698,7 +698,7 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	};
 	haptic_player_init(&d->player);
 	load_calibration(d, &cal);
-	pipeline_settings_from_config(cfg, &ps);
+	config_pipeline_settings(cfg, &ps);
 	pipeline_init(&d->pipeline, &ps, &cal, actions_on_event, &d->actions);
 	restore_gyro_bias(d);
 

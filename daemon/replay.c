@@ -117,7 +117,7 @@ int replay_run(const struct config *cfg, const char *recording_path, const struc
 	}
 
 	/* Replay runs the sensors the recording holds, whatever the config enables. */
-	pipeline_settings_from_config(cfg, &ps);
+	config_pipeline_settings(cfg, &ps);
 	for (int r = 0; r < ROLE_COUNT; r++)
 		ps.role_enabled[r] = has[r];
 	actions.pipeline = p;

@@ -28,10 +28,4 @@ struct actions {
 /* pipeline_emit_fn for struct actions. */
 void actions_on_event(void *ctx, const struct posture_event *ev);
 
-/* The pipeline's settings as the config says. */
-void pipeline_settings_from_config(const struct config *cfg, struct pipeline_settings *ps);
-
-/* The state directory: [calibration] state_dir, else $STATE_DIRECTORY, else /var/lib/postured. */
-void resolve_state_dir(const struct config *cfg, char *out, size_t len);
-
 #endif

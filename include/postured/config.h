@@ -9,6 +9,7 @@
 #include "postured/detector.h"
 #include "postured/estimator.h"
 #include "postured/haptic.h"
+#include "postured/pipeline.h"
 #include "postured/posture.h"
 #include "postured/reference.h"
 #include "postured/sample.h"
@@ -58,6 +59,12 @@ void config_defaults(struct config *cfg);
  * and leaves cfg untouched, so a rejected reload keeps the configuration in force.
  */
 int config_load(const char *path, struct config *cfg, char *err, size_t err_len);
+
+/* The pipeline's settings as the config says. */
+void config_pipeline_settings(const struct config *cfg, struct pipeline_settings *ps);
+
+/* The state directory: [calibration] state_dir, else $STATE_DIRECTORY, else /var/lib/postured. */
+void config_state_dir(const struct config *cfg, char *out, size_t len);
 
 /* Logs the effective configuration at info level: "config: [section] key = value" per key. */
 void config_log(const struct config *cfg);
