@@ -10,7 +10,10 @@ CATALOGDIR ?= /usr/lib/systemd/catalog
 SYSUSERSDIR ?= /usr/lib/sysusers.d
 DESTDIR ?=
 
-CC ?= gcc
+# make predefines CC as cc, so "CC ?= gcc" would never apply: gcc unless CC was given.
+ifeq ($(origin CC),default)
+CC := gcc
+endif
 SHELL := /bin/bash
 BUILD ?= build
 PKGS := libiio libgpiod inih libsystemd zlib
@@ -40,12 +43,17 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 # Keep test objects between runs (make would delete them as intermediates).
 .SECONDARY:
 
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
 	check-gpiod2 check-system run bench deps format clean
 all: $(BIN)
 
-$(BUILD)/obj/%.o: daemon/%.c $(wildcard include/postured/*.h) | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+# -MMD writes each object's header dependencies beside it: a header change rebuilds only what
+# includes it. An object without its .d (a build from before) is rebuilt once to get one.
+.SECONDEXPANSION:
+$(BUILD)/obj/%.o: daemon/%.c $$(if $$(wildcard $$(basename $$@).d),,FORCE) | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The estimator runs on every sample, and its loops over 3 axes and 9 matrix entries spent a sixth
 # or more of its instructions on loop control (callgrind): unrolled they are straight code, with
@@ -68,8 +76,8 @@ $(LIB): $(LIB_OBJS)
 $(BIN): $(BUILD)/obj/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%.o: tests/unit/%.c $(wildcard include/postured/*.h tests/unit/*.h) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -c -o $@ $<
+$(BUILD)/tests/%.o: tests/unit/%.c $$(if $$(wildcard $$(basename $$@).d),,FORCE) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -MMD -MP -c -o $@ $<
 
 # A test named test_X links fake_X.o first when it exists, so the fake wins over the library.
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB) $(FAKE_OBJS)
