@@ -19,7 +19,8 @@ BUILD ?= build
 PKGS := libiio libgpiod inih libsystemd zlib
 GPIOD_MAJOR := $(firstword $(subst ., ,$(shell pkg-config --modversion libgpiod 2>/dev/null)))
 
-WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef \
+	-Wconversion
 ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif

@@ -460,7 +460,7 @@ static void reload(struct daemon *d)
 	/* systemd needs the current time to order RELOADING=1 against the following READY=1. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	sd_notifyf(false, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64,
-		   (uint64_t)(ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000));
+		   (uint64_t)ts.tv_sec * (uint64_t)USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000);
 	if (!next) {
 		reject_config(d, "out of memory");
 		goto done;

@@ -270,7 +270,7 @@ static void add_mpu6050(struct sim *sim, enum sensor_role role, const char *pare
 
 	for (int q = 0; q < Q_COUNT; q++) {
 		d->has[q] = true;
-		set_matrix(d, q, identity_matrix);
+		set_matrix(d, (enum quantity)q, identity_matrix);
 	}
 	d->scale[Q_ACCEL] = 0.000598;
 	d->scale[Q_GYRO] = 0.000133090;
@@ -453,7 +453,7 @@ static int plug(struct sim *sim, struct sim_device *d)
 	compute_raw(d, sim, d->raw);
 	for (int q = 0; q < Q_COUNT; q++)
 		for (int i = 0; d->has[q] && i < 3; i++) {
-			raw_attr_name(q, i, name, sizeof(name));
+			raw_attr_name((enum quantity)q, i, name, sizeof(name));
 			g_ptr_array_add(attrs, g_strdup(name));
 			g_ptr_array_add(attrs, g_strdup_printf("%ld\n", d->raw[q][i]));
 		}
@@ -524,7 +524,7 @@ static int flush(struct sim *sim)
 
 				if (raw[q][i] == d->raw[q][i])
 					continue;
-				raw_attr_name(q, i, name, sizeof(name));
+				raw_attr_name((enum quantity)q, i, name, sizeof(name));
 				snprintf(value, sizeof(value), "%ld\n", raw[q][i]);
 				if (write_attr(sim, d, name, value) < 0)
 					return -EIO;
@@ -667,8 +667,8 @@ static void start_tilt(struct role_state *rs, const struct action *a, double now
 static int parse_role(const char *word, enum sensor_role *out)
 {
 	for (int r = 0; r < ROLE_COUNT; r++)
-		if (strcmp(word, role_name(r)) == 0) {
-			*out = r;
+		if (strcmp(word, role_name((enum sensor_role)r)) == 0) {
+			*out = (enum sensor_role)r;
 			return 0;
 		}
 	return -EINVAL;
@@ -1172,7 +1172,8 @@ int main(int argc, char **argv)
 		for (int r = 0; r < ROLE_COUNT; r++)
 			if (has[r] && !sim.role[r].present)
 				say("%s: profile %s has no %s sensor: ignoring the %s.* columns",
-				    run.rec_path, profile, role_name(r), role_name(r));
+				    run.rec_path, profile, role_name((enum sensor_role)r),
+				    role_name((enum sensor_role)r));
 		if (next_frame(&run) < 0)
 			goto out;
 		if (!run.have_frame) {

@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "near.h"
+
 #include "postured/detector.h"
 
 #define STEP_S 0.1
@@ -149,7 +151,7 @@ static void head_inclination_is_watched(void **state)
 	}
 	assert_int_equal(r.decision, DECISION_SLUMP_STARTED);
 	assert_string_equal(angle_name(r.cause), "head");
-	assert_float_equal(in.t_s, 5.0, 1e-9);
+	assert_near(in.t_s, 5.0, 1e-9);
 }
 
 /* Correcting slowly through the hysteresis band is not buzzed again. */

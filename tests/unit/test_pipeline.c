@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "near.h"
+
 #include "motion.h"
 #include "postured/pipeline.h"
 
@@ -115,7 +117,7 @@ static void assert_event(const struct session *s, int i, enum event_type type, d
 	assert_string_equal(event_type_name(s->ev[i].type), event_type_name(type));
 	/* Within 0.1 s of the time the physics predicts: the breathing sway (+-0.5 deg) moves when
 	 * a movement is over and how fast the dose grows by a few samples. */
-	assert_float_equal(s->ev[i].t_s, t_s, 0.1);
+	assert_near(s->ev[i].t_s, t_s, 0.1);
 }
 
 /*
@@ -142,30 +144,30 @@ static void slump_session_gives_the_expected_events(void **state)
 	assert_int_equal(s->n_ev, 6);
 	assert_true(s->ev[0].type == EVENT_CALIBRATED && s->ev[0].t_s < 3.0);
 	assert_event(s, 1, EVENT_SLUMP_STARTED, 15.60);
-	assert_float_equal(s->ev[1].trunk_deg, 30.0, 0.6);
+	assert_near(s->ev[1].trunk_deg, 30.0, 0.6);
 	assert_string_equal(angle_name(s->ev[1].cause), "trunk");
-	assert_float_equal(s->ev[1].duration_s, 15.60 - 5.667, 0.1);
+	assert_near(s->ev[1].duration_s, 15.60 - 5.667, 0.1);
 	assert_event(s, 2, EVENT_ALERT, 15.60);
 	assert_int_equal(s->ev[2].alert_count, 1);
 	assert_event(s, 3, EVENT_ALERT, 20.60);
 	assert_int_equal(s->ev[3].alert_count, 2);
 	assert_event(s, 4, EVENT_SLUMP_ENDED, 21.5);
-	assert_float_equal(s->ev[4].duration_s, 21.5 - 5.667, 0.05);
+	assert_near(s->ev[4].duration_s, 21.5 - 5.667, 0.05);
 	assert_event(s, 5, EVENT_STOPPED, 25.0);
 	assert_int_equal(s->ev[5].summary.alerts, 2);
 	assert_int_equal(s->ev[5].summary.slumps, 1);
-	assert_float_equal(s->ev[5].summary.slumped_s, 21.5 - 15.60, 0.1);
-	assert_float_equal(s->ev[5].summary.longest_slump_s, 21.5 - 5.667, 0.05);
+	assert_near(s->ev[5].summary.slumped_s, 21.5 - 15.60, 0.1);
+	assert_near(s->ev[5].summary.longest_slump_s, 21.5 - 5.667, 0.05);
 	/* Leaning: from crossing 20 deg (5.667 s) until the slump started. */
-	assert_float_equal(s->ev[5].summary.leaning_s, 15.60 - 5.667, 0.1);
+	assert_near(s->ev[5].summary.leaning_s, 15.60 - 5.667, 0.1);
 	/* The period runs from the first sample (-3 s); until the calibration the wearer was
 	 * calibrating: neither upright nor slumped. */
-	assert_float_equal(s->ev[5].summary.period_s, 28.0, 0.05);
-	assert_float_equal(s->ev[5].summary.upright_s + s->ev[5].summary.leaning_s +
+	assert_near(s->ev[5].summary.period_s, 28.0, 0.05);
+	assert_near(s->ev[5].summary.upright_s + s->ev[5].summary.leaning_s +
 				   s->ev[5].summary.slumped_s, 25.0 - s->ev[0].t_s, 0.05);
 	/* Moving: the lean (5.0 to 7.6 s) and the correction (21.0 s until the rate's variance
 	 * and the second of quiet are over, 22.86 s). */
-	assert_float_equal(s->ev[5].summary.moving_s, 2.6 + 1.86, 0.1);
+	assert_near(s->ev[5].summary.moving_s, 2.6 + 1.86, 0.1);
 	free(s);
 }
 
@@ -263,10 +265,10 @@ static void explicit_slumped_calibration_is_checked_against_walking(void **state
 		assert_int_equal(sscanf(w, "warning: %lf deg off the trunk's direction while walking",
 					&off_deg), 1);
 		/* The reference is the settled mean of a breathing wearer: within a degree. */
-		assert_float_equal(off_deg, 36.0, 1.5);
+		assert_near(off_deg, 36.0, 1.5);
 	}
 	/* Obeyed: the slumped pose is the new upright. */
-	assert_float_equal(s->p.angles.flexion_deg[ROLE_TRUNK], 0.0, 1.5);
+	assert_near(s->p.angles.flexion_deg[ROLE_TRUNK], 0.0, 1.5);
 	free(s);
 }
 
@@ -284,8 +286,8 @@ static void forward_head_is_a_neck_slump(void **state)
 	assert_true(s->ev[0].type == EVENT_CALIBRATED && s->ev[0].t_s < 3.0);
 	assert_int_equal(s->ev[1].type, EVENT_SLUMP_STARTED);
 	assert_string_equal(angle_name(s->ev[1].cause), "neck");
-	assert_float_equal(s->ev[1].neck_deg, 40.0, 0.5);
-	assert_float_equal(s->ev[1].trunk_deg, 0.0, 0.5);
+	assert_near(s->ev[1].neck_deg, 40.0, 0.5);
+	assert_near(s->ev[1].trunk_deg, 0.0, 0.5);
 	free(s);
 }
 
@@ -303,13 +305,13 @@ static void recalibration_ends_the_slump(void **state)
 	/* A summary during the slump counts it with its duration so far (onset at 4.667 s). */
 	pipeline_emit_summary(&s->p, EVENT_SUMMARY);
 	assert_int_equal(s->ev[s->n_ev - 1].type, EVENT_SUMMARY);
-	assert_float_equal(s->ev[s->n_ev - 1].summary.longest_slump_s, 15.0 - 4.667, 0.05);
+	assert_near(s->ev[s->n_ev - 1].summary.longest_slump_s, 15.0 - 4.667, 0.05);
 	pipeline_request_calibration(&s->p);
 	stay(s, 4.0);
 	assert_int_equal(s->ev[s->n_ev - 2].type, EVENT_SLUMP_ENDED);
 	assert_int_equal(s->ev[s->n_ev - 1].type, EVENT_CALIBRATED);
 	assert_int_equal(s->p.state, STATE_UPRIGHT);
-	assert_float_equal(s->p.angles.flexion_deg[ROLE_TRUNK], 0.0, 0.5);
+	assert_near(s->p.angles.flexion_deg[ROLE_TRUNK], 0.0, 0.5);
 	free(s);
 }
 

@@ -5,6 +5,8 @@
 
 #include <cmocka.h>
 
+#include "near.h"
+
 #include "motion.h"
 #include "postured/posture.h"
 
@@ -40,13 +42,13 @@ static void flexion_is_signed_against_the_calibrated_pose(void **state)
 	up_after_lean(12.0, 30.0, up[ROLE_TRUNK]);
 	posture_angles(&cal, has, up, &a);
 	assert_true(a.valid[ROLE_TRUNK]);
-	assert_float_equal(a.flexion_deg[ROLE_TRUNK], 30.0, 0.01);
-	assert_float_equal(a.lateral_deg[ROLE_TRUNK], 0.0, 0.01);
-	assert_float_equal(a.tilt_deg[ROLE_TRUNK], 30.0, 0.01);
+	assert_near(a.flexion_deg[ROLE_TRUNK], 30.0, 0.01);
+	assert_near(a.lateral_deg[ROLE_TRUNK], 0.0, 0.01);
+	assert_near(a.tilt_deg[ROLE_TRUNK], 30.0, 0.01);
 
 	up_after_lean(12.0, -10.0, up[ROLE_TRUNK]);
 	posture_angles(&cal, has, up, &a);
-	assert_float_equal(a.flexion_deg[ROLE_TRUNK], -10.0, 0.01);
+	assert_near(a.flexion_deg[ROLE_TRUNK], -10.0, 0.01);
 	assert_false(a.neck_valid);
 }
 
@@ -68,8 +70,8 @@ static void side_bending_is_lateral_not_flexion(void **state)
 	up[ROLE_TRUNK][1] = -sin(lean);
 	up[ROLE_TRUNK][2] = cos(lean);
 	posture_angles(&cal, has, up, &a);
-	assert_float_equal(a.lateral_deg[ROLE_TRUNK], 15.0, 0.01);
-	assert_float_equal(a.flexion_deg[ROLE_TRUNK], 0.0, 0.01);
+	assert_near(a.lateral_deg[ROLE_TRUNK], 15.0, 0.01);
+	assert_near(a.flexion_deg[ROLE_TRUNK], 0.0, 0.01);
 }
 
 static void flexion_is_the_tilt_until_forward_is_known(void **state)
@@ -89,7 +91,7 @@ static void flexion_is_the_tilt_until_forward_is_known(void **state)
 	/* Until learned, flexion is the unsigned tilt. */
 	up_after_lean(0.0, 25.0, up[ROLE_TRUNK]);
 	posture_angles(&cal, has, up, &a);
-	assert_float_equal(a.flexion_deg[ROLE_TRUNK], 25.0, 0.01);
+	assert_near(a.flexion_deg[ROLE_TRUNK], 25.0, 0.01);
 
 }
 
@@ -114,12 +116,12 @@ static void neck_flexion_is_head_minus_trunk(void **state)
 	up_after_lean(-5.0, 50.0, up[ROLE_HEAD]);
 	posture_angles(&cal, has, up, &a);
 	assert_true(a.neck_valid);
-	assert_float_equal(a.flexion_deg[ROLE_HEAD], 50.0, 0.01);
-	assert_float_equal(a.neck_flexion_deg, 30.0, 0.01);
+	assert_near(a.flexion_deg[ROLE_HEAD], 50.0, 0.01);
+	assert_near(a.neck_flexion_deg, 30.0, 0.01);
 
 	up_after_lean(-5.0, 20.0, up[ROLE_HEAD]);
 	posture_angles(&cal, has, up, &a);
-	assert_float_equal(a.neck_flexion_deg, 0.0, 0.01);
+	assert_near(a.neck_flexion_deg, 0.0, 0.01);
 }
 
 static void uncalibrated_gives_no_angles(void **state)

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "near.h"
+
 #include "postured/reference.h"
 #include "postured/vec3.h"
 
@@ -96,7 +98,7 @@ static void forward_is_learned_from_standing_up(void **state)
 	assert_int_equal(r.learned, 1);
 	assert_true(r.cal.forward_known[ROLE_TRUNK]);
 	/* The wearer's front is sensor -X. */
-	assert_float_equal(r.cal.forward[ROLE_TRUNK][0], -1.0, 1e-6);
+	assert_near(r.cal.forward[ROLE_TRUNK][0], -1.0, 1e-6);
 }
 
 /* Reclining 40 deg backward and staying there is a still lean: no forward from it. */
@@ -159,7 +161,7 @@ static void walking_corrects_a_reclined_start(void **state)
 	assert_int_equal(r.corrected, 0); /* not enough walking yet */
 	hold(&r, 6.0, 0.0, ACTIVITY_MOVING, true, 15.0);
 	assert_int_equal(r.corrected, 1);
-	assert_float_equal(r.off_deg, 25.0, 0.5);
+	assert_near(r.off_deg, 25.0, 0.5);
 	/* Forward unknown: the walking trunk's own direction is the reference, 6 deg off upright
 	 * at most. */
 	lean_up(0.0, 0.0, up);
@@ -178,7 +180,7 @@ static void walking_warns_about_an_explicit_slumped_calibration(void **state)
 	assert_int_equal(r.corrected, 0);
 	assert_int_equal(r.disagrees, 1);
 	/* Forward unknown: 24 deg from the reference, less the 6 deg a walking trunk leans. */
-	assert_float_equal(r.off_deg, 18.0, 0.5);
+	assert_near(r.off_deg, 18.0, 0.5);
 	/* The reference stayed as asked. */
 	assert_true(r.cal.up_ref[ROLE_TRUNK][0] > 0.49);
 }
