@@ -194,12 +194,11 @@ uninstall:
 		$(DESTDIR)$(CATALOGDIR)/postured.catalog $(DESTDIR)$(SYSUSERSDIR)/postured.conf
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini (your settings)"
 
-# The kernel-like house style: tabs, 100 columns.
-CLANG_FORMAT_STYLE := {BasedOnStyle: LLVM, IndentWidth: 8, UseTab: Always, TabWidth: 8, \
-	BreakBeforeBraces: Linux, ColumnLimit: 100, AllowShortFunctionsOnASingleLine: None, \
-	AllowShortIfStatementsOnASingleLine: Never, IndentCaseLabels: false}
+# The house style is .clang-format (tabs, 100 columns), over every C file of ours.
+FORMAT_FILES := daemon/*.c include/postured/*.h tests/unit/*.c tests/unit/*.h tests/tools/*.c \
+	tests/bench/*.c tests/integration/*.c
 format:
-	clang-format -i -style='$(CLANG_FORMAT_STYLE)' daemon/*.c include/postured/*.h tests/unit/*.c
+	clang-format -i --style=file $(FORMAT_FILES)
 
 clean:
 	rm -rf build build-san
