@@ -333,3 +333,47 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 	    p->t_s - p->summary_start_s >= p->settings.summary_interval_s)
 		pipeline_emit_summary(p, EVENT_SUMMARY);
 }
+
+double pipeline_time_s(const struct pipeline *p)
+{
+	return p->t_s;
+}
+
+enum posture_state pipeline_state(const struct pipeline *p)
+{
+	return p->state;
+}
+
+enum activity_class pipeline_activity(const struct pipeline *p)
+{
+	return p->activity.cls;
+}
+
+const struct posture_angles *pipeline_angles(const struct pipeline *p)
+{
+	return &p->angles;
+}
+
+const double *pipeline_up(const struct pipeline *p, enum sensor_role role)
+{
+	return p->est[role].up;
+}
+
+unsigned int pipeline_alerts(const struct pipeline *p)
+{
+	return p->summary.alerts;
+}
+
+const struct calibration *pipeline_calibration(const struct pipeline *p)
+{
+	return &p->cal;
+}
+
+bool pipeline_gyro_bias(const struct pipeline *p, enum sensor_role role, double bias_rad_s[3],
+			double *sigma_rad_s)
+{
+	if (!p->est[role].initialised)
+		return false;
+	estimator_get_bias(&p->est[role], bias_rad_s, sigma_rad_s);
+	return true;
+}

@@ -27,6 +27,10 @@ struct pipeline_settings {
 
 typedef void (*pipeline_emit_fn)(void *ctx, const struct posture_event *ev);
 
+/*
+ * Caller-owned; all members are private: the daemon, replay and actions read what they need
+ * through the accessors below (as x-io Fusion's FusionAhrs does).
+ */
 struct pipeline {
 	struct pipeline_settings settings;
 	pipeline_emit_fn emit;
@@ -68,5 +72,20 @@ void pipeline_set_gyro_bias(struct pipeline *p, enum sensor_role role, const dou
 void pipeline_reset_role(struct pipeline *p, enum sensor_role role);
 /* Emits the summary for the period so far and starts a new one. */
 void pipeline_emit_summary(struct pipeline *p, enum event_type type);
+
+/* The latest frame's time, posture state, activity and angles (for the trace and STATUS=). */
+double pipeline_time_s(const struct pipeline *p);
+enum posture_state pipeline_state(const struct pipeline *p);
+enum activity_class pipeline_activity(const struct pipeline *p);
+const struct posture_angles *pipeline_angles(const struct pipeline *p);
+/* A role's estimated unit up vector, sensor axes. */
+const double *pipeline_up(const struct pipeline *p, enum sensor_role role);
+/* Alerts since the last summary. */
+unsigned int pipeline_alerts(const struct pipeline *p);
+/* The calibration in force (valid false while calibrating): what is persisted. */
+const struct calibration *pipeline_calibration(const struct pipeline *p);
+/* A role's learned gyro bias and its uncertainty; false while the role has had no sample. */
+bool pipeline_gyro_bias(const struct pipeline *p, enum sensor_role role, double bias_rad_s[3],
+			double *sigma_rad_s);
 
 #endif
