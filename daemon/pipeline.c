@@ -334,7 +334,7 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 		pipeline_emit_summary(p, EVENT_SUMMARY);
 }
 
-double pipeline_time_s(const struct pipeline *p)
+double pipeline_frame_t_s(const struct pipeline *p)
 {
 	return p->t_s;
 }

@@ -74,7 +74,7 @@ void pipeline_reset_role(struct pipeline *p, enum sensor_role role);
 void pipeline_emit_summary(struct pipeline *p, enum event_type type);
 
 /* The latest frame's time, posture state, activity and angles (for the trace and STATUS=). */
-double pipeline_time_s(const struct pipeline *p);
+double pipeline_frame_t_s(const struct pipeline *p);
 enum posture_state pipeline_state(const struct pipeline *p);
 enum activity_class pipeline_activity(const struct pipeline *p);
 const struct posture_angles *pipeline_angles(const struct pipeline *p);
