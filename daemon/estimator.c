@@ -118,7 +118,6 @@ static void start_from_accel(struct estimator *e, double t_s, const struct imu_s
 	}
 	e->last_t_s = t_s;
 	e->steady_s = 0.0;
-	e->still_s = 0.0;
 	e->trusted_s = UNTRUSTED_S;
 	/* The low-pass has no past: nothing has turned a bias error yet. */
 	memset(e->bias_seen, 0, sizeof(e->bias_seen));
@@ -198,9 +197,8 @@ static bool gyro_saturated(const struct estimator_settings *s, const double gyro
 
 /*
  * Rest for bias learning: readings steady around their short-term means, whatever the bias.
- * Still for calibration: steady too, and the bias-free rate small. |accel| is not compared with
- * 1 g: an MPU-6050's accelerometer offset (up to 80 mg) would keep some units from ever
- * calibrating.
+ * |accel| is not compared with 1 g: an MPU-6050's accelerometer offset (up to 80 mg) would keep
+ * some units from ever being at rest.
  */
 static void detect_rest(struct estimator *e, double dt_s, const struct imu_sample *imu,
 			bool saturated)
@@ -208,11 +206,11 @@ static void detect_rest(struct estimator *e, double dt_s, const struct imu_sampl
 	const struct estimator_settings *s = &e->settings;
 	const double *w = imu->gyro_rad_s, *a = imu->accel_m_s2;
 	double k = dt_s / (MEAN_TAU_S + dt_s);
-	double gyro_dev2 = 0.0, accel_dev2 = 0.0, rate2 = 0.0;
+	double gyro_dev2 = 0.0, accel_dev2 = 0.0;
 	bool slow_mean = true;
 
 	for (int i = 0; i < 3; i++) {
-		double dw, da, r = w[i] - e->gyro_bias_rad_s[i];
+		double dw, da;
 
 		e->mean_gyro_rad_s[i] += k * (w[i] - e->mean_gyro_rad_s[i]);
 		e->mean_accel_m_s2[i] += k * (a[i] - e->mean_accel_m_s2[i]);
@@ -220,7 +218,6 @@ static void detect_rest(struct estimator *e, double dt_s, const struct imu_sampl
 		da = a[i] - e->mean_accel_m_s2[i];
 		gyro_dev2 += dw * dw;
 		accel_dev2 += da * da;
-		rate2 += r * r;
 		slow_mean &= fabs(e->mean_gyro_rad_s[i]) < BIAS_MAX_RAD_S;
 	}
 	if (!saturated && slow_mean && gyro_dev2 < s->rest_gyro_rad_s * s->rest_gyro_rad_s &&
@@ -228,11 +225,6 @@ static void detect_rest(struct estimator *e, double dt_s, const struct imu_sampl
 		e->steady_s += dt_s;
 	else
 		e->steady_s = 0.0;
-	if (!saturated && rate2 < s->rest_gyro_rad_s * s->rest_gyro_rad_s &&
-	    accel_dev2 < s->rest_accel_m_s2 * s->rest_accel_m_s2)
-		e->still_s += dt_s;
-	else
-		e->still_s = 0.0;
 }
 
 /* At rest the gyro reads its bias: average it (its covariance follows at the bias step). */
@@ -475,9 +467,19 @@ void estimator_update(struct estimator *e, double t_s, const struct imu_sample *
 		bias_step(e, tau_s);
 }
 
-bool estimator_at_rest_for(const struct estimator *e, double still_s)
+void estimator_set_settings(struct estimator *e, const struct estimator_settings *s)
 {
-	return e->initialised && e->still_s >= still_s;
+	e->settings = *s;
+}
+
+const double *estimator_up(const struct estimator *e)
+{
+	return e->up;
+}
+
+bool estimator_started(const struct estimator *e)
+{
+	return e->initialised;
 }
 
 void estimator_get_bias(const struct estimator *e, double bias_rad_s[3], double *sigma_rad_s)

@@ -34,7 +34,7 @@ void pipeline_set_settings(struct pipeline *p, const struct pipeline_settings *s
 {
 	p->settings = *s;
 	for (int r = 0; r < ROLE_COUNT; r++)
-		p->est[r].settings = s->estimator;
+		estimator_set_settings(&p->est[r], &s->estimator);
 	detector_set_settings(&p->det, &s->detector);
 }
 
@@ -301,7 +301,7 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 		has[r] = p->settings.role_enabled[r] && f->has[r];
 		if (has[r])
 			estimator_update(&p->est[r], f->t_s, &f->imu[r]);
-		vec3_copy(up[r], p->est[r].up);
+		vec3_copy(up[r], estimator_up(&p->est[r]));
 	}
 	reference_observe(&p->ref, &p->settings.reference, dt_s, has, up, f->imu);
 	ar = activity_role(has);
@@ -356,7 +356,7 @@ const struct posture_angles *pipeline_angles(const struct pipeline *p)
 
 const double *pipeline_up(const struct pipeline *p, enum sensor_role role)
 {
-	return p->est[role].up;
+	return estimator_up(&p->est[role]);
 }
 
 unsigned int pipeline_alerts(const struct pipeline *p)
@@ -372,7 +372,7 @@ const struct calibration *pipeline_calibration(const struct pipeline *p)
 bool pipeline_gyro_bias(const struct pipeline *p, enum sensor_role role, double bias_rad_s[3],
 			double *sigma_rad_s)
 {
-	if (!p->est[role].initialised)
+	if (!estimator_started(&p->est[role]))
 		return false;
 	estimator_get_bias(&p->est[role], bias_rad_s, sigma_rad_s);
 	return true;

@@ -14,15 +14,13 @@
 struct estimator_settings {
 	double tau_s;             /* delay of the accelerometer low-pass in the gyro-integrated frame */
 	double bias_tau_s;        /* time constant of gyro-bias averaging while at rest */
-	/*
-	 * Still (calibration): the rate without the bias below rest_gyro_rad_s and |accel| within
-	 * rest_accel_m_s2 of 1 g. At rest (bias learning): gyro and accel within these of their means.
-	 */
+	/* At rest (bias learning): gyro and accel within these of their short-term means. */
 	double rest_gyro_rad_s;
 	double rest_accel_m_s2;
 	double gyro_range_rad_s;  /* readings this close to full scale are clipped; 0: no limit */
 };
 
+/* Caller-owned; all members are private: read it through the functions below. */
 struct estimator {
 	struct estimator_settings settings;
 	bool initialised;
@@ -54,7 +52,6 @@ struct estimator {
 	double mean_gyro_rad_s[3];   /* short-term means: steady readings are rest */
 	double mean_accel_m_s2[3];
 	double steady_s;             /* how long gyro and accelerometer have been steady */
-	double still_s;              /* how long the sensor has been still (calibration) */
 	double trusted_s;            /* since the last reading at full scale (see .c) */
 };
 
@@ -65,8 +62,12 @@ void estimator_init(struct estimator *e, const struct estimator_settings *s);
  * 1 s restarts from the accelerometer, and a sample with a non-finite value is ignored.
  */
 void estimator_update(struct estimator *e, double t_s, const struct imu_sample *imu);
-/* True once the sensor has been still for at least still_s seconds. */
-bool estimator_at_rest_for(const struct estimator *e, double still_s);
+/* New settings (a reload) without losing the estimate or the learned bias. */
+void estimator_set_settings(struct estimator *e, const struct estimator_settings *s);
+/* The estimated unit up vector, sensor axes (+Z until the first sample). */
+const double *estimator_up(const struct estimator *e);
+/* True once a sample has been taken. */
+bool estimator_started(const struct estimator *e);
 /*
  * The gyro bias learned so far (rad/s, sensor axes) and its uncertainty: one standard deviation
  * of its least certain component. Worth keeping for the next run once sigma_rad_s is small (the bias
