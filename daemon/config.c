@@ -9,11 +9,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -698,6 +701,73 @@ void config_defaults(struct config *cfg)
 	cfg->calibrated_pattern = calibrated;
 }
 
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "a special file";
+}
+
+static int refuse_kind(const char *path, mode_t mode, char *err, size_t err_len)
+{
+	snprintf(err, err_len, "%s: cannot read: %s, not a regular file (pass the ini file's path "
+		 "with --config PATH)", path, file_kind(mode));
+	return S_ISDIR(mode) ? -EISDIR : -EINVAL;
+}
+
+static int cannot_read(const char *path, int err_errno, char *err, size_t err_len)
+{
+	if (err_errno == ENOENT)
+		snprintf(err, err_len, "%s: cannot read: %s (copy the documented default "
+			 "config/postured.ini from the postured sources there, or pass --config "
+			 "PATH)", path, strerror(err_errno));
+	else
+		snprintf(err, err_len, "%s: cannot read: %s", path, strerror(err_errno));
+	return -err_errno;
+}
+
+/*
+ * Opens path for reading if it is a regular file. Anything else is refused before it is read:
+ * reading a FIFO or a terminal would block start-up, a reload or --check-config for ever, and
+ * opening a device can have effects of its own. stat() keeps those from being opened at all;
+ * O_NONBLOCK and fstat() cover one swapped in between, without waiting for a FIFO's writer.
+ */
+static FILE *open_regular(const char *path, char *err, size_t err_len, int *ret)
+{
+	struct stat sb;
+	FILE *f;
+	int fd;
+
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		*ret = refuse_kind(path, sb.st_mode, err, err_len);
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		*ret = cannot_read(path, errno, err, err_len);
+		return NULL;
+	}
+	if (fstat(fd, &sb) < 0)
+		*ret = cannot_read(path, errno, err, err_len);
+	else if (!S_ISREG(sb.st_mode))
+		*ret = refuse_kind(path, sb.st_mode, err, err_len);
+	/* O_NONBLOCK does not apply to a regular file's reads: it can stay. */
+	else if ((f = fdopen(fd, "r")))
+		return f;
+	else
+		*ret = cannot_read(path, errno, err, err_len);
+	close(fd);
+	return NULL;
+}
+
 int config_load(const char *path, struct config *cfg, char *err, size_t err_len)
 {
 	struct parse_state st = { .path = path, .err = err, .err_len = err_len };
@@ -709,21 +779,14 @@ int config_load(const char *path, struct config *cfg, char *err, size_t err_len)
 		snprintf(err, err_len, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	config_defaults(next);
-	snprintf(next->path, sizeof(next->path), "%s", path);
-	st.cfg = next;
-	st.file = fopen(path, "re");
+	st.file = open_regular(path, err, err_len, &ret);
 	if (!st.file) {
-		ret = -errno;
-		if (ret == -ENOENT)
-			snprintf(err, err_len, "%s: cannot read: %s (copy the documented default "
-				 "config/postured.ini from the postured sources there, or pass "
-				 "--config PATH)", path, strerror(-ret));
-		else
-			snprintf(err, err_len, "%s: cannot read: %s", path, strerror(-ret));
 		free(next);
 		return ret;
 	}
+	config_defaults(next);
+	snprintf(next->path, sizeof(next->path), "%s", path);
+	st.cfg = next;
 	ret = ini_parse_stream(read_line, &st, handle, &st);
 	/* inih saw a syntax error that our reader let through, before any error of ours. */
 	if (ret > 0 && (!st.failed || ret < st.err_line)) {

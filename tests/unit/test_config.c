@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -528,8 +529,32 @@ static void missing_file_says_what_to_do(void **state)
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
 
 	assert_int_equal(config_load(fx->dir, &cfg, err, sizeof(err)), -EISDIR);
-	snprintf(expected, sizeof(expected), "%s: cannot read: Is a directory", fx->dir);
+	snprintf(expected, sizeof(expected), "%s: cannot read: a directory, not a regular file "
+		 "(pass the ini file's path with --config PATH)", fx->dir);
 	assert_string_equal(err, expected);
+}
+
+/* Reading a FIFO or a terminal would wait for a writer: start-up and reloads would hang. */
+static void special_files_are_refused_at_once(void **state)
+{
+	struct testfs *fx = *state;
+	struct config cfg, before;
+	char err[512] = "", expected[512];
+
+	config_defaults(&cfg);
+	memcpy(&before, &cfg, sizeof(cfg));
+	assert_int_equal(mkfifo(fx->path, 0600), 0);
+	/* A regression blocks in config_load: let the alarm end the test instead of hanging. */
+	alarm(10);
+	assert_int_equal(config_load(fx->path, &cfg, err, sizeof(err)), -EINVAL);
+	snprintf(expected, sizeof(expected), "%s: cannot read: a FIFO, not a regular file (pass "
+		 "the ini file's path with --config PATH)", fx->path);
+	assert_string_equal(err, expected);
+	assert_int_equal(config_load("/dev/null", &cfg, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "/dev/null: cannot read: a character device, not a regular file "
+			    "(pass the ini file's path with --config PATH)");
+	alarm(0);
+	assert_memory_equal(&cfg, &before, sizeof(cfg));
 }
 
 int main(void)
@@ -547,6 +572,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cross_key_checks_blame_the_later_line, setup,
 						testfs_teardown),
 		cmocka_unit_test_setup_teardown(missing_file_says_what_to_do, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(special_files_are_refused_at_once, setup,
 						testfs_teardown),
 	};
 
