@@ -302,14 +302,44 @@ static int parse_bool(const char *v, bool *out)
 	return -EINVAL;
 }
 
+static const char *skip_digits(const char *s)
+{
+	while (isdigit((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/*
+ * Plain decimal, as people write numbers: an optional sign, digits with an optional fraction
+ * and an optional exponent ("50", "-2.5", ".5", "1e3"). strtod alone would also take "0x32" as
+ * 50, and "inf" or "nan"; none of them is what a user of this file means.
+ */
+static bool is_decimal(const char *v)
+{
+	const char *s = v + (*v == '+' || *v == '-');
+	const char *int_end = skip_digits(s);
+	const char *end = int_end;
+
+	if (*end == '.')
+		end = skip_digits(end + 1);
+	if (end == s || (end == int_end + 1 && int_end == s))
+		return false;
+	if (*end == 'e' || *end == 'E') {
+		const char *exp = end + 1 + (end[1] == '+' || end[1] == '-');
+
+		end = skip_digits(exp);
+		if (end == exp)
+			return false;
+	}
+	return *end == '\0';
+}
+
+/* A value too large for a double becomes infinite, and then fails the range check. */
 static int parse_number(const char *v, double *out)
 {
-	char *end;
-
-	errno = 0;
-	*out = strtod(v, &end);
-	if (end == v || *end != '\0' || !isfinite(*out) || errno == ERANGE)
+	if (!is_decimal(v))
 		return -EINVAL;
+	*out = strtod(v, NULL);
 	return 0;
 }
 
@@ -348,8 +378,10 @@ static bool set_value(struct parse_state *st, const struct key *k, const char *v
 	case KEY_UINT:
 		format_range(k, range, sizeof(range));
 		if (parse_number(value, &d) < 0) {
-			fail(st, EINVAL, st->line, "%s = '%.*s%s' is not a number", k->name, shown,
-			     value, more);
+			fail(st, EINVAL, st->line, "%s = '%.*s%s' must be a %s (%s), written like %s",
+			     k->name, shown, value, more,
+			     k->type == KEY_UINT ? "whole decimal number" : "decimal number", range,
+			     k->type == KEY_UINT ? "17" : "50, 2.5 or 1e3");
 			return false;
 		}
 		if (!in_range(k, d)) {

@@ -394,16 +394,52 @@ static void syntax_accepted(void **state)
 	assert_true(cfg.rate_hz == 50.0);
 }
 
+/* Numbers are decimal as people write them; strtod's other forms would be misread. */
+static void decimal_numbers(void **state)
+{
+	static const struct {
+		const char *text;
+		double rate_hz;
+	} good[] = {
+		{ "50", 50 }, { "+50", 50 }, { "2.5", 2.5 }, { "1.", 1 }, { "1e3", 1000 },
+		{ "25E-1", 2.5 }, { "0.5e+1", 5 }, { "007", 7 },
+	};
+	static const char *const bad[] = { "0x32", "0X32", "0x1p4", "inf", "-infinity", "nan",
+					    "2,5", ".", "e3", "1e", "1e+", "5 Hz", "--5", "1.2.3" };
+	struct testfs *fx = *state;
+	struct config cfg;
+	char text[128], message[256];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text), "[input]\nrate_hz = %s\n", good[i].text);
+		load_ok(fx, text, &cfg);
+		assert_true(fabs(cfg.rate_hz - good[i].rate_hz) < 1e-12);
+	}
+	load_ok(fx, "[detector]\nhysteresis_deg = .5\n[calibration]\nwalk_lean_deg = -0\n", &cfg);
+	assert_true(cfg.detector.hysteresis_deg == 0.5);
+	assert_true(cfg.reference.walk_lean_deg == 0.0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[input]\nrate_hz = %s\n", bad[i]);
+		snprintf(message, sizeof(message), "2: rate_hz = '%s' must be a decimal number "
+			 "(1..1000), written like 50, 2.5 or 1e3", bad[i]);
+		assert_error(fx, text, message);
+	}
+	assert_error(fx, "[input]\nrate_hz = 1e999\n",
+		     "2: rate_hz = 1e999 is out of range (1..1000)");
+	assert_error(fx, "[haptic]\nline = 0x11\n",
+		     "2: line = '0x11' must be a whole decimal number (0..1023), written like 17");
+}
+
 static void error_messages(void **state)
 {
 	struct testfs *fx = *state;
 
 	assert_error(fx, "[input]\n\n# c\n\n\n\nrate_hz = 5000\n",
 		     "7: rate_hz = 5000 is out of range (1..1000)");
-	assert_error(fx, "[input]\nrate_hz = fast\n", "2: rate_hz = 'fast' is not a number");
-	assert_error(fx, "[input]\nrate_hz = 50 # Hz\n", "2: rate_hz = '50 # Hz' is not a number");
-	assert_error(fx, "[input]\nrate_hz = nan\n", "2: rate_hz = 'nan' is not a number");
-	assert_error(fx, "[input]\nrate_hz =\n", "2: rate_hz = '' is not a number");
+	assert_error(fx, "[input]\nrate_hz = fast\n", "2: rate_hz = 'fast' must be a decimal "
+		     "number (1..1000), written like 50, 2.5 or 1e3");
+	assert_error(fx, "[input]\nrate_hz =\n", "2: rate_hz = '' must be a decimal number "
+		     "(1..1000), written like 50, 2.5 or 1e3");
 	assert_error(fx, "# c\n\n[inptu]\n", "3: unknown section [inptu] (did you mean [input]?)");
 	assert_error(fx, "[sensors]\n", "1: unknown section [sensors] (sections: input, trunk, "
 		     "head, estimator, calibration, detector, journal, haptic)");
@@ -567,6 +603,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(head_sensor, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(boolean_spellings, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(syntax_accepted, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(decimal_numbers, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(error_messages, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(long_and_binary_lines, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(cross_key_checks_blame_the_later_line, setup,
