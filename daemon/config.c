@@ -546,6 +546,22 @@ static ssize_t read_bounded(FILE *f, char *buf, size_t size)
 }
 
 /*
+ * Cuts an inline comment off s: a '#' or ';' after a blank starts one, so both work as users of
+ * ini files expect (inih alone knows only ';', fixed when the system library was built). One
+ * without a blank before it is part of the value: "state_dir = /srv/a#b" keeps its '#'.
+ */
+static char *cut_comment(char *s)
+{
+	for (char *p = s; *p; p++) {
+		if ((*p == '#' || *p == ';') && p > s && (p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	}
+	return text_trim(s);
+}
+
+/*
  * inih's line reader. Returning NULL ends parsing, which is what we want after the first
  * error: only that one is reported, and what follows it may be a consequence of it.
  */
@@ -582,6 +598,8 @@ static char *read_line(char *str, int num, void *stream)
 		fail(st, EINVAL, st->line, "line is longer than %d characters: shorten it", num - 2);
 		return NULL;
 	}
+	s = cut_comment(s);
+	len = strlen(s);
 	if (s[0] == '[')
 		check_section_line(st, s);
 	else if (s[0] != '\0' && s[0] != ';' && s[0] != '#' && !strpbrk(s, "=:"))

@@ -375,7 +375,7 @@ static void syntax_accepted(void **state)
 	struct testfs *fx = *state;
 	struct config cfg;
 
-	/* CRLF, a BOM, indented keys, ';' inline comments, ':' as separator, blank lines. */
+	/* CRLF, a BOM, indented keys, inline comments, ':' as separator, blank lines. */
 	load_ok(fx,
 		"\xef\xbb\xbf# comment\r\n"
 		"\r\n"
@@ -388,6 +388,25 @@ static void syntax_accepted(void **state)
 	assert_true(cfg.rate_hz == 25.0);
 	assert_string_equal(cfg.uri, "ip:pi.local");
 	assert_int_equal(cfg.alert_pattern.n_steps, 2);
+
+	/* '#' and ';' after a blank both start a comment, on any line; without one they are kept. */
+	load_ok(fx,
+		"[input] # the IIO input\n"
+		"rate_hz = 25 # Hz\n"
+		"uri = ip:pi.local\t; the Pi\n"
+		"[trunk] ; upper back\n"
+		"label = # none\n"
+		"address = 0x68;#\n"
+		"[calibration]\n"
+		"state_dir = /srv/a#b;c  #  not  ; the path\n",
+		&cfg);
+	assert_true(cfg.rate_hz == 25.0);
+	assert_string_equal(cfg.uri, "ip:pi.local");
+	assert_string_equal(cfg.sensor[ROLE_TRUNK].label, "");
+	assert_string_equal(cfg.sensor[ROLE_TRUNK].address, "0x68;#");
+	assert_string_equal(cfg.state_dir, "/srv/a#b;c");
+	assert_error(fx, "[input]\nrate_hz # = 5\n",
+		     "2: 'rate_hz' is not 'key = value', a [section] or a comment");
 
 	/* An empty file is all defaults. */
 	load_ok(fx, "", &cfg);
