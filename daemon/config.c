@@ -48,17 +48,19 @@ struct key {
 	double stored_per_unit; /* KEY_DOUBLE: stored value = file value * this (deg -> rad) */
 	string_check_fn check; /* KEY_STRING: optional validation */
 	int role;              /* KEY_FORWARD */
+	unsigned int needs;    /* enum config_need: what a change to it takes beyond new settings */
 };
 
 #define OFF(member) offsetof(struct config, member)
-#define BOOL_KEY(sec, name, member) { sec, name, KEY_BOOL, OFF(member), 0, 0, 0, false, 1, NULL, 0 }
+#define BOOL_KEY(sec, name, member, needs) \
+	{ sec, name, KEY_BOOL, OFF(member), 0, 0, 0, false, 1, NULL, 0, needs }
 #define NUM_KEY(sec, name, member, lo, hi) \
-	{ sec, name, KEY_DOUBLE, OFF(member), 0, lo, hi, false, 1, NULL, 0 }
+	{ sec, name, KEY_DOUBLE, OFF(member), 0, lo, hi, false, 1, NULL, 0, 0 }
 #define NUM0_KEY(sec, name, member, lo, hi) \
-	{ sec, name, KEY_DOUBLE, OFF(member), 0, lo, hi, true, 1, NULL, 0 }
-#define STR_KEY(sec, name, member, check) \
+	{ sec, name, KEY_DOUBLE, OFF(member), 0, lo, hi, true, 1, NULL, 0, 0 }
+#define STR_KEY(sec, name, member, check, needs) \
 	{ sec, name, KEY_STRING, OFF(member), sizeof(((struct config *)0)->member), 0, 0, false, 1, \
-	  check, 0 }
+	  check, 0, needs }
 
 static bool check_uri(const char *value, char *msg, size_t len);
 static bool check_device(const char *value, char *msg, size_t len);
@@ -68,23 +70,24 @@ static bool check_state_dir(const char *value, char *msg, size_t len);
 static bool check_backend(const char *value, char *msg, size_t len);
 
 #define SENSOR_KEYS(role, sec) \
-	BOOL_KEY(sec, "enabled", sensor[role].enabled), \
-	STR_KEY(sec, "device", sensor[role].device, check_device), \
-	STR_KEY(sec, "label", sensor[role].label, NULL), \
-	STR_KEY(sec, "address", sensor[role].address, NULL), \
-	STR_KEY(sec, "axes", sensor[role].axes, check_remap), \
-	{ sec, "forward_axis", KEY_FORWARD, 0, 0, 0, 0, false, 1, NULL, role }
+	BOOL_KEY(sec, "enabled", sensor[role].enabled, CONFIG_NEEDS_INPUT), \
+	STR_KEY(sec, "device", sensor[role].device, check_device, CONFIG_NEEDS_INPUT), \
+	STR_KEY(sec, "label", sensor[role].label, NULL, CONFIG_NEEDS_INPUT), \
+	STR_KEY(sec, "address", sensor[role].address, NULL, CONFIG_NEEDS_INPUT), \
+	STR_KEY(sec, "axes", sensor[role].axes, check_remap, CONFIG_NEEDS_INPUT), \
+	{ sec, "forward_axis", KEY_FORWARD, 0, 0, 0, 0, false, 1, NULL, role, 0 }
 
 #define RULE_KEYS(a, p) \
-	BOOL_KEY("detector", p "_enabled", detector.rule[a].enabled), \
+	BOOL_KEY("detector", p "_enabled", detector.rule[a].enabled, 0), \
 	NUM_KEY("detector", p "_threshold_deg", detector.rule[a].threshold_deg, 1, 89), \
 	NUM_KEY("detector", p "_hold_s", detector.rule[a].hold_s, 1, 7200), \
 	NUM_KEY("detector", p "_max_deg", detector.rule[a].max_deg, 2, 90), \
 	NUM_KEY("detector", p "_hold_at_max_s", detector.rule[a].hold_at_max_s, 1, 7200)
 
 static const struct key keys[] = {
-	STR_KEY("input", "uri", uri, check_uri),
-	NUM_KEY("input", "rate_hz", rate_hz, 1, 1000),
+	STR_KEY("input", "uri", uri, check_uri, CONFIG_NEEDS_INPUT),
+	{ "input", "rate_hz", KEY_DOUBLE, OFF(rate_hz), 0, 1, 1000, false, 1, NULL, 0,
+	  CONFIG_NEEDS_INPUT },
 
 	SENSOR_KEYS(ROLE_TRUNK, "trunk"),
 	SENSOR_KEYS(ROLE_HEAD, "head"),
@@ -92,21 +95,22 @@ static const struct key keys[] = {
 	NUM_KEY("estimator", "tau_s", estimator.tau_s, 0.1, 60),
 	NUM_KEY("estimator", "bias_tau_s", estimator.bias_tau_s, 0.1, 600),
 	{ "estimator", "rest_gyro_deg_s", KEY_DOUBLE, OFF(estimator.rest_gyro_rad_s), 0, 0.1, 50,
-	  false, RAD_PER_DEG, NULL, 0 },
+	  false, RAD_PER_DEG, NULL, 0, 0 },
 	NUM_KEY("estimator", "rest_accel_m_s2", estimator.rest_accel_m_s2, 0.01, 5),
 	{ "estimator", "gyro_range_deg_s", KEY_DOUBLE, OFF(estimator.gyro_range_rad_s), 0, 100,
-	  5000, true, RAD_PER_DEG, NULL, 0 },
+	  5000, true, RAD_PER_DEG, NULL, 0, 0 },
 
 	NUM_KEY("calibration", "still_s", reference.still_s, 0.5, 60),
 	NUM_KEY("calibration", "settle_deg", reference.settle_deg, 0.5, 20),
 	{ "calibration", "worn_gyro_deg_s", KEY_DOUBLE, OFF(reference.worn_gyro_rad_s), 0, 0.01, 10,
-	  true, RAD_PER_DEG, NULL, 0 },
+	  true, RAD_PER_DEG, NULL, 0, 0 },
 	NUM_KEY("calibration", "learn_forward_deg", reference.learn_forward_deg, 5, 60),
 	NUM_KEY("calibration", "learn_forward_s", reference.learn_forward_s, 0.2, 60),
 	NUM0_KEY("calibration", "walk_check_s", reference.walk_check_s, 10, 3600),
 	NUM_KEY("calibration", "walk_margin_deg", reference.walk_margin_deg, 3, 45),
 	NUM_KEY("calibration", "walk_lean_deg", reference.walk_lean_deg, 0, 20),
-	STR_KEY("calibration", "state_dir", state_dir, check_state_dir),
+	/* Read at each save: the next one goes to the new directory. */
+	STR_KEY("calibration", "state_dir", state_dir, check_state_dir, 0),
 
 	RULE_KEYS(ANGLE_TRUNK, "trunk"),
 	RULE_KEYS(ANGLE_NECK, "neck"),
@@ -119,17 +123,19 @@ static const struct key keys[] = {
 
 	NUM_KEY("activity", "moving_accel_m_s2", activity.moving_accel_m_s2, 0.1, 10),
 	{ "activity", "moving_gyro_deg_s", KEY_DOUBLE, OFF(activity.moving_gyro_rad_s), 0, 1, 500,
-	  false, RAD_PER_DEG, NULL, 0 },
+	  false, RAD_PER_DEG, NULL, 0, 0 },
 
 	NUM0_KEY("journal", "summary_interval_s", summary_interval_s, 60, 86400),
 
-	STR_KEY("haptic", "backend", haptic_backend, check_backend),
-	STR_KEY("haptic", "chip", haptic_chip, check_chip),
-	{ "haptic", "line", KEY_UINT, OFF(haptic_line), 0, 0, 1023, false, 1, NULL, 0 },
-	BOOL_KEY("haptic", "active_low", haptic_active_low),
-	{ "haptic", "alert_pattern", KEY_PATTERN, OFF(alert_pattern), 0, 0, 0, false, 1, NULL, 0 },
+	STR_KEY("haptic", "backend", haptic_backend, check_backend, CONFIG_NEEDS_MOTOR),
+	STR_KEY("haptic", "chip", haptic_chip, check_chip, CONFIG_NEEDS_MOTOR),
+	{ "haptic", "line", KEY_UINT, OFF(haptic_line), 0, 0, 1023, false, 1, NULL, 0,
+	  CONFIG_NEEDS_MOTOR },
+	BOOL_KEY("haptic", "active_low", haptic_active_low, CONFIG_NEEDS_MOTOR),
+	{ "haptic", "alert_pattern", KEY_PATTERN, OFF(alert_pattern), 0, 0, 0, false, 1, NULL, 0,
+	  0 },
 	{ "haptic", "calibrated_pattern", KEY_PATTERN, OFF(calibrated_pattern), 0, 0, 0, false, 1,
-	  NULL, 0 },
+	  NULL, 0, 0 },
 };
 
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
@@ -858,6 +864,41 @@ int config_load(const char *path, struct config *cfg, char *err, size_t err_len)
 	*cfg = *next;
 	free(next);
 	return 0;
+}
+
+static bool same_value(const struct config *a, const struct config *b, const struct key *k)
+{
+	switch (k->type) {
+	case KEY_BOOL:
+		return *(const bool *)cfield(a, k) == *(const bool *)cfield(b, k);
+	case KEY_DOUBLE:
+		return *(const double *)cfield(a, k) == *(const double *)cfield(b, k);
+	case KEY_UINT:
+		return *(const unsigned int *)cfield(a, k) == *(const unsigned int *)cfield(b, k);
+	case KEY_STRING:
+		return strcmp(cfield(a, k), cfield(b, k)) == 0;
+	case KEY_FORWARD:
+		return a->posture.forward_mode[k->role] == b->posture.forward_mode[k->role] &&
+		       memcmp(a->posture.forward_axis[k->role], b->posture.forward_axis[k->role],
+			      sizeof(a->posture.forward_axis[k->role])) == 0;
+	case KEY_PATTERN: {
+		const struct haptic_pattern *pa = cfield(a, k), *pb = cfield(b, k);
+
+		return pa->n_steps == pb->n_steps &&
+		       memcmp(pa->step_ms, pb->step_ms, pa->n_steps * sizeof(pa->step_ms[0])) == 0;
+	}
+	}
+	return false;
+}
+
+unsigned int config_changes(const struct config *old, const struct config *next)
+{
+	unsigned int needs = 0;
+
+	for (size_t i = 0; i < KEY_COUNT; i++)
+		if (!same_value(old, next, &keys[i]))
+			needs |= keys[i].needs;
+	return needs;
 }
 
 void config_log(const struct config *cfg)

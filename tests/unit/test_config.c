@@ -612,6 +612,137 @@ static void special_files_are_refused_at_once(void **state)
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
 }
 
+/* What a reload must re-open, from the fields the openers read (sensors, then motor). */
+static unsigned int needs_by_fields(const struct config *a, const struct config *b)
+{
+	unsigned int needs = 0;
+
+	if (strcmp(a->uri, b->uri) != 0 || a->rate_hz != b->rate_hz ||
+	    memcmp(a->sensor, b->sensor, sizeof(a->sensor)) != 0)
+		needs |= CONFIG_NEEDS_INPUT;
+	if (strcmp(a->haptic_backend, b->haptic_backend) != 0 ||
+	    strcmp(a->haptic_chip, b->haptic_chip) != 0 || a->haptic_line != b->haptic_line ||
+	    a->haptic_active_low != b->haptic_active_low)
+		needs |= CONFIG_NEEDS_MOTOR;
+	return needs;
+}
+
+/* The 0-based index of the one line that differs between a and b; -1 if none or several. */
+static int only_different_line(const char *a, const char *b)
+{
+	int found = -1;
+
+	for (int i = 0; *a || *b; i++) {
+		size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+
+		if (la != lb || strncmp(a, b, la) != 0) {
+			if (found >= 0)
+				return -1;
+			found = i;
+		}
+		a += la + (a[la] == '\n');
+		b += lb + (b[lb] == '\n');
+	}
+	return found;
+}
+
+/* Loads text over the defaults; returns its key lines (caller frees), NULL if rejected. */
+static char *load_key_lines(struct testfs *fx, const char *text, struct config *cfg)
+{
+	char err[512], *log, *lines;
+
+	if (load_text(fx, text, cfg, err, sizeof(err)) != 0)
+		return NULL;
+	log = capture_config_log(cfg);
+	lines = key_lines(log);
+	free(log);
+	return lines;
+}
+
+/*
+ * Changes each key of the table alone to a value it accepts, and checks config_changes()
+ * against what the openers read. Keys come from config_log, which lists the whole table, so a
+ * new key is covered without a word here.
+ */
+static bool key_change_needs_what_it_feeds(struct testfs *fx, int key, const char *section,
+					   const char *name, unsigned int *needs)
+{
+	/* Tried in order until one is accepted and changes this key's logged value alone. */
+	static const char *const values[] = { "false", "true", "7",	 "45",	 "0.5",
+					      "200",   "+Y",   "+Y-X+Z", "/tmp", "none" };
+	/* The trunk can only be turned off with the head on, the head only on at its own address. */
+	static const char *const bases[] = { "", "[head]\naddress = 0x69\n",
+					     "[head]\naddress = 0x69\nenabled = true\n" };
+	struct config base, changed;
+	char text[256];
+
+	for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
+		char *base_lines = load_key_lines(fx, bases[b], &base);
+
+		assert_non_null(base_lines);
+		for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
+			char *lines;
+			int diff;
+
+			snprintf(text, sizeof(text), "%s[%s]\n%s = %s\n", bases[b], section, name,
+				 values[v]);
+			lines = load_key_lines(fx, text, &changed);
+			if (!lines)
+				continue;
+			diff = only_different_line(base_lines, lines);
+			free(lines);
+			if (diff != key)
+				continue;
+			*needs = config_changes(&base, &changed);
+			if (*needs != needs_by_fields(&base, &changed))
+				fail_msg("[%s] %s = %s: config_changes() says %#x, the openers read "
+					 "%#x", section, name, values[v], *needs,
+					 needs_by_fields(&base, &changed));
+			free(base_lines);
+			return true;
+		}
+		free(base_lines);
+	}
+	return false;
+}
+
+static void each_key_change_needs_what_it_feeds(void **state)
+{
+	struct testfs *fx = *state;
+	struct config cfg;
+	char *log, *lines, section[64], name[64];
+	const char *line;
+	int key = 0, count[4] = { 0 };
+	unsigned int needs = 0;
+
+	config_defaults(&cfg);
+	log = capture_config_log(&cfg);
+	lines = key_lines(log);
+	for (line = lines; *line; line = strchr(line, '\n') + 1, key++) {
+		assert_int_equal(sscanf(line, "config: [%63[^]]] %63s =", section, name), 2);
+		if (!key_change_needs_what_it_feeds(fx, key, section, name, &needs))
+			fail_msg("no value in the test's list changes [%s] %s alone: add one",
+				 section, name);
+		count[needs]++;
+	}
+	/* Each kind of key exists: the oracle above is not blind to one of them. */
+	assert_true(count[0] > 0);
+	assert_true(count[CONFIG_NEEDS_INPUT] > 0);
+	assert_true(count[CONFIG_NEEDS_MOTOR] > 0);
+	assert_int_equal(config_changes(&cfg, &cfg), 0);
+	free(lines);
+	free(log);
+
+	/* Changes to several keys add up. */
+	{
+		struct config changed;
+
+		load_ok(fx, "[input]\nrate_hz = 7\n[haptic]\nline = 7\n", &changed);
+		assert_int_equal(config_changes(&cfg, &changed),
+				 CONFIG_NEEDS_INPUT | CONFIG_NEEDS_MOTOR);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -630,6 +761,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(missing_file_says_what_to_do, setup,
 						testfs_teardown),
 		cmocka_unit_test_setup_teardown(special_files_are_refused_at_once, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(each_key_change_needs_what_it_feeds, setup,
 						testfs_teardown),
 	};
 
