@@ -2,8 +2,9 @@
  * The ini file, parsed by inih through our own line reader. The reader counts lines (inih's
  * handler gets no line number in Debian's build), strips leading blanks (so an indented key is a
  * key, not one of inih's multi-line continuations), checks section names (inih does not report
- * them) and rejects over-long lines (older inih silently split them). One table describes every
- * key: parsing, range checks, messages and config_log all come from it.
+ * them), rejects over-long lines (older inih silently split them) and cuts inline comments. One
+ * table describes every key: parsing, range checks, messages, config_log and what a change to
+ * the key needs on a reload (config_changes) all come from it.
  */
 #include "postured/config.h"
 
