@@ -2,18 +2,22 @@
  * The ini file, parsed by inih through our own line reader. The reader counts lines (inih's
  * handler gets no line number in Debian's build), strips leading blanks (so an indented key is a
  * key, not one of inih's multi-line continuations), checks section names (inih does not report
- * them) and rejects over-long lines (older inih silently split them). One table describes every
- * key: parsing, range checks, messages and config_log all come from it.
+ * them), rejects over-long lines (older inih silently split them) and cuts inline comments. One
+ * table describes every key: parsing, range checks, messages, config_log and what a change to
+ * the key needs on a reload (config_changes) all come from it.
  */
 #include "postured/config.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -45,17 +49,19 @@ struct key {
 	double stored_per_unit; /* KEY_DOUBLE: stored value = file value * this (deg -> rad) */
 	string_check_fn check; /* KEY_STRING: optional validation */
 	int role;              /* KEY_FORWARD */
+	unsigned int needs;    /* enum config_need: what a change to it takes beyond new settings */
 };
 
 #define OFF(member) offsetof(struct config, member)
-#define BOOL_KEY(sec, name, member) { sec, name, KEY_BOOL, OFF(member), 0, 0, 0, false, 1, NULL, 0 }
+#define BOOL_KEY(sec, name, member, needs) \
+	{ sec, name, KEY_BOOL, OFF(member), 0, 0, 0, false, 1, NULL, 0, needs }
 #define NUM_KEY(sec, name, member, lo, hi) \
-	{ sec, name, KEY_DOUBLE, OFF(member), 0, lo, hi, false, 1, NULL, 0 }
+	{ sec, name, KEY_DOUBLE, OFF(member), 0, lo, hi, false, 1, NULL, 0, 0 }
 #define NUM0_KEY(sec, name, member, lo, hi) \
-	{ sec, name, KEY_DOUBLE, OFF(member), 0, lo, hi, true, 1, NULL, 0 }
-#define STR_KEY(sec, name, member, check) \
+	{ sec, name, KEY_DOUBLE, OFF(member), 0, lo, hi, true, 1, NULL, 0, 0 }
+#define STR_KEY(sec, name, member, check, needs) \
 	{ sec, name, KEY_STRING, OFF(member), sizeof(((struct config *)0)->member), 0, 0, false, 1, \
-	  check, 0 }
+	  check, 0, needs }
 
 static bool check_uri(const char *value, char *msg, size_t len);
 static bool check_device(const char *value, char *msg, size_t len);
@@ -65,23 +71,24 @@ static bool check_state_dir(const char *value, char *msg, size_t len);
 static bool check_backend(const char *value, char *msg, size_t len);
 
 #define SENSOR_KEYS(role, sec) \
-	BOOL_KEY(sec, "enabled", sensor[role].enabled), \
-	STR_KEY(sec, "device", sensor[role].device, check_device), \
-	STR_KEY(sec, "label", sensor[role].label, NULL), \
-	STR_KEY(sec, "address", sensor[role].address, NULL), \
-	STR_KEY(sec, "axes", sensor[role].axes, check_remap), \
-	{ sec, "forward_axis", KEY_FORWARD, 0, 0, 0, 0, false, 1, NULL, role }
+	BOOL_KEY(sec, "enabled", sensor[role].enabled, CONFIG_NEEDS_INPUT), \
+	STR_KEY(sec, "device", sensor[role].device, check_device, CONFIG_NEEDS_INPUT), \
+	STR_KEY(sec, "label", sensor[role].label, NULL, CONFIG_NEEDS_INPUT), \
+	STR_KEY(sec, "address", sensor[role].address, NULL, CONFIG_NEEDS_INPUT), \
+	STR_KEY(sec, "axes", sensor[role].axes, check_remap, CONFIG_NEEDS_INPUT), \
+	{ sec, "forward_axis", KEY_FORWARD, 0, 0, 0, 0, false, 1, NULL, role, 0 }
 
 #define RULE_KEYS(a, p) \
-	BOOL_KEY("detector", p "_enabled", detector.rule[a].enabled), \
+	BOOL_KEY("detector", p "_enabled", detector.rule[a].enabled, 0), \
 	NUM_KEY("detector", p "_threshold_deg", detector.rule[a].threshold_deg, 1, 89), \
 	NUM_KEY("detector", p "_hold_s", detector.rule[a].hold_s, 1, 7200), \
 	NUM_KEY("detector", p "_max_deg", detector.rule[a].max_deg, 2, 90), \
 	NUM_KEY("detector", p "_hold_at_max_s", detector.rule[a].hold_at_max_s, 1, 7200)
 
 static const struct key keys[] = {
-	STR_KEY("input", "uri", uri, check_uri),
-	NUM_KEY("input", "rate_hz", rate_hz, 1, 1000),
+	STR_KEY("input", "uri", uri, check_uri, CONFIG_NEEDS_INPUT),
+	{ "input", "rate_hz", KEY_DOUBLE, OFF(rate_hz), 0, 1, 1000, false, 1, NULL, 0,
+	  CONFIG_NEEDS_INPUT },
 
 	SENSOR_KEYS(ROLE_TRUNK, "trunk"),
 	SENSOR_KEYS(ROLE_HEAD, "head"),
@@ -89,21 +96,22 @@ static const struct key keys[] = {
 	NUM_KEY("estimator", "tau_s", estimator.tau_s, 0.1, 60),
 	NUM_KEY("estimator", "bias_tau_s", estimator.bias_tau_s, 0.1, 600),
 	{ "estimator", "rest_gyro_deg_s", KEY_DOUBLE, OFF(estimator.rest_gyro_rad_s), 0, 0.1, 50,
-	  false, RAD_PER_DEG, NULL, 0 },
+	  false, RAD_PER_DEG, NULL, 0, 0 },
 	NUM_KEY("estimator", "rest_accel_m_s2", estimator.rest_accel_m_s2, 0.01, 5),
 	{ "estimator", "gyro_range_deg_s", KEY_DOUBLE, OFF(estimator.gyro_range_rad_s), 0, 100,
-	  5000, true, RAD_PER_DEG, NULL, 0 },
+	  5000, true, RAD_PER_DEG, NULL, 0, 0 },
 
 	NUM_KEY("calibration", "still_s", reference.still_s, 0.5, 60),
 	NUM_KEY("calibration", "settle_deg", reference.settle_deg, 0.5, 20),
 	{ "calibration", "worn_gyro_deg_s", KEY_DOUBLE, OFF(reference.worn_gyro_rad_s), 0, 0.01, 10,
-	  true, RAD_PER_DEG, NULL, 0 },
+	  true, RAD_PER_DEG, NULL, 0, 0 },
 	NUM_KEY("calibration", "learn_forward_deg", reference.learn_forward_deg, 5, 60),
 	NUM_KEY("calibration", "learn_forward_s", reference.learn_forward_s, 0.2, 60),
 	NUM0_KEY("calibration", "walk_check_s", reference.walk_check_s, 10, 3600),
 	NUM_KEY("calibration", "walk_margin_deg", reference.walk_margin_deg, 3, 45),
 	NUM_KEY("calibration", "walk_lean_deg", reference.walk_lean_deg, 0, 20),
-	STR_KEY("calibration", "state_dir", state_dir, check_state_dir),
+	/* Read at each save: the next one goes to the new directory. */
+	STR_KEY("calibration", "state_dir", state_dir, check_state_dir, 0),
 
 	RULE_KEYS(ANGLE_TRUNK, "trunk"),
 	RULE_KEYS(ANGLE_NECK, "neck"),
@@ -116,17 +124,19 @@ static const struct key keys[] = {
 
 	NUM_KEY("activity", "moving_accel_m_s2", activity.moving_accel_m_s2, 0.1, 10),
 	{ "activity", "moving_gyro_deg_s", KEY_DOUBLE, OFF(activity.moving_gyro_rad_s), 0, 1, 500,
-	  false, RAD_PER_DEG, NULL, 0 },
+	  false, RAD_PER_DEG, NULL, 0, 0 },
 
 	NUM0_KEY("journal", "summary_interval_s", summary_interval_s, 60, 86400),
 
-	STR_KEY("haptic", "backend", haptic_backend, check_backend),
-	STR_KEY("haptic", "chip", haptic_chip, check_chip),
-	{ "haptic", "line", KEY_UINT, OFF(haptic_line), 0, 0, 1023, false, 1, NULL, 0 },
-	BOOL_KEY("haptic", "active_low", haptic_active_low),
-	{ "haptic", "alert_pattern", KEY_PATTERN, OFF(alert_pattern), 0, 0, 0, false, 1, NULL, 0 },
+	STR_KEY("haptic", "backend", haptic_backend, check_backend, CONFIG_NEEDS_MOTOR),
+	STR_KEY("haptic", "chip", haptic_chip, check_chip, CONFIG_NEEDS_MOTOR),
+	{ "haptic", "line", KEY_UINT, OFF(haptic_line), 0, 0, 1023, false, 1, NULL, 0,
+	  CONFIG_NEEDS_MOTOR },
+	BOOL_KEY("haptic", "active_low", haptic_active_low, CONFIG_NEEDS_MOTOR),
+	{ "haptic", "alert_pattern", KEY_PATTERN, OFF(alert_pattern), 0, 0, 0, false, 1, NULL, 0,
+	  0 },
 	{ "haptic", "calibrated_pattern", KEY_PATTERN, OFF(calibrated_pattern), 0, 0, 0, false, 1,
-	  NULL, 0 },
+	  NULL, 0, 0 },
 };
 
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
@@ -299,14 +309,44 @@ static int parse_bool(const char *v, bool *out)
 	return -EINVAL;
 }
 
+static const char *skip_digits(const char *s)
+{
+	while (isdigit((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/*
+ * Plain decimal, as people write numbers: an optional sign, digits with an optional fraction
+ * and an optional exponent ("50", "-2.5", ".5", "1e3"). strtod alone would also take "0x32" as
+ * 50, and "inf" or "nan"; none of them is what a user of this file means.
+ */
+static bool is_decimal(const char *v)
+{
+	const char *s = v + (*v == '+' || *v == '-');
+	const char *int_end = skip_digits(s);
+	const char *end = int_end;
+
+	if (*end == '.')
+		end = skip_digits(end + 1);
+	if (end == s || (end == int_end + 1 && int_end == s))
+		return false;
+	if (*end == 'e' || *end == 'E') {
+		const char *exp = end + 1 + (end[1] == '+' || end[1] == '-');
+
+		end = skip_digits(exp);
+		if (end == exp)
+			return false;
+	}
+	return *end == '\0';
+}
+
+/* A value too large for a double becomes infinite, and then fails the range check. */
 static int parse_number(const char *v, double *out)
 {
-	char *end;
-
-	errno = 0;
-	*out = strtod(v, &end);
-	if (end == v || *end != '\0' || !isfinite(*out) || errno == ERANGE)
+	if (!is_decimal(v))
 		return -EINVAL;
+	*out = strtod(v, NULL);
 	return 0;
 }
 
@@ -345,8 +385,10 @@ static bool set_value(struct parse_state *st, const struct key *k, const char *v
 	case KEY_UINT:
 		format_range(k, range, sizeof(range));
 		if (parse_number(value, &d) < 0) {
-			fail(st, EINVAL, st->line, "%s = '%.*s%s' is not a number", k->name, shown,
-			     value, more);
+			fail(st, EINVAL, st->line, "%s = '%.*s%s' must be a %s (%s), written like %s",
+			     k->name, shown, value, more,
+			     k->type == KEY_UINT ? "whole decimal number" : "decimal number", range,
+			     k->type == KEY_UINT ? "17" : "50, 2.5 or 1e3");
 			return false;
 		}
 		if (!in_range(k, d)) {
@@ -511,6 +553,22 @@ static ssize_t read_bounded(FILE *f, char *buf, size_t size)
 }
 
 /*
+ * Cuts an inline comment off s: a '#' or ';' after a blank starts one, so both work as users of
+ * ini files expect (inih alone knows only ';', fixed when the system library was built). One
+ * without a blank before it is part of the value: "state_dir = /srv/a#b" keeps its '#'.
+ */
+static char *cut_comment(char *s)
+{
+	for (char *p = s; *p; p++) {
+		if ((*p == '#' || *p == ';') && p > s && (p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	}
+	return text_trim(s);
+}
+
+/*
  * inih's line reader. Returning NULL ends parsing, which is what we want after the first
  * error: only that one is reported, and what follows it may be a consequence of it.
  */
@@ -547,6 +605,8 @@ static char *read_line(char *str, int num, void *stream)
 		fail(st, EINVAL, st->line, "line is longer than %d characters: shorten it", num - 2);
 		return NULL;
 	}
+	s = cut_comment(s);
+	len = strlen(s);
 	if (s[0] == '[')
 		check_section_line(st, s);
 	else if (s[0] != '\0' && s[0] != ';' && s[0] != '#' && !strpbrk(s, "=:"))
@@ -698,6 +758,73 @@ void config_defaults(struct config *cfg)
 	cfg->calibrated_pattern = calibrated;
 }
 
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "a special file";
+}
+
+static int refuse_kind(const char *path, mode_t mode, char *err, size_t err_len)
+{
+	snprintf(err, err_len, "%s: cannot read: %s, not a regular file (pass the ini file's path "
+		 "with --config PATH)", path, file_kind(mode));
+	return S_ISDIR(mode) ? -EISDIR : -EINVAL;
+}
+
+static int cannot_read(const char *path, int err_errno, char *err, size_t err_len)
+{
+	if (err_errno == ENOENT)
+		snprintf(err, err_len, "%s: cannot read: %s (copy the documented default "
+			 "config/postured.ini from the postured sources there, or pass --config "
+			 "PATH)", path, strerror(err_errno));
+	else
+		snprintf(err, err_len, "%s: cannot read: %s", path, strerror(err_errno));
+	return -err_errno;
+}
+
+/*
+ * Opens path for reading if it is a regular file. Anything else is refused before it is read:
+ * reading a FIFO or a terminal would block start-up, a reload or --check-config for ever, and
+ * opening a device can have effects of its own. stat() keeps those from being opened at all;
+ * O_NONBLOCK and fstat() cover one swapped in between, without waiting for a FIFO's writer.
+ */
+static FILE *open_regular(const char *path, char *err, size_t err_len, int *ret)
+{
+	struct stat sb;
+	FILE *f;
+	int fd;
+
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		*ret = refuse_kind(path, sb.st_mode, err, err_len);
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		*ret = cannot_read(path, errno, err, err_len);
+		return NULL;
+	}
+	if (fstat(fd, &sb) < 0)
+		*ret = cannot_read(path, errno, err, err_len);
+	else if (!S_ISREG(sb.st_mode))
+		*ret = refuse_kind(path, sb.st_mode, err, err_len);
+	/* O_NONBLOCK does not apply to a regular file's reads: it can stay. */
+	else if ((f = fdopen(fd, "r")))
+		return f;
+	else
+		*ret = cannot_read(path, errno, err, err_len);
+	close(fd);
+	return NULL;
+}
+
 int config_load(const char *path, struct config *cfg, char *err, size_t err_len)
 {
 	struct parse_state st = { .path = path, .err = err, .err_len = err_len };
@@ -709,21 +836,14 @@ int config_load(const char *path, struct config *cfg, char *err, size_t err_len)
 		snprintf(err, err_len, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	config_defaults(next);
-	snprintf(next->path, sizeof(next->path), "%s", path);
-	st.cfg = next;
-	st.file = fopen(path, "re");
+	st.file = open_regular(path, err, err_len, &ret);
 	if (!st.file) {
-		ret = -errno;
-		if (ret == -ENOENT)
-			snprintf(err, err_len, "%s: cannot read: %s (copy the documented default "
-				 "config/postured.ini from the postured sources there, or pass "
-				 "--config PATH)", path, strerror(-ret));
-		else
-			snprintf(err, err_len, "%s: cannot read: %s", path, strerror(-ret));
 		free(next);
 		return ret;
 	}
+	config_defaults(next);
+	snprintf(next->path, sizeof(next->path), "%s", path);
+	st.cfg = next;
 	ret = ini_parse_stream(read_line, &st, handle, &st);
 	/* inih saw a syntax error that our reader let through, before any error of ours. */
 	if (ret > 0 && (!st.failed || ret < st.err_line)) {
@@ -745,6 +865,41 @@ int config_load(const char *path, struct config *cfg, char *err, size_t err_len)
 	*cfg = *next;
 	free(next);
 	return 0;
+}
+
+static bool same_value(const struct config *a, const struct config *b, const struct key *k)
+{
+	switch (k->type) {
+	case KEY_BOOL:
+		return *(const bool *)cfield(a, k) == *(const bool *)cfield(b, k);
+	case KEY_DOUBLE:
+		return *(const double *)cfield(a, k) == *(const double *)cfield(b, k);
+	case KEY_UINT:
+		return *(const unsigned int *)cfield(a, k) == *(const unsigned int *)cfield(b, k);
+	case KEY_STRING:
+		return strcmp(cfield(a, k), cfield(b, k)) == 0;
+	case KEY_FORWARD:
+		return a->posture.forward_mode[k->role] == b->posture.forward_mode[k->role] &&
+		       memcmp(a->posture.forward_axis[k->role], b->posture.forward_axis[k->role],
+			      sizeof(a->posture.forward_axis[k->role])) == 0;
+	case KEY_PATTERN: {
+		const struct haptic_pattern *pa = cfield(a, k), *pb = cfield(b, k);
+
+		return pa->n_steps == pb->n_steps &&
+		       memcmp(pa->step_ms, pb->step_ms, pa->n_steps * sizeof(pa->step_ms[0])) == 0;
+	}
+	}
+	return false;
+}
+
+unsigned int config_changes(const struct config *old, const struct config *next)
+{
+	unsigned int needs = 0;
+
+	for (size_t i = 0; i < KEY_COUNT; i++)
+		if (!same_value(old, next, &keys[i]))
+			needs |= keys[i].needs;
+	return needs;
 }
 
 void config_log(const struct config *cfg)

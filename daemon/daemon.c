@@ -431,19 +431,6 @@ static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 
 /* ---- signals ---- */
 
-static bool same_input(const struct config *a, const struct config *b)
-{
-	return strcmp(a->uri, b->uri) == 0 && a->rate_hz == b->rate_hz &&
-	       memcmp(a->sensor, b->sensor, sizeof(a->sensor)) == 0;
-}
-
-static bool same_motor(const struct config *a, const struct config *b)
-{
-	return strcmp(a->haptic_backend, b->haptic_backend) == 0 &&
-	       strcmp(a->haptic_chip, b->haptic_chip) == 0 && a->haptic_line == b->haptic_line &&
-	       a->haptic_active_low == b->haptic_active_low;
-}
-
 static void reject_config(struct daemon *d, const char *why)
 {
 	emit_simple(d, EVENT_CONFIG_REJECTED, ROLE_TRUNK, why);
@@ -455,6 +442,7 @@ static void reload(struct daemon *d)
 	struct pipeline_settings ps;
 	char err[1024];
 	bool reopen_sensors, reopen_motor;
+	unsigned int changes;
 	struct timespec ts;
 
 	/* systemd needs the current time to order RELOADING=1 against the following READY=1. */
@@ -470,7 +458,8 @@ static void reload(struct daemon *d)
 		reject_config(d, err);
 		goto done;
 	}
-	reopen_motor = !same_motor(d->cfg, next);
+	changes = config_changes(d->cfg, next);
+	reopen_motor = changes & CONFIG_NEEDS_MOTOR;
 	if (reopen_motor) {
 		struct gpio_motor *motor;
 
@@ -482,7 +471,7 @@ static void reload(struct daemon *d)
 		d->motor = motor;
 		d->actions.motor_present = motor != NULL;
 	}
-	reopen_sensors = !same_input(d->cfg, next);
+	reopen_sensors = changes & CONFIG_NEEDS_INPUT;
 	*d->cfg = *next;
 	config_pipeline_settings(d->cfg, &ps);
 	pipeline_set_settings(&d->pipeline, &ps);

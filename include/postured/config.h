@@ -50,6 +50,12 @@ struct config {
 	struct haptic_pattern calibrated_pattern;
 };
 
+/* What a changed key takes beyond the new settings, which every key takes effect by. */
+enum config_need {
+	CONFIG_NEEDS_INPUT = 1 << 0, /* re-open the sensors (and recalibrate) */
+	CONFIG_NEEDS_MOTOR = 1 << 1, /* re-open the haptic motor */
+};
+
 /* Fills every field with its documented default. */
 void config_defaults(struct config *cfg);
 
@@ -65,6 +71,12 @@ void config_pipeline_settings(const struct config *cfg, struct pipeline_settings
 
 /* The state directory: [calibration] state_dir, else $STATE_DIRECTORY, else /var/lib/postured. */
 void config_state_dir(const struct config *cfg, char *out, size_t len);
+
+/*
+ * The enum config_need flags of every key whose value differs between old and next: what a
+ * reload from old to next has to re-open. The key table is the one place that knows it.
+ */
+unsigned int config_changes(const struct config *old, const struct config *next);
 
 /* Logs the effective configuration at info level: "config: [section] key = value" per key. */
 void config_log(const struct config *cfg);
