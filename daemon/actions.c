@@ -37,6 +37,11 @@ void resolve_state_dir(const struct config *cfg, char *out, size_t len)
 	}
 }
 
+bool actions_motor_configured(const struct config *cfg)
+{
+	return strcmp(cfg->haptic_backend, "none") != 0;
+}
+
 static void describe_pattern(const struct actions *a, const char *name,
 			     const struct haptic_pattern *p, struct posture_event *ev)
 {

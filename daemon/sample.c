@@ -1,0 +1,12 @@
+#include "postured/sample.h"
+
+#include <math.h>
+
+bool imu_sample_plausible(const struct imu_sample *imu)
+{
+	for (int a = 0; a < 3; a++)
+		if (!(fabs(imu->accel_m_s2[a]) <= IMU_ACCEL_MAX_M_S2) ||
+		    !(fabs(imu->gyro_rad_s[a]) <= IMU_GYRO_MAX_RAD_S))
+			return false;
+	return true;
+}
