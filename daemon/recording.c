@@ -1,7 +1,9 @@
 /*
  * The recording format. zlib reads plain and gzip files alike and, with mode "T", writes plain
- * files too, so one code path serves both. Readers are strict: a recording that replays wrongly
- * is worse than one that fails with the line to fix.
+ * files too, so one code path serves both. Readers are strict about the form: a recording that
+ * replays wrongly is worse than one that fails with the line to fix. A well-formed row with a
+ * reading or a time no sensor or clock gives is a glitch of the sensor, not of the file (the live
+ * daemon drops such samples too): it is skipped and counted, and the first one is reported.
  */
 #include "postured/recording.h"
 #include "postured/version.h"

@@ -58,6 +58,7 @@ static void trace_row(FILE *f, const bool has[ROLE_COUNT], const struct pipeline
 	fprintf(f, ",%s,%s\n", posture_state_name(p->state), activity_name(p->activity.cls));
 }
 
+/* The longest sleep pace() takes: what a 32-bit time_t holds, with room for the start time. */
 #define PACE_MAX_S 1e9
 
 /* Sleeps until recording time t_s is due at the requested real-time multiple. */
@@ -66,7 +67,7 @@ static void pace(double first_t_s, double t_s, double speed, const struct timesp
 	double due_s = (t_s - first_t_s) / speed;
 	struct timespec at = *start;
 
-	/* Within what a 32-bit time_t holds: a tiny speed must not overflow the conversion. */
+	/* A tiny --speed must not overflow the conversion. */
 	if (!(due_s <= PACE_MAX_S))
 		due_s = PACE_MAX_S;
 
