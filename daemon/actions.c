@@ -6,6 +6,11 @@
 #include "postured/calstore.h"
 #include "postured/log.h"
 
+bool actions_motor_configured(const struct config *cfg)
+{
+	return strcmp(cfg->haptic_backend, "none") != 0;
+}
+
 static void describe_pattern(const struct actions *a, const char *name,
 			     const struct haptic_pattern *p, struct posture_event *ev)
 {

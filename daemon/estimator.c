@@ -173,14 +173,6 @@ static void turn(const double r[9], double v[3])
 	v[2] = z;
 }
 
-/* A NaN or an infinity anywhere makes the sum non-finite. */
-static bool finite_sample(const struct imu_sample *imu)
-{
-	const double *a = imu->accel_m_s2, *w = imu->gyro_rad_s;
-
-	return isfinite(a[0] + a[1] + a[2] + w[0] + w[1] + w[2]);
-}
-
 static double clamp(double x, double lo, double hi)
 {
 	return x < lo ? lo : x > hi ? hi : x;
@@ -418,7 +410,8 @@ void estimator_update(struct estimator *e, double t_s, const struct imu_sample *
 	double dt_s, theta[3], a[3], predicted[3], tau_s, norm;
 	bool saturated, rest, trusted;
 
-	if (!finite_sample(imu))
+	/* One glitch (1e308 from a bus error) would stay in the filter's state for good. */
+	if (!isfinite(t_s) || !imu_sample_plausible(imu))
 		return;
 	if (!e->initialised) {
 		start_from_accel(e, t_s, imu);

@@ -282,6 +282,17 @@ static double reference_tilt_deg(const struct pipeline *p, int role, const doubl
 	return p->cal.valid && p->cal.has[role] ? vec3_angle_deg(up, p->cal.up_ref[role]) : NAN;
 }
 
+/* A glitching sensor's reading or time would throw every stage off: the frame is dropped. */
+static bool frame_plausible(const struct pipeline *p, const struct frame *f)
+{
+	if (!isfinite(f->t_s))
+		return false;
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (p->settings.role_enabled[r] && f->has[r] && !imu_sample_plausible(&f->imu[r]))
+			return false;
+	return true;
+}
+
 void pipeline_push(struct pipeline *p, const struct frame *f)
 {
 	bool has[ROLE_COUNT];
@@ -292,6 +303,10 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 
 	if (p->have_t && dt_s < 0.0)
 		return;
+	if (!frame_plausible(p, f)) {
+		p->dropped_frames++;
+		return;
+	}
 	p->t_s = f->t_s;
 	p->have_t = true;
 	if (!p->summary_started)

@@ -1,7 +1,9 @@
 /*
  * The recording format. zlib reads plain and gzip files alike and, with mode "T", writes plain
- * files too, so one code path serves both. Readers are strict: a recording that replays wrongly
- * is worse than one that fails with the line to fix.
+ * files too, so one code path serves both. Readers are strict about the form: a recording that
+ * replays wrongly is worse than one that fails with the line to fix. A well-formed row with a
+ * reading or a time no sensor or clock gives is a glitch of the sensor, not of the file (the live
+ * daemon drops such samples too): it is skipped and counted, and the first one is reported.
  */
 #include "postured/recording.h"
 #include "postured/version.h"
@@ -11,6 +13,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,15 +31,30 @@
 
 static const char *const axis_suffix[AXES_PER_ROLE] = { "ax", "ay", "az", "gx", "gy", "gz" };
 
+/* Bytes read from the file at a time; a line may span several reads. */
+#define READ_CHUNK_BYTES (64 * 1024)
+/*
+ * A sample's time: "monotonic, from any origin" fits in this (317 years, room for Unix times);
+ * a row whose time jumps further ahead than MAX_JUMP_S is a glitch unless the next row goes on
+ * from it (a sensor unplugged overnight), which costs that one row.
+ */
+#define T_MAX_S 1e10
+#define MAX_JUMP_S 86400.0
+#define SKIP_SHOWN_MAX 320
+
 struct recording_reader {
 	gzFile gz;
 	char *path;
 	char *line;
 	size_t line_cap;
 	unsigned long line_no;
+	char *buf;         /* what the last read gave, from buf_pos to buf_len not yet a line */
+	size_t buf_pos, buf_len;
 
 	int n_cols;
 	char **col_name;
+	int *slot;       /* open-addressing hash of col_name: column index, or -1 */
+	size_t slot_mask;
 	double *value;   /* the last row read, per column; NaN where not a number */
 	char **field;    /* the fields of the current row, pointing into line */
 	int col_t;
@@ -45,6 +63,11 @@ struct recording_reader {
 
 	bool have_prev_t;
 	double prev_t_s;
+	bool have_jump_t;
+	double jump_t_s;   /* the time of the last row skipped for its jump */
+
+	unsigned long skipped;
+	char first_skip[SKIP_SHOWN_MAX];
 };
 
 struct recording_writer {
@@ -53,60 +76,111 @@ struct recording_writer {
 	int error; /* the first write error: later writes cannot make the file whole again */
 };
 
-/* Reads one line into r->line without its end of line. 1: a line, 0: end of file, <0: error. */
+/* Refills r->buf. >0: bytes read, 0: end of file, <0: error (the line being read is lost). */
+static int fill(struct recording_reader *r, char *err, size_t err_len)
+{
+	const char *msg;
+	int n, zerr;
+
+	errno = 0;
+	n = gzread(r->gz, r->buf, READ_CHUNK_BYTES);
+	if (n > 0) {
+		r->buf_pos = 0;
+		r->buf_len = (size_t)n;
+		return n;
+	}
+	msg = gzerror(r->gz, &zerr);
+	if (zerr == Z_ERRNO) {
+		int e = errno ? errno : EIO;
+
+		snprintf(err, err_len, "%s: cannot read: %s", r->path, strerror(e));
+		return -e;
+	}
+	if (zerr != Z_OK) {
+		/* zlib puts the path first: we already do. */
+		size_t lp = strlen(r->path);
+
+		if (strncmp(msg, r->path, lp) == 0 && strncmp(msg + lp, ": ", 2) == 0)
+			msg += lp + 2;
+		snprintf(err, err_len, "%s:%lu: the gzip data is damaged or cut short (%s)", r->path,
+			 r->line_no + 1, msg);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int append_to_line(struct recording_reader *r, size_t len, const char *from, size_t n,
+			  char *err, size_t err_len)
+{
+	const char *nul = memchr(from, '\0', n);
+
+	if (nul) {
+		snprintf(err, err_len, "%s:%lu: a NUL byte at column %zu: this is binary data, not a "
+			 "recording (CSV text, plain or gzipped): check that this is the right file",
+			 r->path, r->line_no + 1, len + (size_t)(nul - from) + 1);
+		return -EINVAL;
+	}
+	if (len + n + 1 > LINE_MAX_BYTES) {
+		snprintf(err, err_len, "%s:%lu: line is longer than %d bytes: is this a recording?",
+			 r->path, r->line_no + 1, LINE_MAX_BYTES);
+		return -EINVAL;
+	}
+	if (len + n + 1 > r->line_cap) {
+		size_t cap = r->line_cap ? r->line_cap : 4096;
+		char *p;
+
+		while (cap < len + n + 1)
+			cap *= 2;
+		p = realloc(r->line, cap);
+		if (!p) {
+			snprintf(err, err_len, "%s:%lu: out of memory", r->path, r->line_no + 1);
+			return -ENOMEM;
+		}
+		r->line = p;
+		r->line_cap = cap;
+	}
+	memcpy(r->line + len, from, n);
+	return 0;
+}
+
+/*
+ * Reads one line into r->line without its end of line. 1: a line, 0: end of file, <0: error.
+ * Lengths are counted, not found by strlen, so a NUL byte is seen (and refused) where it is.
+ */
 static int read_line(struct recording_reader *r, char *err, size_t err_len)
 {
 	size_t len = 0;
-	int zerr;
+	int ret;
 
 	for (;;) {
-		if (r->line_cap - len < 2) {
-			size_t cap = r->line_cap ? 2 * r->line_cap : 4096;
-			char *p;
+		const char *from, *nl;
+		size_t n;
 
-			if (cap > LINE_MAX_BYTES) {
-				snprintf(err, err_len, "%s:%lu: line is longer than %d bytes: is this a "
-					 "recording?", r->path, r->line_no + 1, LINE_MAX_BYTES);
-				return -EINVAL;
+		if (r->buf_pos == r->buf_len) {
+			ret = fill(r, err, err_len);
+			if (ret < 0)
+				return ret;
+			if (ret == 0) {
+				if (len == 0)
+					return 0;
+				break;
 			}
-			p = realloc(r->line, cap);
-			if (!p) {
-				snprintf(err, err_len, "%s:%lu: out of memory", r->path, r->line_no + 1);
-				return -ENOMEM;
-			}
-			r->line = p;
-			r->line_cap = cap;
 		}
-		if (!gzgets(r->gz, r->line + len, (int)(r->line_cap - len))) {
-			const char *msg = gzerror(r->gz, &zerr);
-
-			if (zerr == Z_ERRNO) {
-				int e = errno ? errno : EIO;
-
-				snprintf(err, err_len, "%s: cannot read: %s", r->path, strerror(e));
-				return -e;
-			}
-			if (zerr != Z_OK) {
-				/* zlib puts the path first: we already do. */
-				size_t lp = strlen(r->path);
-
-				if (strncmp(msg, r->path, lp) == 0 && strncmp(msg + lp, ": ", 2) == 0)
-					msg += lp + 2;
-				snprintf(err, err_len, "%s:%lu: the gzip data is damaged or cut short "
-					 "(%s)", r->path, r->line_no + 1, msg);
-				return -EIO;
-			}
-			if (len == 0)
-				return 0;
-			break;
-		}
-		len += strlen(r->line + len);
-		if (len > 0 && r->line[len - 1] == '\n')
+		from = r->buf + r->buf_pos;
+		nl = memchr(from, '\n', r->buf_len - r->buf_pos);
+		n = nl ? (size_t)(nl - from) : r->buf_len - r->buf_pos;
+		ret = append_to_line(r, len, from, n, err, err_len);
+		if (ret < 0)
+			return ret;
+		len += n;
+		r->buf_pos += n + (nl != NULL);
+		if (nl)
 			break;
 	}
 	r->line_no++;
-	while (len > 0 && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r'))
-		r->line[--len] = '\0';
+	while (len > 0 && r->line[len - 1] == '\r')
+		len--;
+	r->line[len] = '\0';
 	return 1;
 }
 
@@ -168,34 +242,60 @@ static int check_version(struct recording_reader *r, char *err, size_t err_len)
 	return -EINVAL;
 }
 
+/* FNV-1a: names are short and few collide; the table keeps a wide header linear. */
+static size_t hash_name(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static size_t find_slot(const struct recording_reader *r, const char *name)
+{
+	size_t i = hash_name(name) & r->slot_mask;
+
+	while (r->slot[i] >= 0 && strcmp(r->col_name[r->slot[i]], name) != 0)
+		i = (i + 1) & r->slot_mask;
+	return i;
+}
+
 static int find_column(const struct recording_reader *r, const char *name)
 {
-	for (int i = 0; i < r->n_cols; i++)
-		if (strcmp(r->col_name[i], name) == 0)
-			return i;
-	return -1;
+	return r->slot ? r->slot[find_slot(r, name)] : -1;
 }
 
 static int parse_header(struct recording_reader *r, char *err, size_t err_len)
 {
 	int n = count_fields(r->line);
+	size_t n_slots = 16;
 	bool any_role = false;
 
+	while (n_slots < 2 * (size_t)n)
+		n_slots *= 2;
 	r->col_name = calloc((size_t)n, sizeof(*r->col_name));
 	r->field = calloc((size_t)n, sizeof(*r->field));
 	r->value = calloc((size_t)n, sizeof(*r->value));
-	if (!r->col_name || !r->field || !r->value) {
+	r->slot = malloc(n_slots * sizeof(*r->slot));
+	if (!r->col_name || !r->field || !r->value || !r->slot) {
 		snprintf(err, err_len, "%s: out of memory", r->path);
 		return -ENOMEM;
 	}
+	memset(r->slot, 0xff, n_slots * sizeof(*r->slot));
+	r->slot_mask = n_slots - 1;
 	split(r->line, r->field, n);
 	for (int i = 0; i < n; i++) {
+		size_t at;
+
 		if (r->field[i][0] == '\0') {
 			snprintf(err, err_len, "%s:%lu: header column %d has no name", r->path,
 				 r->line_no, i + 1);
 			return -EINVAL;
 		}
-		if (find_column(r, r->field[i]) >= 0) {
+		at = find_slot(r, r->field[i]);
+		if (r->slot[at] >= 0) {
 			snprintf(err, err_len, "%s:%lu: header names column '%.*s' twice", r->path,
 				 r->line_no, FIELD_SHOWN_MAX, r->field[i]);
 			return -EINVAL;
@@ -205,6 +305,7 @@ static int parse_header(struct recording_reader *r, char *err, size_t err_len)
 			snprintf(err, err_len, "%s: out of memory", r->path);
 			return -ENOMEM;
 		}
+		r->slot[at] = i;
 		r->value[i] = NAN;
 		r->n_cols = i + 1;
 	}
@@ -251,24 +352,78 @@ static int parse_needed(struct recording_reader *r, int col, double *out, char *
 {
 	const char *s = r->field[col];
 	char *end;
-	double v;
 
-	v = strtod(s, &end);
+	*out = strtod(s, &end);
 	if (end == s || *end != '\0') {
 		snprintf(err, err_len, "%s:%lu: %s = '%.*s%s' is not a number", r->path, r->line_no,
 			 r->col_name[col], FIELD_SHOWN_MAX, s,
 			 strlen(s) > FIELD_SHOWN_MAX ? "..." : "");
 		return -EINVAL;
 	}
-	if (!isfinite(v)) {
-		snprintf(err, err_len, "%s:%lu: %s = '%s' is not a finite number", r->path,
-			 r->line_no, r->col_name[col], s);
-		return -EINVAL;
-	}
-	*out = v;
 	return 0;
 }
 
+/* Counts a skipped row; the first one's reason is kept, with its line, for the report. */
+__attribute__((format(printf, 2, 3)))
+static void skip_row(struct recording_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (r->skipped++ > 0)
+		return;
+	n = snprintf(r->first_skip, sizeof(r->first_skip), "%s:%lu: ", r->path, r->line_no);
+	if (n < 0 || (size_t)n >= sizeof(r->first_skip))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->first_skip + n, sizeof(r->first_skip) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* A reading no sensor gives (a glitch, a corrupted row): true after counting it as skipped. */
+static bool skip_impossible_reading(struct recording_reader *r, const struct frame *f)
+{
+	for (int role = 0; role < ROLE_COUNT; role++) {
+		for (int a = 0; f->has[role] && a < 3; a++) {
+			int ca = r->col[role][a], cg = r->col[role][a + 3];
+
+			if (!(fabs(f->imu[role].accel_m_s2[a]) <= IMU_ACCEL_MAX_M_S2)) {
+				skip_row(r, "%s = %.*s m/s^2 is beyond what an accelerometer reads (%.0f "
+					 "m/s^2): row skipped", r->col_name[ca], FIELD_SHOWN_MAX,
+					 r->field[ca], IMU_ACCEL_MAX_M_S2);
+				return true;
+			}
+			if (!(fabs(f->imu[role].gyro_rad_s[a]) <= IMU_GYRO_MAX_RAD_S)) {
+				skip_row(r, "%s = %.*s rad/s is beyond what a gyroscope reads (%.0f "
+					 "rad/s): row skipped", r->col_name[cg], FIELD_SHOWN_MAX,
+					 r->field[cg], IMU_GYRO_MAX_RAD_S);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * A time far ahead of the previous row's is a glitch, unless the next row goes on from it: true
+ * after counting the row as skipped.
+ */
+static bool skip_far_jump(struct recording_reader *r, double t_s)
+{
+	if (r->have_prev_t && t_s - r->prev_t_s > MAX_JUMP_S &&
+	    !(r->have_jump_t && t_s >= r->jump_t_s && t_s - r->jump_t_s <= MAX_JUMP_S)) {
+		skip_row(r, "t = %.*s s jumps %.0f s ahead of the previous row: row skipped (a "
+			 "later row that goes on from it is read)", FIELD_SHOWN_MAX,
+			 r->field[r->col_t], t_s - r->prev_t_s);
+		r->have_jump_t = true;
+		r->jump_t_s = t_s;
+		return true;
+	}
+	r->have_jump_t = false;
+	return false;
+}
+
+/* 0: a sample in f; 1: a row skipped as impossible (counted); <0: an error in err. */
 static int parse_row(struct recording_reader *r, struct frame *f, char *err, size_t err_len)
 {
 	int n = count_fields(r->line);
@@ -295,6 +450,13 @@ static int parse_row(struct recording_reader *r, struct frame *f, char *err, siz
 				return -EINVAL;
 		}
 	}
+	if (!(fabs(next.t_s) <= T_MAX_S)) {
+		skip_row(r, "t = %.*s s is not a time a clock gives (|t| above %.0e s): row skipped",
+			 FIELD_SHOWN_MAX, r->field[r->col_t], T_MAX_S);
+		return 1;
+	}
+	if (skip_impossible_reading(r, &next))
+		return 1;
 	if (r->have_prev_t && next.t_s < r->prev_t_s) {
 		char now[40], prev[40];
 
@@ -303,6 +465,8 @@ static int parse_row(struct recording_reader *r, struct frame *f, char *err, siz
 			 r->line_no, now, prev);
 		return -EINVAL;
 	}
+	if (skip_far_jump(r, next.t_s))
+		return 1;
 	for (int i = 0; i < n; i++) {
 		char *end;
 		double v = strtod(r->field[i], &end);
@@ -338,7 +502,9 @@ int recording_open(const char *path, struct recording_reader **out, char *err, s
 
 	*out = NULL;
 	r = calloc(1, sizeof(*r));
-	if (!r || !(r->path = strdup(path))) {
+	if (!r || !(r->path = strdup(path)) || !(r->buf = malloc(READ_CHUNK_BYTES))) {
+		if (r)
+			free(r->path);
 		free(r);
 		snprintf(err, err_len, "%s: out of memory", path);
 		return -ENOMEM;
@@ -375,12 +541,22 @@ void recording_roles(const struct recording_reader *r, bool has[ROLE_COUNT])
 
 int recording_next(struct recording_reader *r, struct frame *f, char *err, size_t err_len)
 {
-	int ret = next_content_line(r, err, err_len);
+	int ret;
 
-	if (ret <= 0)
-		return ret;
-	ret = parse_row(r, f, err, err_len);
+	do {
+		ret = next_content_line(r, err, err_len);
+		if (ret <= 0)
+			return ret;
+		ret = parse_row(r, f, err, err_len);
+	} while (ret == 1);
 	return ret < 0 ? ret : 1;
+}
+
+unsigned long recording_skipped(const struct recording_reader *r, char *first, size_t len)
+{
+	if (len > 0)
+		snprintf(first, len, "%s", r->first_skip);
+	return r->skipped;
 }
 
 double recording_column(const struct recording_reader *r, const char *name)
@@ -399,9 +575,11 @@ void recording_close(struct recording_reader *r)
 	for (int i = 0; i < r->n_cols; i++)
 		free(r->col_name[i]);
 	free(r->col_name);
+	free(r->slot);
 	free(r->field);
 	free(r->value);
 	free(r->line);
+	free(r->buf);
 	free(r->path);
 	free(r);
 }

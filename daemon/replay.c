@@ -58,11 +58,18 @@ static void trace_row(FILE *f, const bool has[ROLE_COUNT], const struct pipeline
 	fprintf(f, ",%s,%s\n", posture_state_name(p->state), activity_name(p->activity.cls));
 }
 
+/* The longest sleep pace() takes: what a 32-bit time_t holds, with room for the start time. */
+#define PACE_MAX_S 1e9
+
 /* Sleeps until recording time t_s is due at the requested real-time multiple. */
 static void pace(double first_t_s, double t_s, double speed, const struct timespec *start)
 {
 	double due_s = (t_s - first_t_s) / speed;
 	struct timespec at = *start;
+
+	/* A tiny --speed must not overflow the conversion. */
+	if (!(due_s <= PACE_MAX_S))
+		due_s = PACE_MAX_S;
 
 	at.tv_sec += (time_t)due_s;
 	at.tv_nsec += (long)((due_s - floor(due_s)) * 1e9);
@@ -80,13 +87,19 @@ int replay_run(const struct config *cfg, const char *recording_path, const struc
 	struct pipeline *p = calloc(1, sizeof(*p));
 	struct pipeline_settings ps;
 	struct event_sink sink = { .to_stderr = true }; /* replay never writes to the journal */
-	struct actions actions = { .cfg = cfg, .sink = &sink };
+	/* The events are the live daemon's: with the motor the config names, never driven here. */
+	struct actions actions = {
+		.cfg = cfg,
+		.sink = &sink,
+		.motor_present = actions_motor_configured(cfg),
+	};
 	FILE *trace = NULL;
 	bool has[ROLE_COUNT];
 	struct frame f;
 	struct timespec start;
 	double first_t_s = 0.0;
-	unsigned long frames = 0;
+	unsigned long frames = 0, skipped;
+	bool warned_skip = false;
 	char err[1024];
 	int ret, status = EXIT_FAILURE;
 
@@ -125,6 +138,10 @@ int replay_run(const struct config *cfg, const char *recording_path, const struc
 	clock_gettime(CLOCK_MONOTONIC, &start);
 
 	while ((ret = recording_next(rec, &f, err, sizeof(err))) > 0) {
+		if (!warned_skip && recording_skipped(rec, err, sizeof(err)) > 0) {
+			log_warning("%s (the count of skipped rows comes at the end)", err);
+			warned_skip = true;
+		}
 		if (frames == 0) {
 			struct posture_event ev;
 
@@ -144,6 +161,12 @@ int replay_run(const struct config *cfg, const char *recording_path, const struc
 		log_err("%s", err);
 		goto out;
 	}
+	skipped = recording_skipped(rec, err, sizeof(err));
+	if (skipped > 0 && warned_skip)
+		log_warning("%s: %lu row%s skipped in all", recording_path, skipped,
+			    skipped == 1 ? "" : "s");
+	else if (skipped > 0)
+		log_warning("%s (%lu row%s skipped in all)", err, skipped, skipped == 1 ? "" : "s");
 	if (frames == 0) {
 		log_err("%s: no samples to replay", recording_path);
 		goto out;

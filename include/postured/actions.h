@@ -17,7 +17,7 @@ struct actions {
 	struct event_sink *sink;
 	const struct pipeline *pipeline; /* its calibration is saved on every "calibrated" */
 	const char *state_dir;           /* NULL: never persist (replay) */
-	bool motor_present;
+	bool motor_present; /* as the config says (actions_motor_configured), also in replay */
 	void (*buzz)(void *ctx, const struct haptic_pattern *pattern); /* NULL: nothing to drive */
 	void *hook_ctx; /* passed to buzz and before_print */
 	/* Called before an event is printed to stderr, to clear a live status line. */
@@ -27,5 +27,11 @@ struct actions {
 
 /* pipeline_emit_fn for struct actions. */
 void actions_on_event(void *ctx, const struct posture_event *ev);
+
+/*
+ * Whether the config names a motor: the live daemon then has one (it does not start, or keeps the
+ * old config, when the motor cannot be opened), so the events say so in replay too.
+ */
+bool actions_motor_configured(const struct config *cfg);
 
 #endif

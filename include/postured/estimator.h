@@ -59,7 +59,8 @@ void estimator_default_settings(struct estimator_settings *s);
 void estimator_init(struct estimator *e, const struct estimator_settings *s);
 /*
  * Feeds one sample taken at t_s; the time step comes from successive timestamps, a step over
- * 1 s restarts from the accelerometer, and a sample with a non-finite value is ignored.
+ * 1 s restarts from the accelerometer, and a sample no sensor gives (a non-finite time, a
+ * reading imu_sample_plausible() refuses) is ignored.
  */
 void estimator_update(struct estimator *e, double t_s, const struct imu_sample *imu);
 /* New settings (a reload) without losing the estimate or the learned bias. */

@@ -49,6 +49,9 @@ struct pipeline {
 	struct posture_angles angles;
 	enum posture_state state;
 
+	/* Frames dropped for a time or a reading no sensor gives (imu_sample_plausible). */
+	unsigned long dropped_frames;
+
 	/* Summary accounting since the last summary. */
 	struct posture_summary summary;
 	double summary_start_s;
@@ -60,6 +63,7 @@ void pipeline_init(struct pipeline *p, const struct pipeline_settings *s,
 		   const struct calibration *stored, pipeline_emit_fn emit, void *emit_ctx);
 /* New thresholds etc. take effect without losing estimator or calibration state. */
 void pipeline_set_settings(struct pipeline *p, const struct pipeline_settings *s);
+/* Frames going back in time, or with a reading no sensor gives, change nothing. */
 void pipeline_push(struct pipeline *p, const struct frame *f);
 /* Recalibrate as soon as the wearer is settled (SIGUSR1): obeyed, with a warning if it looks
  * wrong. */

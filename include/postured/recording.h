@@ -21,10 +21,15 @@ int recording_open(const char *path, struct recording_reader **out, char *err, s
 void recording_roles(const struct recording_reader *r, bool has[ROLE_COUNT]);
 /*
  * Reads the next sample row into f. Returns 1 for a frame, 0 at end of file, or a negative errno
- * with "FILE:LINE: message" in err for a malformed row (a wrong field count, a non-number, a time
- * going backwards).
+ * with "FILE:LINE: message" in err for a file that is not a recording (binary data: a NUL byte)
+ * or a malformed row (a wrong field count, a non-number, a time going backwards). A row no
+ * sensor or clock could have given is skipped and counted (see recording_skipped): a reading
+ * beyond IMU_ACCEL_MAX_M_S2 or IMU_GYRO_MAX_RAD_S, a time that is not finite or beyond 1e10 s,
+ * or a time more than a day ahead of the previous row's (unless the next row goes on from it).
  */
 int recording_next(struct recording_reader *r, struct frame *f, char *err, size_t err_len);
+/* How many rows were skipped so far; the first one's "FILE:LINE: reason" goes to first. */
+unsigned long recording_skipped(const struct recording_reader *r, char *first, size_t len);
 /* Looks up an extra column (e.g. "truth.qw") of the last row read; NaN when absent. */
 double recording_column(const struct recording_reader *r, const char *name);
 void recording_close(struct recording_reader *r);

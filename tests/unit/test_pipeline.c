@@ -315,6 +315,50 @@ static void recalibration_ends_the_slump(void **state)
 	free(s);
 }
 
+/* Pushes one frame whose trunk reading is the given glitch, at the session's next time. */
+static void push_glitch(struct session *s, double t_s, double accel_m_s2, double gyro_rad_s)
+{
+	struct frame f = { .t_s = t_s };
+
+	f.has[ROLE_TRUNK] = true;
+	motion_sample(0.0, 0.0, &f.imu[ROLE_TRUNK]);
+	f.imu[ROLE_TRUNK].accel_m_s2[0] = accel_m_s2;
+	f.imu[ROLE_TRUNK].gyro_rad_s[2] = gyro_rad_s;
+	pipeline_push(&s->p, &f);
+}
+
+/*
+ * A glitching sensor (a bus error reads 1e308, or a huge rate, or a frame has no time) must
+ * change nothing: one 1e308 m/s^2 once kept the wearer "lying" for the rest of the session.
+ * Those frames are dropped and counted; the wearer stays upright, with no event, and the next
+ * frames are taken as before.
+ */
+static void glitching_sensor_changes_nothing(void **state)
+{
+	struct session *s = malloc(sizeof(*s));
+	int n_ev;
+
+	(void)state;
+	setup_session(s, false);
+	stay(s, 8.0);
+	assert_int_equal(s->p.state, STATE_UPRIGHT);
+	n_ev = s->n_ev;
+	push_glitch(s, s->t_s, 1e308, 0.0);
+	push_glitch(s, s->t_s, -INFINITY, 0.0);
+	push_glitch(s, s->t_s, 0.0, 1e5);
+	push_glitch(s, NAN, 0.0, 0.0);
+	push_glitch(s, INFINITY, 0.0, 0.0);
+	assert_int_equal(s->p.dropped_frames, 5);
+	for (int i = 0; i < (int)RATE_HZ * 60; i++) {
+		push(s, 0.0, 0.0);
+		assert_int_equal(s->p.state, STATE_UPRIGHT);
+		assert_float_equal(s->p.angles.flexion_deg[ROLE_TRUNK], 0.0, 1.0);
+	}
+	assert_int_equal(s->n_ev, n_ev);
+	assert_true(isfinite(s->p.t_s));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +369,7 @@ int main(void)
 		cmocka_unit_test(explicit_slumped_calibration_is_checked_against_walking),
 		cmocka_unit_test(forward_head_is_a_neck_slump),
 		cmocka_unit_test(recalibration_ends_the_slump),
+		cmocka_unit_test(glitching_sensor_changes_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
