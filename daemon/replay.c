@@ -35,11 +35,11 @@ static void trace_header(FILE *f, const bool has[ROLE_COUNT])
 /* Angles are "nan" until the wearer is calibrated. */
 static void trace_row(FILE *f, const bool has[ROLE_COUNT], const struct pipeline *p)
 {
-	const struct posture_angles *a = &p->angles;
+	const struct posture_angles *a = pipeline_angles(p);
 
-	fprintf(f, "%.6f", p->t_s);
+	fprintf(f, "%.6f", pipeline_frame_t_s(p));
 	for (int r = 0; r < ROLE_COUNT; r++) {
-		const double *up = p->est[r].up;
+		const double *up = pipeline_up(p, (enum sensor_role)r);
 
 		if (!has[r])
 			continue;
@@ -55,7 +55,8 @@ static void trace_row(FILE *f, const bool has[ROLE_COUNT], const struct pipeline
 		else
 			fputs(",nan", f);
 	}
-	fprintf(f, ",%s,%s\n", posture_state_name(p->state), activity_name(p->activity.cls));
+	fprintf(f, ",%s,%s\n", posture_state_name(pipeline_state(p)),
+		activity_name(pipeline_activity(p)));
 }
 
 /* The longest sleep pace() takes: what a 32-bit time_t holds, with room for the start time. */
