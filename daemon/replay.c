@@ -121,13 +121,9 @@ int replay_run(const struct config *cfg, const char *recording_path, const struc
 		}
 		trace_header(trace, has);
 	}
-	if (opt->events_path) {
-		sink.jsonl = fopen(opt->events_path, "we");
-		sink.jsonl_path = opt->events_path;
-		if (!sink.jsonl) {
-			log_err("cannot write events to %s: %s", opt->events_path, strerror(errno));
-			goto out;
-		}
+	if (opt->events_path && sink_open_jsonl(&sink, opt->events_path, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		goto out;
 	}
 
 	/* Replay runs the sensors the recording holds, whatever the config enables. */
@@ -179,8 +175,8 @@ out:
 		log_err("cannot write the trace %s: %s", opt->trace_path, strerror(errno));
 		status = EXIT_FAILURE;
 	}
-	if (sink.jsonl && fclose(sink.jsonl) != 0) {
-		log_err("cannot write events to %s: %s", opt->events_path, strerror(errno));
+	if (sink_close(&sink, err, sizeof(err)) < 0) {
+		log_err("%s", err);
 		status = EXIT_FAILURE;
 	}
 	recording_close(rec);

@@ -131,3 +131,29 @@ void sink_format_text(const struct posture_event *ev, char *buf, size_t len)
 			*p = ' ';
 	}
 }
+
+int sink_open_jsonl(struct event_sink *s, const char *path, char *err, size_t err_len)
+{
+	s->jsonl = fopen(path, "we");
+	s->jsonl_path = path;
+	if (!s->jsonl) {
+		int ret = -errno;
+
+		snprintf(err, err_len, "cannot write events to %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+int sink_close(struct event_sink *s, char *err, size_t err_len)
+{
+	int ret = 0;
+
+	if (s->jsonl && fclose(s->jsonl) != 0) {
+		ret = -errno;
+		snprintf(err, err_len, "cannot write events to %s: %s", s->jsonl_path,
+			 strerror(-ret));
+	}
+	s->jsonl = NULL;
+	return ret;
+}

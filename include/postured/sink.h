@@ -13,9 +13,15 @@
 struct event_sink {
 	bool to_journal;
 	bool to_stderr;
-	FILE *jsonl; /* NULL: none */
+	FILE *jsonl; /* NULL: none; opened and closed by the functions below */
 	const char *jsonl_path;
 };
+
+/* Opens (truncates) path for JSON lines. Returns 0, or a negative errno with a message in err. */
+int sink_open_jsonl(struct event_sink *s, const char *path, char *err, size_t err_len);
+/* Closes what the sink opened. Returns 0, or a negative errno with a message in err: a write that
+ * failed only on close (a full disk) is still reported. */
+int sink_close(struct event_sink *s, char *err, size_t err_len);
 
 /*
  * Sends ev to every enabled output. Returns 0, or the negative errno of the first output that

@@ -155,25 +155,19 @@ static void journal_gets_the_fields_and_identifier(void **state)
 	assert_string_equal(journal_entry[5], "SYSLOG_IDENTIFIER=postured");
 }
 
-/* A JSON-lines output in the test's directory, as --events opens it. */
-static FILE *open_jsonl(struct testfs *fs)
-{
-	FILE *f = fopen(testfs_path(fs, "events.jsonl"), "w");
-
-	assert_non_null(f);
-	return f;
-}
-
 static void jsonl_file_has_one_object_per_line_at_once(void **state)
 {
 	struct testfs *fs = *state;
-	struct event_sink sink = { .jsonl = open_jsonl(fs), .jsonl_path = fs->path };
+	struct event_sink sink = { 0 };
 	struct posture_event ev;
 	char *want = malloc(EVENT_JSON_MAX);
-	char *got;
+	char *got, err[256];
 	int len;
 
 	assert_non_null(want);
+	/* As --events opens it: the sink owns the file. */
+	assert_int_equal(sink_open_jsonl(&sink, testfs_path(fs, "events.jsonl"), err, sizeof(err)),
+			 0);
 	event_init(&ev, EVENT_STARTED, 0.5);
 	assert_int_equal(sink_emit(&sink, &ev), 0);
 	/* read while the file is still open: each event must be on disk when sink_emit returns */
@@ -191,9 +185,23 @@ static void jsonl_file_has_one_object_per_line_at_once(void **state)
 	assert_memory_equal(got + strlen(started_json), want, (size_t)len);
 	assert_string_equal(got + strlen(started_json) + len, "\n");
 
-	fclose(sink.jsonl);
+	assert_int_equal(sink_close(&sink, err, sizeof(err)), 0);
+	assert_null(sink.jsonl);
 	free(want);
 	free(got);
+}
+
+static void jsonl_that_cannot_be_created_names_the_path(void **state)
+{
+	struct event_sink sink = { 0 };
+	char err[256];
+
+	(void)state;
+	assert_int_equal(sink_open_jsonl(&sink, "/nonexistent-dir/events.jsonl", err, sizeof(err)),
+			 -ENOENT);
+	assert_string_equal(err, "cannot write events to /nonexistent-dir/events.jsonl: No such "
+				 "file or directory");
+	assert_int_equal(sink_close(&sink, err, sizeof(err)), 0);
 }
 
 static void jsonl_write_error_is_reported_with_the_path(void **state)
@@ -220,20 +228,21 @@ static void jsonl_write_error_is_reported_with_the_path(void **state)
 static void journal_failure_is_reported_and_other_outputs_still_run(void **state)
 {
 	struct testfs *fs = *state;
-	struct event_sink sink = { .to_journal = true, .jsonl = open_jsonl(fs),
-				   .jsonl_path = fs->path };
+	struct event_sink sink = { .to_journal = true };
 	struct posture_event ev;
 	struct capture c;
-	char out[512], *got;
+	char out[512], err[256], *got;
 	int r;
 
+	assert_int_equal(sink_open_jsonl(&sink, testfs_path(fs, "events.jsonl"), err, sizeof(err)),
+			 0);
 	journal_rc = -ECONNREFUSED;
 	event_init(&ev, EVENT_STARTED, 0.5);
 	capture_start(&c);
 	r = sink_emit(&sink, &ev);
 	capture_end(&c, out, sizeof(out));
 	journal_rc = 0;
-	fclose(sink.jsonl);
+	assert_int_equal(sink_close(&sink, err, sizeof(err)), 0);
 	got = testfs_read(fs->path);
 	assert_int_equal(r, -ECONNREFUSED);
 	assert_string_equal(out, "postured: error: cannot send the started event to the journal: "
@@ -264,6 +273,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(jsonl_file_has_one_object_per_line_at_once,
 						testfs_setup, testfs_teardown),
 		cmocka_unit_test(jsonl_write_error_is_reported_with_the_path),
+		cmocka_unit_test(jsonl_that_cannot_be_created_names_the_path),
 		cmocka_unit_test_setup_teardown(
 			journal_failure_is_reported_and_other_outputs_still_run, testfs_setup,
 			testfs_teardown),
