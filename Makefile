@@ -200,7 +200,7 @@ CLANG_FORMAT_STYLE := {BasedOnStyle: LLVM, IndentWidth: 8, UseTab: Always, TabWi
 	BreakBeforeBraces: Linux, ColumnLimit: 100, AllowShortFunctionsOnASingleLine: None, \
 	AllowShortIfStatementsOnASingleLine: Never, IndentCaseLabels: false}
 format:
-	clang-format -i -style='$(CLANG_FORMAT_STYLE)' daemon/*.c include/postured/*.h tests/unit/*.c
+	clang-format -i -style='$(CLANG_FORMAT_STYLE)' daemon/*.c include/postured/*.h tests/unit/*.c tests/fuzz/*.[ch]
 
 clean:
 	rm -rf build build-san build-fuzz
