@@ -48,7 +48,7 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
 	check-static \
-	check-gpiod2 check-system run bench deps format clean
+	check-gpiod2 check-system fuzz fuzz-run run bench deps format clean
 all: $(BIN)
 
 # -MMD writes each object's header dependencies beside it: a header change rebuilds only what
@@ -102,12 +102,19 @@ BENCH_TOOLS := $(BUILD)/broad_rmse $(BUILD)/broad_variant $(BUILD)/estimator_cos
 $(BENCH_TOOLS): $(BUILD)/%: tests/bench/%.c $(LIB) $(wildcard include/postured/*.h)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-$(BUILD)/obj $(BUILD)/tests:
+# libFuzzer harnesses of the parsers of what users and the disk hand us (tests/fuzz/).
+FUZZ_HARNESSES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_HARNESSES:%=$(BUILD)/fuzz/%)
+$(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/tmpdir.c tests/fuzz/tmpdir.h $(LIB) \
+		$(wildcard include/postured/*.h) | $(BUILD)/fuzz
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< tests/fuzz/tmpdir.c $(LIB) $(LIBS)
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 	mkdir -p $@
 
 # Debian packages the build, the tests and `make run` need.
 DEB_PKGS := gcc make pkg-config libiio-dev libgpiod-dev libinih-dev libsystemd-dev zlib1g-dev \
-	libcmocka-dev umockdev libumockdev-dev clang systemd cppcheck
+	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 		| grep -q 'install ok installed' || echo $$p; done); \
@@ -160,6 +167,18 @@ check-systemd:
 check-gpiod2:
 	tests/gpiod2/check.sh $(BUILD)
 
+# Each parser harness for FUZZ_SECONDS from a copy of its seed corpus, the daemon's code built by
+# clang with libFuzzer's coverage, ASan and UBSan in its own tree (libclang-rt-dev has libFuzzer).
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz: deps
+	$(MAKE) WERROR=1 CC=clang BUILD=build-fuzz \
+		CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) -fno-omit-frame-pointer" \
+		LDFLAGS="$(FUZZ_SAN)" fuzz-run
+
+fuzz-run: $(FUZZ_BINS)
+	tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
 # The whole story in a VM: real kernel, inv_mpu6050 driver and systemd (Debian 12, as root).
 check-system: $(BIN)
 	tests/system/run.sh $(BUILD)
@@ -196,9 +215,9 @@ uninstall:
 
 # The house style is .clang-format (tabs, 100 columns), over every C file of ours.
 FORMAT_FILES := daemon/*.c include/postured/*.h tests/unit/*.c tests/unit/*.h tests/tools/*.c \
-	tests/bench/*.c tests/integration/*.c
+	tests/bench/*.c tests/integration/*.c tests/fuzz/*.c tests/fuzz/*.h
 format:
 	clang-format -i --style=file $(FORMAT_FILES)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

@@ -296,13 +296,14 @@ static void print_cal(FILE *f, const void *data)
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		const char *name = role_name((enum sensor_role)r);
 
-		if (!cal->has[r])
-			continue;
-		fprintf(f, "%s.up = %.9g %.9g %.9g\n", name, cal->up_ref[r][0], cal->up_ref[r][1],
-			cal->up_ref[r][2]);
-		if (cal->forward_known[r])
-			fprintf(f, "%s.forward = %.9g %.9g %.9g\n", name, cal->forward[r][0],
-				cal->forward[r][1], cal->forward[r][2]);
+		if (cal->has[r]) {
+			fprintf(f, "%s.up = %.9g %.9g %.9g\n", name, cal->up_ref[r][0],
+				cal->up_ref[r][1], cal->up_ref[r][2]);
+			if (cal->forward_known[r])
+				fprintf(f, "%s.forward = %.9g %.9g %.9g\n", name,
+					cal->forward[r][0], cal->forward[r][1], cal->forward[r][2]);
+		}
+		/* Walking evidence belongs to the mounting: kept for a role not calibrated now. */
 		if (cal->walking_known[r])
 			fprintf(f, "%s.walking = %.9g %.9g %.9g\n", name, cal->walking_up[r][0],
 				cal->walking_up[r][1], cal->walking_up[r][2]);

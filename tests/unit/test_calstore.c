@@ -231,6 +231,14 @@ static void walking_evidence_is_kept(void **state)
 	assert_false(back.walking_known[ROLE_HEAD]);
 	assert_true(fabs(back.walking_up[ROLE_TRUNK][1] - 0.6) < 1e-8);
 	assert_true(fabs(back.walking_up[ROLE_TRUNK][2] - 0.8) < 1e-8);
+	/* Kept for a role that has no reference now (the head, say, unplugged at recalibration). */
+	cal.has[ROLE_HEAD] = false;
+	cal.walking_known[ROLE_HEAD] = true;
+	cal.walking_up[ROLE_HEAD][2] = 1.0;
+	assert_int_equal(calstore_save(fx->fs.dir, &cal, err, sizeof(err)), 0);
+	assert_int_equal(calstore_load(fx->fs.dir, &back, err, sizeof(err)), 0);
+	assert_false(back.has[ROLE_HEAD]);
+	assert_true(back.walking_known[ROLE_HEAD]);
 	/* A walking line of the wrong length is damage, like any other vector. */
 	assert_load_error(fx, "# postured calibration\ntrunk.up = 0 0 1\ntrunk.walking = 0 0 2\n",
 			  ":3: trunk.walking has length 2.000, not 1: not a direction postured wrote");
