@@ -418,12 +418,13 @@ static void become_ready(struct daemon *d)
 	if (!used)
 		log_info("sensors answer: ready");
 	else if (!any_open)
-		log_warning("no sensor answers after %.0f s: ready, monitoring starts when the %s "
-			    "sensor%s appear%s", (double)READY_GRACE_USEC / 1e6, missing,
-			    strchr(missing, ' ') ? "s" : "", strchr(missing, ' ') ? "" : "s");
+		log_warning("no sensor answers after %.0f s (%s missing): ready, retrying; "
+			    "monitoring starts when a sensor appears", (double)READY_GRACE_USEC / 1e6,
+			    missing);
 	else
-		log_warning("%s sensor missing after %.0f s: ready, monitoring with the others; it "
-			    "is picked up when it appears", missing, (double)READY_GRACE_USEC / 1e6);
+		log_warning("%s sensor missing after %.0f s: ready, monitoring with the others; "
+			    "retrying, it is picked up when it appears", missing,
+			    (double)READY_GRACE_USEC / 1e6);
 	sd_notify(false, "READY=1");
 	notify_status(d);
 }
