@@ -30,6 +30,9 @@
  * without hammering a bus that is gone. */
 #define RETRY_FIRST_USEC (USEC_PER_SEC / 2)
 #define RETRY_MAX_USEC (8 * USEC_PER_SEC)
+/* A sensor missing at start-up gets this long (a driver still probing at boot) before the daemon
+ * reports ready without it: retried at 0.5, 1.5 and 3.5 s meanwhile. */
+#define READY_GRACE_USEC (5 * USEC_PER_SEC)
 #define STATUS_INTERVAL_USEC (USEC_PER_SEC / 4)
 /* How late a poll tick may fire: far below the sample period, yet lets the kernel batch wakeups. */
 #define POLL_ACCURACY_USEC 200
@@ -40,6 +43,8 @@ struct role_input {
 	struct iio_sensor *sensor;
 	bool lost;             /* reported lost; the retry timer is armed */
 	bool answered;         /* delivered a sample since it was (re)opened */
+	bool seen;             /* opened at least once since start-up: "lost", not "missing" */
+	char why[320];         /* why it cannot be opened, for STATUS= */
 	uint64_t retry_usec;
 	uint64_t last_sample_usec;
 	sd_event_source *retry;
@@ -175,11 +180,16 @@ static void schedule_retry(struct role_input *in)
 	}
 }
 
+/* Before the daemon is ready a missing sensor is only retried: become_ready() reports it. */
 static void sensor_lost(struct role_input *in, const char *why)
 {
 	struct daemon *d = in->d;
 
-	emit_simple(d, EVENT_SENSOR_LOST, in->role, why);
+	if (d->ready)
+		emit_simple(d, EVENT_SENSOR_LOST, in->role, why);
+	else
+		log_debug("%s sensor not there yet: %s", role_name(in->role), why);
+	snprintf(in->why, sizeof(in->why), "%.300s", why);
 	iio_sensor_close(in->sensor);
 	in->sensor = NULL;
 	in->lost = true;
@@ -195,10 +205,12 @@ static int open_role(struct role_input *in, char *err, size_t len)
 	int ret = iio_sensor_open(cfg->uri, &cfg->sensor[in->role], in->role, cfg->rate_hz,
 				  &in->sensor, err, len);
 
-	if (ret == 0)
+	if (ret == 0) {
+		in->seen = true;
 		log_info("%s sensor: %s, sampling_frequency in force %.1f Hz (polled at %.1f Hz)",
 			 role_name(in->role), iio_sensor_describe(in->sensor),
 			 iio_sensor_rate_hz(in->sensor), cfg->rate_hz);
+	}
 	return ret;
 }
 
@@ -212,10 +224,13 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 	if (open_role(in, err, sizeof(err)) == 0) {
 		in->lost = false;
 		in->retry_usec = RETRY_FIRST_USEC;
-		emit_simple(in->d, EVENT_SENSOR_RESTORED, in->role, iio_sensor_describe(in->sensor));
+		if (in->d->ready)
+			emit_simple(in->d, EVENT_SENSOR_RESTORED, in->role,
+				    iio_sensor_describe(in->sensor));
 		return 0;
 	}
 	log_debug("%s sensor still missing: %s", role_name(in->role), err);
+	snprintf(in->why, sizeof(in->why), "%.300s", err);
 	in->retry_usec = in->retry_usec * 2 > RETRY_MAX_USEC ? RETRY_MAX_USEC : in->retry_usec * 2;
 	schedule_retry(in);
 	return 0;
@@ -253,6 +268,7 @@ static void open_sensors(struct daemon *d)
 		} else if (was_lost) {
 			in->lost = true;
 			in->retry_usec = RETRY_FIRST_USEC;
+			snprintf(in->why, sizeof(in->why), "%.300s", err);
 			schedule_retry(in);
 		} else {
 			sensor_lost(in, err);
@@ -268,20 +284,42 @@ static void close_sensors(struct daemon *d)
 
 /* ---- systemd notification ---- */
 
+/*
+ * A sensor not found since start-up is "missing", with why; one that stopped answering is "lost".
+ * The posture of the sensors still answering follows; with none the posture is unknown.
+ */
 static void format_status(const struct daemon *d, char *buf, size_t len)
 {
 	const struct pipeline *p = &d->pipeline;
 	const struct posture_angles *a = &p->angles;
+	bool any_open = false, any_seen = false;
 	size_t used = 0;
 
-	/* With a sensor lost the posture is unknown: say so instead of the last state and angles. */
-	for (int r = 0; r < ROLE_COUNT && used < len; r++)
-		if (d->cfg->sensor[r].enabled && d->in[r].lost)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s sensor lost",
-						 used ? ", " : "", role_name((enum sensor_role)r));
-	if (used == 0) {
-		used = (size_t)snprintf(buf, len, "%s, %s", posture_state_name(p->state),
-					activity_name(p->activity.cls));
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		if (!d->cfg->sensor[r].enabled)
+			continue;
+		any_open |= !d->in[r].lost;
+		any_seen |= d->in[r].seen;
+	}
+	if (!any_open && !any_seen)
+		used = (size_t)snprintf(buf, len, "no sensor answers: ");
+	for (int r = 0; r < ROLE_COUNT && used < len; r++) {
+		const struct role_input *in = &d->in[r];
+		const char *sep = used && buf[used - 1] != ' ' ? "; " : "";
+
+		if (!d->cfg->sensor[r].enabled || !in->lost)
+			continue;
+		if (in->seen)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s sensor lost", sep,
+						 role_name((enum sensor_role)r));
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%s%s sensor missing: %s",
+						 sep, role_name((enum sensor_role)r), in->why);
+	}
+	if (any_open && used < len) {
+		used += (size_t)snprintf(buf + used, len - used, "%s%s, %s", used ? "; " : "",
+					 posture_state_name(p->state),
+					 activity_name(p->activity.cls));
 		if (a->valid[ROLE_TRUNK] && used < len)
 			used += (size_t)snprintf(buf + used, len - used,
 						 ", trunk %.1f deg, lateral %.1f deg",
@@ -298,7 +336,7 @@ static void format_status(const struct daemon *d, char *buf, size_t len)
 
 static void notify_status(struct daemon *d)
 {
-	char status[256];
+	char status[1024];
 
 	format_status(d, status, sizeof(status));
 	sd_notifyf(false, "STATUS=%s", status);
@@ -349,6 +387,56 @@ static int on_watchdog_timer(sd_event_source *s, uint64_t due_usec, void *userda
 		log_warning("no samples for %.1f s: not pinging the watchdog",
 			    (double)d->watchdog_usec / 2e6);
 	sd_event_source_set_time(s, now + d->watchdog_usec / 4);
+	return 0;
+}
+
+/*
+ * Ready once every sensor answers, or when the grace period ends without some: the daemon then
+ * monitors with the sensors it has (none, at worst) and picks the others up when they appear,
+ * instead of never becoming ready and being restarted by systemd over and over.
+ */
+static void become_ready(struct daemon *d)
+{
+	char missing[64] = "";
+	size_t used = 0;
+	bool any_open = false;
+
+	d->ready = true;
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		struct role_input *in = &d->in[r];
+
+		if (!d->cfg->sensor[r].enabled)
+			continue;
+		if (!in->lost) {
+			any_open = true;
+			continue;
+		}
+		emit_simple(d, EVENT_SENSOR_LOST, in->role, in->why);
+		used += (size_t)snprintf(missing + used, sizeof(missing) - used, "%s%s",
+					 used ? " and " : "", role_name(in->role));
+	}
+	if (!used)
+		log_info("sensors answer: ready");
+	else if (!any_open)
+		log_warning("no sensor answers after %.0f s (%s missing): ready, retrying; "
+			    "monitoring starts when a sensor appears", (double)READY_GRACE_USEC / 1e6,
+			    missing);
+	else
+		log_warning("%s sensor missing after %.0f s: ready, monitoring with the others; "
+			    "retrying, it is picked up when it appears", missing,
+			    (double)READY_GRACE_USEC / 1e6);
+	sd_notify(false, "READY=1");
+	notify_status(d);
+}
+
+static int on_ready_grace(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	(void)s;
+	(void)usec;
+	if (!d->ready)
+		become_ready(d);
 	return 0;
 }
 
@@ -414,12 +502,8 @@ static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 		if (d->recording)
 			record_frame(d, &f);
 	}
-	if (all && !d->ready) {
-		d->ready = true;
-		log_info("sensors answer: ready");
-		sd_notify(false, "READY=1");
-		notify_status(d);
-	}
+	if (all && !d->ready)
+		become_ready(d);
 
 	/* Keep a steady grid; after a stall, skip missed ticks instead of bursting. */
 	d->next_poll_usec += d->period_usec;
@@ -702,6 +786,13 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 		 opt->config_path, d->state_dir);
 	emit_simple(d, EVENT_STARTED, ROLE_TRUNK, err);
 	open_sensors(d);
+	ret = sd_event_add_time_relative(d->event, NULL, CLOCK_MONOTONIC, READY_GRACE_USEC,
+					 USEC_PER_SEC / 10, on_ready_grace, d);
+	if (ret < 0) {
+		log_err("cannot set up the start-up timer: %s", strerror(-ret));
+		status = EXIT_FAILURE;
+		goto out;
+	}
 
 	ret = sd_event_loop(d->event);
 	if (ret < 0) {

@@ -164,6 +164,36 @@ static void calibrate(struct pipeline *p, const bool has[ROLE_COUNT])
 	emit(p, &ev);
 }
 
+/*
+ * A sensor that was missing when the others were calibrated (a head sensor plugged in after
+ * start-up, or a stored calibration made without it) takes its own upright reference once it is
+ * worn and settled; the others keep theirs.
+ */
+static void calibrate_late_roles(struct pipeline *p, const bool has[ROLE_COUNT],
+				 const double up[ROLE_COUNT][3])
+{
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		bool only[ROLE_COUNT] = { false };
+		double settled[ROLE_COUNT][3];
+		struct posture_event ev;
+
+		if (!p->settings.role_enabled[r] || !has[r] || p->cal.has[r])
+			continue;
+		only[r] = true;
+		if (!reference_may_calibrate(&p->ref, &p->settings.reference, only, has,
+					     p->activity.cls, false))
+			continue;
+		reference_settled_up(&p->ref, only, settled);
+		posture_calibrate_role(&p->cal, &p->settings.posture, (enum sensor_role)r,
+				       settled[r]);
+		posture_angles(&p->cal, has, up, &p->angles);
+		event_init(&ev, EVENT_CALIBRATED, p->t_s);
+		snprintf(ev.detail, sizeof(ev.detail), "%s upright reference taken while worn and "
+			 "settled; the other sensors keep theirs", role_name((enum sensor_role)r));
+		emit(p, &ev);
+	}
+}
+
 /* Applies what the reference evidence decided, with a calibrated event saying why. */
 static void apply_reference(struct pipeline *p, const bool has[ROLE_COUNT],
 			    const double up[ROLE_COUNT][3], const struct reference_result *res)
@@ -327,9 +357,13 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 	account(p, dt_s);
 
 	if (!p->cal.valid || p->calibration_requested) {
-		if (reference_may_calibrate(&p->ref, &p->settings.reference,
-					    p->settings.role_enabled, has, p->activity.cls,
-					    p->calibration_requested))
+		bool delivering[ROLE_COUNT];
+
+		/* A sensor missing since start-up (or lost) must not keep the others uncalibrated. */
+		for (int r = 0; r < ROLE_COUNT; r++)
+			delivering[r] = p->settings.role_enabled[r] && p->est[r].initialised;
+		if (reference_may_calibrate(&p->ref, &p->settings.reference, delivering, has,
+					    p->activity.cls, p->calibration_requested))
 			calibrate(p, has);
 		else if (!p->cal.valid) {
 			memset(&p->angles, 0, sizeof(p->angles));
@@ -338,6 +372,7 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 		}
 	}
 
+	calibrate_late_roles(p, has, up);
 	reference_update(&p->ref, &p->settings.reference, &p->cal, dt_s, has, up, &p->activity,
 			 &ref_res);
 	apply_reference(p, has, up, &ref_res);

@@ -39,17 +39,22 @@ void posture_calibrate(struct calibration *cal, const struct posture_settings *s
 	memset(cal, 0, sizeof(*cal));
 	memcpy(cal->walking_known, old.walking_known, sizeof(cal->walking_known));
 	memcpy(cal->walking_up, old.walking_up, sizeof(cal->walking_up));
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		if (!has[r])
-			continue;
-		cal->has[r] = true;
-		vec3_copy(cal->up_ref[r], up[r]);
-		vec3_normalize(cal->up_ref[r]);
-		if (s->forward_mode[r] == FORWARD_AXIS)
-			cal->forward_known[r] =
-				vec3_orthogonal_unit(s->forward_axis[r], cal->up_ref[r], cal->forward[r]);
-	}
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (has[r])
+			posture_calibrate_role(cal, s, (enum sensor_role)r, up[r]);
 	cal->valid = true;
+}
+
+void posture_calibrate_role(struct calibration *cal, const struct posture_settings *s,
+			    enum sensor_role r, const double up[3])
+{
+	cal->has[r] = true;
+	vec3_copy(cal->up_ref[r], up);
+	vec3_normalize(cal->up_ref[r]);
+	cal->forward_known[r] = false;
+	if (s->forward_mode[r] == FORWARD_AXIS)
+		cal->forward_known[r] =
+			vec3_orthogonal_unit(s->forward_axis[r], cal->up_ref[r], cal->forward[r]);
 }
 
 void posture_angles(const struct calibration *cal, const bool has[ROLE_COUNT],

@@ -61,6 +61,12 @@ void posture_default_settings(struct posture_settings *s);
  */
 void posture_calibrate(struct calibration *cal, const struct posture_settings *s,
 		       const bool has[ROLE_COUNT], const double up[ROLE_COUNT][3]);
+/*
+ * Takes one role's reference and keeps the others': a sensor that joins after the calibration
+ * (a head sensor plugged in later) needs its own without changing the trunk's.
+ */
+void posture_calibrate_role(struct calibration *cal, const struct posture_settings *s,
+			    enum sensor_role r, const double up[3]);
 
 /*
  * Angles of the current up vectors against the calibration. With an unknown forward direction,

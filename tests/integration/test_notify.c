@@ -1,7 +1,9 @@
 /*
  * The daemon's conversation with systemd, seen from a NOTIFY_SOCKET this test owns: READY=1 once
  * the emulated sensor answers, STATUS=, WATCHDOG=1 while samples arrive, the RELOADING=1 /
- * READY=1 sequence on SIGHUP for a good and for an invalid config, STOPPING=1 on SIGTERM.
+ * READY=1 sequence on SIGHUP for a good and for an invalid config, STOPPING=1 on SIGTERM. Then a
+ * sensor missing at start-up: the head of two (ready after the grace period, monitoring the trunk,
+ * the head picked up when plugged in), and the only one (ready, watchdog kept, picked up).
  *
  *   test_notify BUILD_DIR      (run from the repository root, as root or with umockdev usable)
  */
@@ -25,6 +27,8 @@
 #include <cmocka.h>
 
 #define TIMEOUT_S 20.0
+/* The daemon's grace period for a sensor missing at start-up (READY_GRACE_USEC, README). */
+#define READY_GRACE_S 5.0
 
 static const char *build_dir;
 
@@ -32,6 +36,8 @@ struct harness {
 	char dir[48];
 	char config[128];
 	char events[128];
+	char script[128];
+	double start_s;
 	char socket_path[100]; /* fits sockaddr_un.sun_path */
 	int sock;
 	pid_t child;      /* umockdev-wrapper -> simwearer -> postured */
@@ -46,15 +52,34 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void write_config(const struct harness *h, const char *extra)
+static const char one_sensor[] = "[trunk]\nforward_axis = -X\n\n";
+static const char two_sensors[] =
+	"[trunk]\naddress = 0x68\nforward_axis = -X\n\n"
+	"[head]\nenabled = true\ndevice = mpu6050\naddress = 0x69\nforward_axis = -X\n\n";
+
+static void write_config_for(const struct harness *h, const char *sensors, const char *extra)
 {
 	FILE *f = fopen(h->config, "w");
 
 	assert_non_null(f);
-	fprintf(f, "[input]\nrate_hz = 50\n\n[trunk]\nforward_axis = -X\n\n"
+	fprintf(f, "[input]\nrate_hz = 50\n\n%s"
 		   "[calibration]\nstill_s = 1\nstate_dir = %s\n\n"
-		   "[haptic]\nbackend = none\n\n%s", h->dir, extra);
+		   "[haptic]\nbackend = none\n\n%s", sensors, h->dir, extra);
 	assert_int_equal(fclose(f), 0);
+}
+
+static void write_config(const struct harness *h, const char *extra)
+{
+	write_config_for(h, one_sensor, extra);
+}
+
+/* Reads what has come on the socket without waiting: a sender blocks once too much is unread. */
+static void drain(const struct harness *h)
+{
+	char buf[4096];
+
+	while (recv(h->sock, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		;
 }
 
 /* Waits for a notification containing want; returns the message (static buffer) or NULL. */
@@ -92,14 +117,12 @@ static const char *wait_message(struct harness *h, const char *want)
 	return NULL;
 }
 
-/* Waits until the events file has a line with "POSTURE_EVENT":"name"; returns that line. */
-static char *wait_event(const struct harness *h, const char *name)
+/* Waits until the events file has a line containing needle; returns that line. */
+static char *wait_event_line(const struct harness *h, const char *needle)
 {
 	static char line[4096];
-	char needle[128];
 	double deadline = now_s() + TIMEOUT_S;
 
-	snprintf(needle, sizeof(needle), "\"POSTURE_EVENT\":\"%s\"", name);
 	while (now_s() < deadline) {
 		FILE *f = fopen(h->events, "r");
 
@@ -111,18 +134,31 @@ static char *wait_event(const struct harness *h, const char *name)
 		}
 		if (f)
 			fclose(f);
+		drain(h);
 		usleep(50000);
 	}
-	fprintf(stderr, "no %s event in %s within %.0f s\n", name, h->events, TIMEOUT_S);
+	fprintf(stderr, "no event with '%s' in %s within %.0f s\n", needle, h->events, TIMEOUT_S);
 	return NULL;
 }
 
-static int start_daemon(void **state)
+/* Waits until the events file has a line with "POSTURE_EVENT":"name"; returns that line. */
+static char *wait_event(const struct harness *h, const char *name)
+{
+	char needle[128];
+
+	snprintf(needle, sizeof(needle), "\"POSTURE_EVENT\":\"%s\"", name);
+	return wait_event_line(h, needle);
+}
+
+/* Starts postured on simwearer's PROFILE moved by SCRIPT, with these sensor sections. */
+static int start_with(void **state, const char *profile, const char *script, const char *sensors,
+		      const char *extra)
 {
 	struct harness *h = calloc(1, sizeof(*h));
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int one = 1;
 	char simwearer[256], postured[256];
+	FILE *f;
 
 	snprintf(h->dir, sizeof(h->dir), "/tmp/postured-notify-XXXXXX");
 	if (!mkdtemp(h->dir))
@@ -130,7 +166,11 @@ static int start_daemon(void **state)
 	snprintf(h->config, sizeof(h->config), "%s/postured.ini", h->dir);
 	snprintf(h->events, sizeof(h->events), "%s/events.jsonl", h->dir);
 	snprintf(h->socket_path, sizeof(h->socket_path), "%s/notify", h->dir);
-	write_config(h, "");
+	snprintf(h->script, sizeof(h->script), "%s/wearer", h->dir);
+	write_config_for(h, sensors, extra);
+	f = fopen(h->script, "w");
+	if (!f || fputs(script, f) < 0 || fclose(f) != 0)
+		return -1;
 
 	h->sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", h->socket_path);
@@ -140,18 +180,24 @@ static int start_daemon(void **state)
 
 	snprintf(simwearer, sizeof(simwearer), "%s/simwearer", build_dir);
 	snprintf(postured, sizeof(postured), "%s/postured", build_dir);
+	h->start_s = now_s();
 	h->child = fork();
 	if (h->child == 0) {
 		setenv("NOTIFY_SOCKET", h->socket_path, 1);
 		/* 1 s: the daemon pings every 250 ms while samples arrive. */
 		setenv("WATCHDOG_USEC", "1000000", 1);
-		execlp("umockdev-wrapper", "umockdev-wrapper", simwearer, "--devices", "mpu6050", "--",
-		       postured, "--config", h->config, "--foreground", "--events", h->events,
+		execlp("umockdev-wrapper", "umockdev-wrapper", simwearer, "--devices", profile,
+		       "--script", h->script, "--", postured, "--config", h->config, "--foreground", "--events", h->events,
 		       (char *)NULL);
 		_exit(127);
 	}
 	*state = h;
 	return h->child > 0 ? 0 : -1;
+}
+
+static int start_daemon(void **state)
+{
+	return start_with(state, "mpu6050", "", one_sensor, "");
 }
 
 static int stop_daemon(void **state)
@@ -257,6 +303,107 @@ static void sigterm_stops_cleanly(void **state)
 	assert_non_null(wait_event(h, "stopped"));
 }
 
+/*
+ * Two sensors, the head unplugged at start-up. The trunk sits upright, slumps from 8 s to 16 s, and
+ * the head is plugged in at 18 s: retried with back-off (0.5 s doubling to 8 s), it is found at
+ * about 23.5 s.
+ */
+static int start_head_missing(void **state)
+{
+	return start_with(state, "mpu6050x2",
+			  "0 remove head\n8 tilt trunk +X 35 over 1\n16 tilt trunk +X 0 over 1\n"
+			  "18 add head\n",
+			  two_sensors, "[detector]\ntrunk_hold_s = 3\ntrunk_hold_at_max_s = 1\n");
+}
+
+/* Ready once the grace period is over (not before: the head may only be slow to probe). */
+static void assert_ready_after_grace(struct harness *h)
+{
+	double ready_s;
+
+	assert_non_null(wait_message(h, "READY=1"));
+	ready_s = now_s() - h->start_s;
+	if (ready_s < READY_GRACE_S || ready_s > READY_GRACE_S + 2.0)
+		fail_msg("READY=1 after %.1f s, expected %.0f s (the grace period)", ready_s,
+			 READY_GRACE_S);
+}
+
+static void head_missing_ready_after_grace_with_status(void **state)
+{
+	struct harness *h = *state;
+	const char *status;
+	char *ev;
+
+	assert_ready_after_grace(h);
+	status = wait_message(h, "STATUS=head sensor missing: no IIO device for [head]");
+	assert_non_null(status);
+	ev = wait_event(h, "sensor_lost");
+	assert_non_null(ev);
+	assert_non_null(strstr(ev, "\"POSTURE_SENSOR\":\"head\""));
+}
+
+static void head_missing_trunk_monitored(void **state)
+{
+	struct harness *h = *state;
+	const char *status;
+	char *ev;
+
+	ev = wait_event(h, "alert");
+	assert_non_null(ev);
+	if (!strstr(ev, "\"POSTURE_CAUSE\":\"trunk\""))
+		fail_msg("the alert is not the trunk's: %s", ev);
+	status = wait_message(h, "STATUS=head sensor missing");
+	assert_non_null(status);
+	if (!strstr(status, "; slumped, still, trunk ") || strstr(status, "neck"))
+		fail_msg("STATUS= lacks the trunk's slump (or shows a neck angle): %s", status);
+}
+
+static void head_picked_up_and_calibrated(void **state)
+{
+	struct harness *h = *state;
+	const char *status;
+	char *ev;
+
+	ev = wait_event(h, "sensor_restored");
+	assert_non_null(ev);
+	assert_non_null(strstr(ev, "\"POSTURE_SENSOR\":\"head\""));
+	/* The head takes its own reference once settled; the trunk keeps its own: neck angles. */
+	assert_non_null(wait_event_line(h, "head upright reference taken"));
+	status = wait_message(h, ", neck ");
+	assert_non_null(status);
+	if (strncmp(status, "STATUS=upright, still, trunk ", 29) != 0)
+		fail_msg("STATUS= with the head back: %s", status);
+}
+
+/* The only sensor unplugged at start-up, plugged in at 9 s (found at about 15.5 s). */
+static int start_no_sensor(void **state)
+{
+	return start_with(state, "mpu6050", "0 remove trunk\n9 add trunk\n", one_sensor, "");
+}
+
+/*
+ * Ready with no sensor: systemd's start timeout would otherwise restart the daemon in a loop. The
+ * watchdog keeps being pinged (the sensor is retried, nothing hangs): a watchdog restart would
+ * loop the same way and find no more sensors.
+ */
+static void no_sensor_ready_watchdog_then_picked_up(void **state)
+{
+	struct harness *h = *state;
+	double start;
+	int pings = 0;
+
+	assert_ready_after_grace(h);
+	assert_non_null(wait_message(h, "STATUS=no sensor answers: trunk sensor missing: "));
+	start = now_s();
+	while (pings < 4 && now_s() - start < TIMEOUT_S)
+		if (wait_message(h, "WATCHDOG=1"))
+			pings++;
+	assert_int_equal(pings, 4);
+	assert_non_null(wait_event(h, "sensor_lost"));
+	assert_non_null(wait_event(h, "sensor_restored"));
+	assert_non_null(wait_message(h, "STATUS=upright"));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,10 +414,27 @@ int main(int argc, char **argv)
 		cmocka_unit_test(sigterm_stops_cleanly),
 	};
 
+	const struct CMUnitTest head_missing[] = {
+		cmocka_unit_test(head_missing_ready_after_grace_with_status),
+		cmocka_unit_test(head_missing_trunk_monitored),
+		cmocka_unit_test(head_picked_up_and_calibrated),
+		cmocka_unit_test(sigterm_stops_cleanly),
+	};
+	const struct CMUnitTest no_sensor[] = {
+		cmocka_unit_test(no_sensor_ready_watchdog_then_picked_up),
+		cmocka_unit_test(sigterm_stops_cleanly),
+	};
+	int failed;
+
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s BUILD_DIR\n", argv[0]);
 		return 2;
 	}
 	build_dir = argv[1];
-	return cmocka_run_group_tests_name("notify", tests, start_daemon, stop_daemon);
+	failed = cmocka_run_group_tests_name("notify", tests, start_daemon, stop_daemon);
+	failed += cmocka_run_group_tests_name("notify, head sensor missing at start-up", head_missing,
+					      start_head_missing, stop_daemon);
+	failed += cmocka_run_group_tests_name("notify, no sensor at start-up", no_sensor,
+					      start_no_sensor, stop_daemon);
+	return failed;
 }

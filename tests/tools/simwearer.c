@@ -39,7 +39,8 @@
  *                                                 kernel numbers them) with the latest values
  *                  TIME end                       COMMAND gets SIGTERM
  *                TIME is in seconds since COMMAND started, never decreasing; ROLE is trunk or
- *                head. "set" and "tilt" replace any turn still in progress.
+ *                head. Actions at time 0 apply before COMMAND starts ("0 remove head": a
+ *                sensor missing at boot). "set" and "tilt" replace any turn still in progress.
  * --speed X      both inputs run X times faster than real time (default 1): times, and the rates
  *                of "over", are the wearer's. Give the daemon the same --speed.
  * --ready-file F once COMMAND runs, written atomically: "pid PID" and "sysfs DIR" (the testbed
@@ -1185,6 +1186,11 @@ int main(int argc, char **argv)
 	}
 	for (size_t k = 0; k < sim.n_devices; k++)
 		if (plug(&sim, &sim.dev[k]) < 0)
+			goto out;
+	/* Time 0 is before COMMAND starts: "0 remove head" is a sensor missing at boot. */
+	while (run.next_act < run.n_acts && run.acts[run.next_act].t_s <= 0.0 &&
+	       run.acts[run.next_act].kind != ACT_END)
+		if (do_action(&run, &run.acts[run.next_act++], 0.0) < 0)
 			goto out;
 
 	run.start_wall_s = monotonic_s();

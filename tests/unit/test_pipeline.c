@@ -29,6 +29,7 @@ struct session {
 	double lean_deg;   /* current trunk lean, forward positive */
 	double head_deg;   /* current head lean (absolute) */
 	bool with_head;
+	bool head_missing; /* configured, but its frames have no head sample (unplugged) */
 	bool breathing; /* false: the sensors lie on a desk */
 	struct posture_event ev[MAX_EVENTS];
 	int n_ev;
@@ -81,7 +82,7 @@ static void push(struct session *s, double trunk_rate_deg_s, double head_rate_de
 	f.has[ROLE_TRUNK] = true;
 	motion_sample(-(s->lean_deg + breath_deg) * RAD_PER_DEG,
 		      -(trunk_rate_deg_s + breath_rate) * RAD_PER_DEG, &f.imu[ROLE_TRUNK]);
-	if (s->with_head) {
+	if (s->with_head && !s->head_missing) {
 		f.has[ROLE_HEAD] = true;
 		motion_sample(-(s->head_deg + breath_deg) * RAD_PER_DEG,
 			      -(head_rate_deg_s + breath_rate) * RAD_PER_DEG, &f.imu[ROLE_HEAD]);
@@ -291,6 +292,52 @@ static void forward_head_is_a_neck_slump(void **state)
 	free(s);
 }
 
+/*
+ * The head sensor missing at start-up: the trunk alone is calibrated and monitored (its slump
+ * alerts, no neck angle). The head, plugged in later, takes its own reference once settled while
+ * the trunk keeps its own, and the neck rule works from then on.
+ */
+static void head_joining_late_is_calibrated_on_its_own(void **state)
+{
+	struct session *s = malloc(sizeof(*s));
+	double trunk_ref[3];
+	int n, neck_slumps = 0;
+
+	(void)state;
+	setup_session(s, true);
+	s->head_missing = true;
+	stay(s, 7.0); /* -3 to 4 s */
+	assert_true(s->n_ev >= 1);
+	assert_int_equal(s->ev[0].type, EVENT_CALIBRATED);
+	assert_true(s->p.cal.has[ROLE_TRUNK]);
+	assert_false(s->p.cal.has[ROLE_HEAD]);
+	memcpy(trunk_ref, s->p.cal.up_ref[ROLE_TRUNK], sizeof(trunk_ref));
+	lean_to(s, 30.0, 30.0, 1.0);
+	stay(s, 10.0);
+	assert_int_equal(s->p.state, STATE_SLUMPED);
+	assert_false(s->p.angles.neck_valid);
+	lean_to(s, 0.0, 0.0, 1.0);
+	stay(s, 2.0);
+
+	n = s->n_ev;
+	s->head_missing = false;
+	stay(s, 6.0);
+	assert_int_equal(s->n_ev, n + 1);
+	assert_int_equal(s->ev[n].type, EVENT_CALIBRATED);
+	assert_non_null(strstr(s->ev[n].detail, "head upright reference"));
+	assert_memory_equal(s->p.cal.up_ref[ROLE_TRUNK], trunk_ref, sizeof(trunk_ref));
+	assert_true(s->p.angles.neck_valid);
+	assert_float_equal(s->p.angles.neck_flexion_deg, 0.0, 1.0);
+
+	lean_to(s, 0.0, 40.0, 1.0);
+	stay(s, 8.0);
+	for (int i = n + 1; i < s->n_ev; i++)
+		neck_slumps += s->ev[i].type == EVENT_SLUMP_STARTED &&
+			       strcmp(angle_name(s->ev[i].cause), "neck") == 0;
+	assert_int_equal(neck_slumps, 1);
+	free(s);
+}
+
 /* Recalibrating (SIGUSR1) in a slumped pose makes that pose the new upright: the slump ends. */
 static void recalibration_ends_the_slump(void **state)
 {
@@ -370,6 +417,7 @@ int main(void)
 		cmocka_unit_test(forward_head_is_a_neck_slump),
 		cmocka_unit_test(recalibration_ends_the_slump),
 		cmocka_unit_test(glitching_sensor_changes_nothing),
+		cmocka_unit_test(head_joining_late_is_calibrated_on_its_own),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -368,6 +368,34 @@ kill_phase() {
 	end_phase
 }
 
+# postured started with the head MPU-6050 unbound (a sensor missing at boot), bound 6 s later:
+# `systemctl start` returns once the grace period is over, the trunk is monitored meanwhile, and
+# the head is picked up by the retry, with the stored calibration's head reference.
+head_missing_phase() {
+	begin_phase head-missing-at-start
+	echo "$BUS-0069" >"$DRIVER/unbind"
+	t0=$(now)
+	systemctl start postured.service
+	check start-exit-status "$?"
+	check ready-after-the-grace-period "$(awk -v t="$t0" -v n="$(now)" \
+		'BEGIN { d = n - t; print (d >= 5 && d < 15) ? "yes" : "no, after " d " s" }')"
+	check active "$(systemctl is-active postured.service)"
+	pid=$(prop MainPID)
+	restarts=$(prop NRestarts)
+	wait_event sensor_lost 10 POSTURE_SENSOR=head
+	sleep 1
+	check status-while-missing "$(prop StatusText)"
+	sleep_until "$(after "$t0" 6)"
+	echo "$BUS-0069" >"$DRIVER/bind"
+	wait_event sensor_restored 20 POSTURE_SENSOR=head
+	sleep 2
+	check active-after-bind "$(systemctl is-active postured.service)"
+	check same-process "$([ "$(prop MainPID)" = "$pid" ] && echo yes || echo no)"
+	check restarts-during-phase "$(($(prop NRestarts) - restarts))"
+	check status "$(prop StatusText)"
+	end_phase
+}
+
 # journalctl -x explains every event from the installed catalog.
 catalog_phase() {
 	begin_phase catalog
@@ -414,6 +442,7 @@ run() {
 	reload_invalid_phase
 	unplug_phase
 	kill_phase
+	head_missing_phase
 	catalog_phase
 	hardened_phase
 	out "=== done $(now)"
