@@ -902,6 +902,141 @@ unsigned int config_changes(const struct config *old, const struct config *next)
 	return needs;
 }
 
+/*
+ * The keys that say which line drives the motor and how: all the stop command needs. Their type,
+ * range and default are the table's.
+ */
+static const char *const motor_keys[] = { "backend", "chip", "line", "active_low" };
+
+static bool is_motor_key(const char *section, const char *name)
+{
+	if (strcmp(section, "haptic") != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(motor_keys) / sizeof(motor_keys[0]); i++)
+		if (strcmp(name, motor_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Appends "FILE:LINE: message (what is used instead)" as a line of st->err. */
+static void add_motor_warning(struct parse_state *st, const char *message, const char *instead)
+{
+	size_t used = strlen(st->err);
+
+	if (used < st->err_len)
+		snprintf(st->err + used, st->err_len - used, "%s%s (%s)", used ? "\n" : "",
+			 message, instead);
+}
+
+/* Reads what the line reader would, but a line it cannot use is skipped instead of an error. */
+static char *read_motor_line(char *str, int num, void *stream)
+{
+	struct parse_state *st = stream;
+	ssize_t n = read_bounded(st->file, st->buf, sizeof(st->buf));
+	char *s = st->buf;
+	size_t len;
+	int c;
+
+	if (n == -1)
+		return NULL;
+	st->line++;
+	if (n == -2) {
+		while ((c = getc(st->file)) != EOF && c != '\n')
+			;
+		s[0] = '\0';
+	} else if (strlen(s) != (size_t)n) {
+		s[0] = '\0';
+	}
+	if (st->line == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	s = cut_comment(text_trim(s));
+	len = strlen(s);
+	/* A broken section header or key line is dropped, so inih has no error to stop at. */
+	if (num < 2 || len > (size_t)num - 2 || (s[0] == '[' && !strchr(s, ']')) ||
+	    (s[0] != '[' && s[0] != ';' && s[0] != '#' && !strpbrk(s, "=:")))
+		len = 0;
+	memcpy(str, s, len);
+	str[len] = '\n';
+	str[len + 1] = '\0';
+	return str;
+}
+
+static int handle_motor_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse_state *st = user;
+	char message[MSG_MAX + 64], instead[MSG_MAX + 64], dflt[MSG_MAX];
+	char *warnings = st->err;
+	size_t warnings_len = st->err_len;
+	struct config defaults;
+	bool ok;
+	int k;
+
+	if (!is_motor_key(section, name))
+		return 1;
+	k = find_key(section, name);
+	if (st->line_of[k]) {
+		snprintf(message, sizeof(message), "%s:%d: duplicate key %s in [haptic]", st->path,
+			 st->line, name);
+		snprintf(instead, sizeof(instead), "the motor stop uses the one on line %d",
+			 st->line_of[k]);
+		add_motor_warning(st, message, instead);
+		return 1;
+	}
+	st->line_of[k] = st->line;
+	/* set_value reports through fail(): catch its message, which becomes a warning. */
+	st->err = message;
+	st->err_len = sizeof(message);
+	ok = set_value(st, &keys[k], value);
+	st->err = warnings;
+	st->err_len = warnings_len;
+	st->failed = false;
+	if (ok)
+		return 1;
+	config_defaults(&defaults);
+	format_value(&defaults, &keys[k], dflt, sizeof(dflt));
+	snprintf(instead, sizeof(instead), "the motor stop uses the default, %s = %s", name, dflt);
+	add_motor_warning(st, message, instead);
+	return 1;
+}
+
+int config_load_motor(const char *path, struct config *cfg, char *msg, size_t msg_len)
+{
+	struct parse_state st = { .path = path, .err = msg, .err_len = msg_len };
+	struct config *next;
+	int ret;
+
+	msg[0] = '\0';
+	next = malloc(sizeof(*next));
+	if (!next) {
+		snprintf(msg, msg_len, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	*next = *cfg;
+	st.cfg = next;
+	st.file = open_regular(path, msg, msg_len, &ret);
+	if (!st.file) {
+		free(next);
+		return ret;
+	}
+	ret = ini_parse_stream(read_motor_line, &st, handle_motor_key, &st);
+	if (ret == -2) {
+		snprintf(msg, msg_len, "%s: out of memory", path);
+		ret = -ENOMEM;
+	} else if (ferror(st.file)) {
+		snprintf(msg, msg_len, "%s: cannot read: %s", path, strerror(EIO));
+		ret = -EIO;
+	} else {
+		memcpy(cfg->haptic_backend, next->haptic_backend, sizeof(cfg->haptic_backend));
+		memcpy(cfg->haptic_chip, next->haptic_chip, sizeof(cfg->haptic_chip));
+		cfg->haptic_line = next->haptic_line;
+		cfg->haptic_active_low = next->haptic_active_low;
+		ret = 0;
+	}
+	fclose(st.file);
+	free(next);
+	return ret;
+}
+
 void config_log(const struct config *cfg)
 {
 	char value[MSG_MAX];

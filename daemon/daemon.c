@@ -515,6 +515,31 @@ static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 
 /* ---- signals ---- */
 
+/* The same line of the same chip, maybe wired the other way round (active_low). */
+static bool same_motor_line(const struct config *a, const struct config *b)
+{
+	return strcmp(a->haptic_backend, b->haptic_backend) == 0 &&
+	       strcmp(a->haptic_chip, b->haptic_chip) == 0 && a->haptic_line == b->haptic_line;
+}
+
+/*
+ * A second request for the line we hold would be refused as busy: change it in place instead,
+ * after stopping the buzz, so the motor is off under the old wiring and the new.
+ */
+static int reconfigure_motor(struct daemon *d, const struct config *next, char *err, size_t len)
+{
+	int ret;
+
+	haptic_player_init(&d->player);
+	update_motor(d);
+	ret = gpio_motor_reconfigure(d->motor, next->haptic_active_low);
+	if (ret < 0)
+		snprintf(err, len, "gpio chip '%s' line %u cannot be switched to active_low = %s: "
+			 "%s: restart postured to apply it", next->haptic_chip, next->haptic_line,
+			 next->haptic_active_low ? "true" : "false", strerror(-ret));
+	return ret;
+}
+
 static void reject_config(struct daemon *d, const char *why)
 {
 	emit_simple(d, EVENT_CONFIG_REJECTED, ROLE_TRUNK, why);
@@ -544,7 +569,12 @@ static void reload(struct daemon *d)
 	}
 	changes = config_changes(d->cfg, next);
 	reopen_motor = changes & CONFIG_NEEDS_MOTOR;
-	if (reopen_motor) {
+	if (reopen_motor && d->motor && same_motor_line(d->cfg, next)) {
+		if (reconfigure_motor(d, next, err, sizeof(err)) < 0) {
+			reject_config(d, err);
+			goto done;
+		}
+	} else if (reopen_motor) {
 		struct gpio_motor *motor;
 
 		if (open_motor(next, &motor, err, sizeof(err)) < 0) {

@@ -222,34 +222,50 @@ static const char *line_holder(struct gpiod_chip *c, unsigned int line, char *bu
 	return ret;
 }
 
-static struct gpiod_line_request *request_output(struct gpiod_chip *c, unsigned int line,
-						 bool active_low, const char *consumer)
+/* A line config for line as an output driven inactive (motor off); NULL with errno set. */
+static struct gpiod_line_config *output_off_config(unsigned int line, bool active_low)
 {
 	struct gpiod_line_settings *settings = gpiod_line_settings_new();
 	struct gpiod_line_config *line_cfg = gpiod_line_config_new();
-	struct gpiod_request_config *req_cfg = gpiod_request_config_new();
-	struct gpiod_line_request *request = NULL;
 	int saved_errno = ENOMEM;
 
-	if (!settings || !line_cfg || !req_cfg)
-		goto out;
+	if (!settings || !line_cfg)
+		goto fail;
 	if (gpiod_line_settings_set_direction(settings, GPIOD_LINE_DIRECTION_OUTPUT) < 0 ||
 	    gpiod_line_settings_set_output_value(settings, GPIOD_LINE_VALUE_INACTIVE) < 0) {
 		saved_errno = errno;
-		goto out;
+		goto fail;
 	}
 	gpiod_line_settings_set_active_low(settings, active_low);
 	if (gpiod_line_config_add_line_settings(line_cfg, &line, 1, settings) < 0) {
 		saved_errno = errno;
-		goto out;
+		goto fail;
 	}
+	gpiod_line_settings_free(settings);
+	return line_cfg;
+fail:
+	gpiod_line_config_free(line_cfg);
+	gpiod_line_settings_free(settings);
+	errno = saved_errno;
+	return NULL;
+}
+
+static struct gpiod_line_request *request_output(struct gpiod_chip *c, unsigned int line,
+						 bool active_low, const char *consumer)
+{
+	struct gpiod_line_config *line_cfg = output_off_config(line, active_low);
+	struct gpiod_request_config *req_cfg = gpiod_request_config_new();
+	struct gpiod_line_request *request = NULL;
+	int saved_errno = line_cfg ? ENOMEM : errno;
+
+	if (!line_cfg || !req_cfg)
+		goto out;
 	gpiod_request_config_set_consumer(req_cfg, consumer);
 	request = gpiod_chip_request_lines(c, req_cfg, line_cfg);
 	saved_errno = errno;
 out:
 	gpiod_request_config_free(req_cfg);
 	gpiod_line_config_free(line_cfg);
-	gpiod_line_settings_free(settings);
 	errno = saved_errno;
 	return request;
 }
@@ -299,6 +315,20 @@ int gpio_motor_open(const char *chip, unsigned int line, bool active_low, const 
 	gpiod_chip_close(c);
 	*out = m;
 	return 0;
+}
+
+int gpio_motor_reconfigure(struct gpio_motor *m, bool active_low)
+{
+	struct gpiod_line_config *line_cfg = output_off_config(m->offset, active_low);
+	int ret = 0;
+
+	if (!line_cfg)
+		return errno ? -errno : -ENOMEM;
+	/* One ioctl: the line is never released, so no other program can take it meanwhile. */
+	if (gpiod_line_request_reconfigure_lines(m->request, line_cfg) < 0)
+		ret = errno ? -errno : -EIO;
+	gpiod_line_config_free(line_cfg);
+	return ret;
 }
 
 int gpio_motor_set(struct gpio_motor *m, bool on)
@@ -377,6 +407,18 @@ int gpio_motor_open(const char *chip, unsigned int line, bool active_low, const 
 	return 0;
 }
 
+int gpio_motor_reconfigure(struct gpio_motor *m, bool active_low)
+{
+	/*
+	 * gpiod_line_set_config (libgpiod 1.5+, kernel 5.5+) changes the request in place, so the
+	 * line is never released and no other program can take it meanwhile. Value 0 is "off".
+	 */
+	if (gpiod_line_set_config(m->line, GPIOD_LINE_REQUEST_DIRECTION_OUTPUT,
+				  active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0, 0) < 0)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
 int gpio_motor_set(struct gpio_motor *m, bool on)
 {
 	if (gpiod_line_set_value(m->line, on ? 1 : 0) < 0)
@@ -396,3 +438,15 @@ void gpio_motor_close(struct gpio_motor *m)
 }
 
 #endif
+
+int gpio_motor_off(const char *chip, unsigned int line, bool active_low, const char *consumer,
+		   char *err, size_t err_len)
+{
+	struct gpio_motor *m;
+	int ret = gpio_motor_open(chip, line, active_low, consumer, &m, err, err_len);
+
+	/* The request itself drives the line inactive; closing drives it so again and releases. */
+	if (ret == 0)
+		gpio_motor_close(m);
+	return ret;
+}

@@ -8,6 +8,7 @@
 
 #include "postured/config.h"
 #include "postured/daemon.h"
+#include "postured/gpio.h"
 #include "postured/log.h"
 #include "postured/replay.h"
 #include "postured/version.h"
@@ -20,6 +21,7 @@ static void usage(FILE *out)
 	fputs("Usage: postured [OPTIONS]                      run the daemon on the IIO sensors\n"
 	      "       postured --replay FILE [OPTIONS]        run the pipeline on a recording\n"
 	      "       postured --check-config [PATH]          validate a configuration file\n"
+	      "       postured --motor-off [--config PATH]    drive the motor's GPIO line off\n"
 	      "\n"
 	      "  -c, --config PATH     configuration file (default " CONFIG_DEFAULT_PATH ")\n"
 	      "  -f, --foreground      events to stderr in readable form (default on a terminal)\n"
@@ -45,8 +47,54 @@ enum {
 	OPT_SPEED,
 	OPT_STATE_DIR,
 	OPT_CHECK_CONFIG,
+	OPT_MOTOR_OFF,
 	OPT_VERSION,
 };
+
+/*
+ * Drives the motor's line off from the [haptic] settings alone, whatever else in the file is
+ * wrong: invalid or missing motor keys take their documented defaults, and an unreadable file
+ * means all of them. The unit's ExecStopPost= runs it after a kill mid-buzz (a released GPIO
+ * output keeps its level), and the daemon runs it first thing. No chip of that name: no motor.
+ * Returns an exit status; at_start: a failure is a warning, as the daemon reports it again.
+ */
+static int motor_off(const char *config_path, bool at_start)
+{
+	struct config *cfg = malloc(sizeof(*cfg));
+	char msg[2048];
+	int ret;
+
+	if (!cfg) {
+		log_err("cannot stop the motor: out of memory");
+		return EXIT_FAILURE;
+	}
+	config_defaults(cfg);
+	ret = config_load_motor(config_path, cfg, msg, sizeof(msg));
+	if (ret < 0) {
+		log_warning("%s: stopping the motor on the default [haptic] settings", msg);
+	} else {
+		for (char *line = strtok(msg, "\n"); line; line = strtok(NULL, "\n"))
+			log_warning("%s", line);
+	}
+	if (strcmp(cfg->haptic_backend, "none") == 0) {
+		log_debug("[haptic] backend = none: no motor to stop");
+		free(cfg);
+		return EXIT_SUCCESS;
+	}
+	ret = gpio_motor_off(cfg->haptic_chip, cfg->haptic_line, cfg->haptic_active_low, "postured",
+			     msg, sizeof(msg));
+	if (ret == 0)
+		log_info("motor off: gpio chip '%s' line %u driven inactive (active_low = %s)",
+			 cfg->haptic_chip, cfg->haptic_line,
+			 cfg->haptic_active_low ? "true" : "false");
+	else if (ret == -ENOENT)
+		log_msg(at_start ? LOG_LEVEL_DEBUG : LOG_LEVEL_NOTICE, "no motor to stop: %s", msg);
+	else
+		log_msg(at_start ? LOG_LEVEL_WARNING : LOG_LEVEL_ERR,
+			"cannot stop the motor: %s", msg);
+	free(cfg);
+	return ret == 0 || ret == -ENOENT ? EXIT_SUCCESS : EXIT_FAILURE;
+}
 
 int main(int argc, char **argv)
 {
@@ -60,6 +108,7 @@ int main(int argc, char **argv)
 		{ "speed", required_argument, NULL, OPT_SPEED },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+		{ "motor-off", no_argument, NULL, OPT_MOTOR_OFF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -69,6 +118,7 @@ int main(int argc, char **argv)
 	bool config_given = false;
 	const char *replay_path = NULL;
 	bool check_config = false;
+	bool motor_off_only = false;
 	struct config *cfg;
 	char err[1024];
 	int c, status;
@@ -111,6 +161,9 @@ int main(int argc, char **argv)
 		case OPT_CHECK_CONFIG:
 			check_config = true;
 			break;
+		case OPT_MOTOR_OFF:
+			motor_off_only = true;
+			break;
 		case 'v':
 			log_set_max_level(LOG_LEVEL_DEBUG);
 			break;
@@ -135,6 +188,10 @@ int main(int argc, char **argv)
 		fputs("postured: --trace needs --replay FILE\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (motor_off_only && (replay_path || check_config)) {
+		fputs("postured: --motor-off takes only --config PATH (and --verbose)\n", stderr);
+		return EXIT_USAGE;
+	}
 	if (opt.record_path && replay_path) {
 		fputs("postured: --record is for live sensors; it cannot be combined with --replay\n",
 		      stderr);
@@ -145,6 +202,11 @@ int main(int argc, char **argv)
 		opt.foreground = true;
 	/* Under systemd stderr is a journal stream: severities travel as "<N>" prefixes. */
 	log_set_journal(!opt.foreground && !replay_path && !check_config && getenv("JOURNAL_STREAM"));
+	if (motor_off_only)
+		return motor_off(opt.config_path, false);
+	/* Before anything can fail: a motor left on by a killed predecessor stops now. */
+	if (!replay_path && !check_config)
+		motor_off(opt.config_path, true);
 
 	cfg = malloc(sizeof(*cfg));
 	if (!cfg) {

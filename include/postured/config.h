@@ -78,6 +78,16 @@ void config_state_dir(const struct config *cfg, char *out, size_t len);
  */
 unsigned int config_changes(const struct config *old, const struct config *next);
 
+/*
+ * For stopping the motor when the rest of the file may be wrong (postured --motor-off): reads only
+ * [haptic] backend, chip, line and active_low over cfg's values, ignoring every other section and
+ * key and any line it cannot parse. A motor key that is invalid (or a repeat of one) keeps cfg's
+ * value and adds a line "FILE:LINE: message (what is used instead)" to msg; msg is empty when there
+ * are none. On a file that cannot be read returns a negative errno with the message in msg and
+ * leaves cfg untouched.
+ */
+int config_load_motor(const char *path, struct config *cfg, char *msg, size_t msg_len);
+
 /* Logs the effective configuration at info level: "config: [section] key = value" per key. */
 void config_log(const struct config *cfg);
 

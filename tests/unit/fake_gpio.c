@@ -5,6 +5,12 @@
  * copies the library's where gpio.c depends on it: errno values, how 1.x gpiod_chip_open_lookup
  * tries a number, a label, a name and a path, that 1.x lines belong to their chip while a 2.x
  * request outlives the chip handle.
+ *
+ * The chips live in shared memory, so a test can fork a child that drives a line through gpio.c,
+ * kill it with SIGKILL and look at the line from the parent. The fake does not see the child die:
+ * the test calls fake_gpiod_process_died(), which does what the kernel does when a dead process's
+ * file descriptors are closed (release its lines) and what a Raspberry Pi without
+ * dtparam=strict_gpiod does with a released output (keep its level).
  */
 #include "fake_gpiod.h"
 
@@ -12,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <gpiod.h>
 
@@ -31,7 +39,9 @@ struct fake_line {
 	bool held; /* by another program */
 	bool held_named;
 	const void *owner; /* the 1.x chip handle or 2.x request that requested it */
+	pid_t owner_pid;   /* the process that did */
 	unsigned int releases;
+	unsigned int reconfigures;
 	char consumer[FAKE_STR_MAX];
 };
 
@@ -46,12 +56,23 @@ struct fake_chip {
 	struct fake_line lines[FAKE_GPIOD_MAX_LINES];
 };
 
-static struct fake_chip chips[FAKE_GPIOD_MAX_CHIPS];
+/* Shared with forked children: see the top of the file. */
+static struct fake_chip *chips;
 static unsigned int live_objects;
+
+/* Every fake call needs fake_gpiod_reset first: say so rather than crash on a NULL map. */
+static void check_reset(void)
+{
+	if (!chips) {
+		fprintf(stderr, "fake_gpiod: call fake_gpiod_reset() before anything else\n");
+		abort();
+	}
+}
 
 /* A test that names a chip it never added is wrong: stop loudly rather than pass by accident. */
 static struct fake_chip *chip_named(const char *name)
 {
+	check_reset();
 	for (unsigned int i = 0; i < FAKE_GPIOD_MAX_CHIPS; i++)
 		if (chips[i].present && strcmp(chips[i].name, name) == 0)
 			return &chips[i];
@@ -72,6 +93,7 @@ static struct fake_line *line_of(const char *name, unsigned int line)
 
 static struct fake_chip *chip_at_path(const char *path)
 {
+	check_reset();
 	for (unsigned int i = 0; i < FAKE_GPIOD_MAX_CHIPS; i++)
 		if (chips[i].present && strcmp(chips[i].path, path) == 0)
 			return &chips[i];
@@ -100,12 +122,39 @@ static void free_object(void *p)
 
 void fake_gpiod_reset(void)
 {
-	memset(chips, 0, sizeof(chips));
+	size_t size = FAKE_GPIOD_MAX_CHIPS * sizeof(*chips);
+
+	if (!chips) {
+		chips = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (chips == MAP_FAILED) {
+			fprintf(stderr, "fake_gpiod: cannot map the shared chip state\n");
+			abort();
+		}
+	}
+	memset(chips, 0, size);
 	live_objects = 0;
+}
+
+void fake_gpiod_process_died(pid_t pid)
+{
+	check_reset();
+	for (unsigned int i = 0; i < FAKE_GPIOD_MAX_CHIPS; i++) {
+		for (unsigned int l = 0; l < chips[i].num_lines; l++) {
+			struct fake_line *line = &chips[i].lines[l];
+
+			if (!line->requested || line->owner_pid != pid)
+				continue;
+			line->requested = false;
+			line->owner = NULL;
+			line->owner_pid = 0;
+			line->releases++;
+		}
+	}
 }
 
 void fake_gpiod_add_chip(const char *name, const char *label, unsigned int num_lines)
 {
+	check_reset();
 	for (unsigned int i = 0; i < FAKE_GPIOD_MAX_CHIPS; i++) {
 		struct fake_chip *c = &chips[i];
 
@@ -172,6 +221,11 @@ const char *fake_gpiod_line_consumer(const char *name, unsigned int line)
 	return NULL;
 }
 
+unsigned int fake_gpiod_line_reconfigures(const char *name, unsigned int line)
+{
+	return line_of(name, line)->reconfigures;
+}
+
 unsigned int fake_gpiod_live_objects(void)
 {
 	return live_objects;
@@ -192,6 +246,7 @@ static int request_line(struct fake_chip *c, unsigned int offset, const char *co
 		return EBUSY;
 	l->requested = true;
 	l->owner = owner;
+	l->owner_pid = getpid();
 	l->active_low = active_low;
 	l->level = value_active != active_low;
 	snprintf(l->consumer, sizeof(l->consumer), "%s", consumer ? consumer : "");
@@ -204,9 +259,25 @@ static int set_line(struct fake_chip *c, unsigned int offset, bool value_active,
 
 	if (c->unplugged)
 		return ENODEV;
-	if (!l->requested || l->owner != owner)
+	if (!l->requested || l->owner != owner || l->owner_pid != getpid())
 		return EPERM;
 	l->level = value_active != l->active_low;
+	return 0;
+}
+
+/* What the kernel does on a change of a requested output's flags and value in place. */
+static int reconfigure_line(struct fake_chip *c, unsigned int offset, bool active_low,
+			    bool value_active, const void *owner)
+{
+	struct fake_line *l = &c->lines[offset];
+
+	if (c->unplugged)
+		return ENODEV;
+	if (!l->requested || l->owner != owner || l->owner_pid != getpid())
+		return EPERM;
+	l->active_low = active_low;
+	l->level = value_active != active_low;
+	l->reconfigures++;
 	return 0;
 }
 
@@ -214,10 +285,11 @@ static void release_line(struct fake_chip *c, unsigned int offset, const void *o
 {
 	struct fake_line *l = &c->lines[offset];
 
-	if (!l->requested || l->owner != owner)
+	if (!l->requested || l->owner != owner || l->owner_pid != getpid())
 		return;
 	l->requested = false;
 	l->owner = NULL;
+	l->owner_pid = 0;
 	l->releases++;
 }
 
@@ -472,6 +544,26 @@ int gpiod_line_request_set_value(struct gpiod_line_request *request, unsigned in
 	return 0;
 }
 
+int gpiod_line_request_reconfigure_lines(struct gpiod_line_request *request,
+					 struct gpiod_line_config *config)
+{
+	int err;
+
+	if (config->num_offsets != 1 || config->offset != request->offset ||
+	    config->settings.direction != GPIOD_LINE_DIRECTION_OUTPUT) {
+		/* The same line as an output is all gpio.c may ask for: anything else is a bug. */
+		errno = EINVAL;
+		return -1;
+	}
+	err = reconfigure_line(request->fake, request->offset, config->settings.active_low,
+			       config->settings.output_value == GPIOD_LINE_VALUE_ACTIVE, request);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
 void gpiod_line_request_release(struct gpiod_line_request *request)
 {
 	if (!request)
@@ -588,6 +680,24 @@ int gpiod_line_set_value(struct gpiod_line *line, int value)
 {
 	int err = set_line(line->chip->fake, line->offset, value != 0, line->chip);
 
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int gpiod_line_set_config(struct gpiod_line *line, int direction, int flags, int value)
+{
+	int err;
+
+	if (direction != GPIOD_LINE_REQUEST_DIRECTION_OUTPUT) {
+		errno = EINVAL;
+		return -1;
+	}
+	err = reconfigure_line(line->chip->fake, line->offset,
+			       (flags & GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW) != 0, value != 0,
+			       line->chip);
 	if (err) {
 		errno = err;
 		return -1;

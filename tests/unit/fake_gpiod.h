@@ -7,6 +7,7 @@
 #define POSTURED_FAKE_GPIOD_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #define FAKE_GPIOD_MAX_CHIPS 4
 #define FAKE_GPIOD_MAX_LINES 64
@@ -22,12 +23,21 @@ void fake_gpiod_hold_line(const char *name, unsigned int line, const char *consu
 /* The chip goes away (a USB expander unplugged): value changes fail with ENODEV. */
 void fake_gpiod_unplug_chip(const char *name);
 
+/*
+ * The process pid died (a forked child killed by the test): its lines are released as the kernel
+ * releases them when the process's file descriptors close, and keep their level, as a Raspberry
+ * Pi's outputs do without dtparam=strict_gpiod. The fake cannot notice a death by itself.
+ */
+void fake_gpiod_process_died(pid_t pid);
+
 /* 1 high, 0 low, -1 never driven by anyone. */
 int fake_gpiod_line_level(const char *name, unsigned int line);
 /* Requested by the code under test and not released yet. */
 bool fake_gpiod_line_requested(const char *name, unsigned int line);
 /* Times the code under test released the line. */
 unsigned int fake_gpiod_line_releases(const char *name, unsigned int line);
+/* Times the code under test changed the line's flags in place (without releasing it). */
+unsigned int fake_gpiod_line_reconfigures(const char *name, unsigned int line);
 /* The consumer the kernel would report for the line, or NULL when it is free. */
 const char *fake_gpiod_line_consumer(const char *name, unsigned int line);
 /* Chips, requests and info/config objects handed out and not yet closed or freed. */

@@ -743,6 +743,99 @@ static void each_key_change_needs_what_it_feeds(void **state)
 	}
 }
 
+/* Loads text with config_load_motor over the defaults; returns its msg (warnings), static. */
+static const char *load_motor(struct testfs *fx, const char *text, struct config *cfg)
+{
+	static char msg[1024];
+
+	testfs_write(fx->path, text);
+	config_defaults(cfg);
+	assert_int_equal(config_load_motor(fx->path, cfg, msg, sizeof(msg)), 0);
+	return msg;
+}
+
+/* The stop command must find the motor in a file the daemon refuses. */
+static void motor_keys_despite_errors_elsewhere(void **state)
+{
+	struct testfs *fx = *state;
+	struct config cfg;
+	char err[512], text[1024];
+
+	snprintf(text, sizeof(text),
+		 "[input]\nrate_hz = fast\n[nonsense]\nfoo = 1\nthis is not a key\n"
+		 "[calibration\nstate_dir = /%0300d\n\n[haptic]\nbackend = gpiod\n"
+		 "chip = gpiochip4\nline = 5\nalert_pattern = 9x\nactive_low = yes\n"
+		 "colour = red\n[detector]\nline = 9\n", 0);
+	assert_string_equal(load_motor(fx, text, &cfg), "");
+	assert_string_equal(cfg.haptic_backend, "gpiod");
+	assert_string_equal(cfg.haptic_chip, "gpiochip4");
+	assert_int_equal(cfg.haptic_line, 5);
+	assert_true(cfg.haptic_active_low);
+	/* Only the motor keys: the rest keeps what the caller had. */
+	assert_true(cfg.rate_hz == 50.0);
+
+	config_defaults(&cfg);
+	assert_int_equal(config_load(fx->path, &cfg, err, sizeof(err)), -EINVAL);
+}
+
+static void invalid_motor_keys_take_the_default(void **state)
+{
+	struct testfs *fx = *state;
+	struct config cfg;
+	char expected[1024];
+	const char *msg;
+
+	msg = load_motor(fx, "[haptic]\nchip = gpiochip2\nline = 17x\nactive_low = maybe\n"
+			 "backend = gpoid\nchip = gpiochip3\n", &cfg);
+	snprintf(expected, sizeof(expected),
+		 "%1$s:3: line = '17x' must be a whole decimal number (0..1023), written like 17 "
+		 "(the motor stop uses the default, "
+		 "line = 17)\n"
+		 "%1$s:4: active_low = 'maybe' must be true or false (or yes/no, on/off, 1/0) (the "
+		 "motor stop uses the default, active_low = false)\n"
+		 "%1$s:5: backend = 'gpoid' must be gpiod or none (the motor stop uses the default, "
+		 "backend = gpiod)\n"
+		 "%1$s:6: duplicate key chip in [haptic] (the motor stop uses the one on line 2)",
+		 fx->path);
+	assert_string_equal(msg, expected);
+	assert_string_equal(cfg.haptic_backend, "gpiod");
+	assert_string_equal(cfg.haptic_chip, "gpiochip2");
+	assert_int_equal(cfg.haptic_line, 17);
+	assert_false(cfg.haptic_active_low);
+}
+
+static void missing_motor_keys_take_the_default(void **state)
+{
+	struct testfs *fx = *state;
+	struct config cfg;
+
+	assert_string_equal(load_motor(fx, "[input]\nrate_hz = 20\n", &cfg), "");
+	assert_string_equal(cfg.haptic_backend, "gpiod");
+	assert_string_equal(cfg.haptic_chip, "gpiochip0");
+	assert_int_equal(cfg.haptic_line, 17);
+	assert_false(cfg.haptic_active_low);
+
+	assert_string_equal(load_motor(fx, "[haptic]\nbackend = none\n", &cfg), "");
+	assert_string_equal(cfg.haptic_backend, "none");
+}
+
+static void unreadable_file_leaves_the_motor_settings(void **state)
+{
+	struct testfs *fx = *state;
+	struct config cfg, before;
+	char msg[512];
+
+	(void)fx;
+	config_defaults(&cfg);
+	memcpy(&before, &cfg, sizeof(cfg));
+	assert_int_equal(config_load_motor("/nonexistent/postured.ini", &cfg, msg, sizeof(msg)),
+			 -ENOENT);
+	assert_string_equal(msg, "/nonexistent/postured.ini: cannot read: No such file or "
+			    "directory (copy the documented default config/postured.ini from the "
+			    "postured sources there, or pass --config PATH)");
+	assert_memory_equal(&cfg, &before, sizeof(cfg));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -757,6 +850,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(error_messages, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(long_and_binary_lines, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(cross_key_checks_blame_the_later_line, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(motor_keys_despite_errors_elsewhere, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(invalid_motor_keys_take_the_default, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(missing_motor_keys_take_the_default, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(unreadable_file_leaves_the_motor_settings, setup,
 						testfs_teardown),
 		cmocka_unit_test_setup_teardown(missing_file_says_what_to_do, setup,
 						testfs_teardown),

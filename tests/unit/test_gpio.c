@@ -1,12 +1,16 @@
 /*
  * The motor line, against fake_gpio.c standing in for libgpiod (1.x or 2.x, whichever this build
- * selected): chip lookup, active-low wiring, the line left off, and the messages a user gets.
+ * selected): chip lookup, active-low wiring, the line left off, the motor stopped after a killed
+ * daemon, the wiring changed in place, and the messages a user gets.
  */
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -133,6 +137,153 @@ static void close_turns_the_motor_off_then_releases(void **state)
 	assert_null(fake_gpiod_line_consumer("gpiochip0", 17));
 }
 
+/*
+ * A child process opens the motor through gpio.c and switches it on, then says so on a pipe and
+ * waits; it never reaches gpio_motor_close. Returns its pid once the motor is on.
+ */
+static pid_t buzzing_child(const char *chip, unsigned int line, bool active_low)
+{
+	int fds[2];
+	char ready;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct gpio_motor *m;
+		char err[256];
+
+		close(fds[0]);
+		if (gpio_motor_open(chip, line, active_low, "postured", &m, err, sizeof(err)) < 0 ||
+		    gpio_motor_set(m, true) < 0 || write(fds[1], "1", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &ready, 1), 1);
+	close(fds[0]);
+	return pid;
+}
+
+static void kill_mid_buzz(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	/* The kernel closes the dead daemon's line request: the fake is told, it cannot see it. */
+	fake_gpiod_process_died(pid);
+}
+
+/*
+ * SIGKILL (or systemd's watchdog SIGABRT) mid-buzz runs no cleanup: the released line keeps its
+ * level and the motor runs on, until the unit's ExecStopPost=postured --motor-off stops it.
+ */
+static void motor_off_after_a_kill_mid_buzz(void **state)
+{
+	char err[256] = "";
+	pid_t pid = buzzing_child("gpiochip0", 17, false);
+
+	(void)state;
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 1);
+	assert_true(fake_gpiod_line_requested("gpiochip0", 17));
+	kill_mid_buzz(pid);
+	assert_false(fake_gpiod_line_requested("gpiochip0", 17));
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 1);
+
+	assert_int_equal(gpio_motor_off("gpiochip0", 17, false, "postured", err, sizeof(err)), 0);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 0);
+	assert_false(fake_gpiod_line_requested("gpiochip0", 17));
+	/* Released once by the kernel at the kill, once by the stop command. */
+	assert_int_equal(fake_gpiod_line_releases("gpiochip0", 17), 2);
+}
+
+/* Active-low wiring runs the motor with the pin low: off is high. */
+static void motor_off_after_a_kill_active_low(void **state)
+{
+	char err[256] = "";
+	pid_t pid = buzzing_child("pinctrl-bcm2711", 4, true);
+
+	(void)state;
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 4), 0);
+	kill_mid_buzz(pid);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 4), 0);
+	assert_int_equal(gpio_motor_off("pinctrl-bcm2711", 4, true, "postured", err, sizeof(err)),
+			 0);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 4), 1);
+	assert_false(fake_gpiod_line_requested("gpiochip0", 4));
+}
+
+/* At start-up, before anything else: a line never driven is driven off and left free. */
+static void motor_off_on_an_idle_line(void **state)
+{
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(gpio_motor_off("gpiochip1", 3, false, "postured", err, sizeof(err)), 0);
+	assert_int_equal(fake_gpiod_line_level("gpiochip1", 3), 0);
+	assert_false(fake_gpiod_line_requested("gpiochip1", 3));
+	assert_int_equal(fake_gpiod_line_releases("gpiochip1", 3), 1);
+}
+
+static void motor_off_reports_why_it_cannot(void **state)
+{
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(gpio_motor_off("gpiochip9", 17, false, "postured", err, sizeof(err)),
+			 -ENOENT);
+	assert_string_equal(err, "gpio chip 'gpiochip9' not found: list chips with gpiodetect and "
+				 "set [haptic] chip");
+	fake_gpiod_hold_line("gpiochip0", 17, "other-consumer");
+	assert_int_equal(gpio_motor_off("gpiochip0", 17, false, "postured", err, sizeof(err)),
+			 -EBUSY);
+	assert_string_equal(err, "gpio chip 'gpiochip0' line 17 is busy, held by 'other-consumer': "
+				 "stop that program or set [haptic] line to a free line");
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), -1);
+}
+
+/* A reload that flips active_low keeps the line (a second request would be busy), motor off. */
+static void reconfigure_flips_the_wiring_in_place(void **state)
+{
+	struct gpio_motor *m = open_ok("gpiochip0", 17, false);
+
+	(void)state;
+	assert_int_equal(gpio_motor_set(m, true), 0);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 1);
+
+	assert_int_equal(gpio_motor_reconfigure(m, true), 0);
+	assert_int_equal(fake_gpiod_line_reconfigures("gpiochip0", 17), 1);
+	assert_int_equal(fake_gpiod_line_releases("gpiochip0", 17), 0);
+	assert_true(fake_gpiod_line_requested("gpiochip0", 17));
+	assert_string_equal(fake_gpiod_line_consumer("gpiochip0", 17), "postured");
+	/* Off under the new wiring is high; on is now low. */
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 1);
+	assert_int_equal(gpio_motor_set(m, true), 0);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 0);
+
+	assert_int_equal(gpio_motor_reconfigure(m, false), 0);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 0);
+	assert_int_equal(gpio_motor_set(m, true), 0);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 1);
+	gpio_motor_close(m);
+	assert_int_equal(fake_gpiod_line_level("gpiochip0", 17), 0);
+	assert_int_equal(fake_gpiod_line_releases("gpiochip0", 17), 1);
+}
+
+static void reconfigure_after_unplug_fails(void **state)
+{
+	struct gpio_motor *m = open_ok("gpiochip1", 2, false);
+
+	(void)state;
+	fake_gpiod_unplug_chip("gpiochip1");
+	assert_int_equal(gpio_motor_reconfigure(m, true), -ENODEV);
+	gpio_motor_close(m);
+}
+
 static void close_null_is_harmless(void **state)
 {
 	(void)state;
@@ -238,6 +389,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(active_low_inverts_the_pin, setup, teardown),
 		cmocka_unit_test_setup_teardown(close_turns_the_motor_off_then_releases, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(motor_off_after_a_kill_mid_buzz, setup, teardown),
+		cmocka_unit_test_setup_teardown(motor_off_after_a_kill_active_low, setup, teardown),
+		cmocka_unit_test_setup_teardown(motor_off_on_an_idle_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(motor_off_reports_why_it_cannot, setup, teardown),
+		cmocka_unit_test_setup_teardown(reconfigure_flips_the_wiring_in_place, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(reconfigure_after_unplug_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(close_null_is_harmless, setup, teardown),
 		cmocka_unit_test_setup_teardown(missing_chip, setup, teardown),
 		cmocka_unit_test_setup_teardown(line_beyond_the_chip, setup, teardown),
