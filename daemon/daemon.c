@@ -291,7 +291,8 @@ static void close_sensors(struct daemon *d)
 static void format_status(const struct daemon *d, char *buf, size_t len)
 {
 	const struct pipeline *p = &d->pipeline;
-	const struct posture_angles *a = &p->angles;
+	const struct posture_angles *a = pipeline_angles(p);
+	unsigned int alerts = pipeline_alerts(p);
 	bool any_open = false, any_seen = false;
 	size_t used = 0;
 
@@ -318,8 +319,8 @@ static void format_status(const struct daemon *d, char *buf, size_t len)
 	}
 	if (any_open && used < len) {
 		used += (size_t)snprintf(buf + used, len - used, "%s%s, %s", used ? "; " : "",
-					 posture_state_name(p->state),
-					 activity_name(p->activity.cls));
+					 posture_state_name(pipeline_state(p)),
+					 activity_name(pipeline_activity(p)));
 		if (a->valid[ROLE_TRUNK] && used < len)
 			used += (size_t)snprintf(buf + used, len - used,
 						 ", trunk %.1f deg, lateral %.1f deg",
@@ -330,8 +331,7 @@ static void format_status(const struct daemon *d, char *buf, size_t len)
 						 a->neck_flexion_deg);
 	}
 	if (used < len)
-		snprintf(buf + used, len - used, ", %u alert%s", p->summary.alerts,
-			 p->summary.alerts == 1 ? "" : "s");
+		snprintf(buf + used, len - used, ", %u alert%s", alerts, alerts == 1 ? "" : "s");
 }
 
 static void notify_status(struct daemon *d)
@@ -341,7 +341,7 @@ static void notify_status(struct daemon *d)
 	format_status(d, status, sizeof(status));
 	sd_notifyf(false, "STATUS=%s", status);
 	if (d->tty_status) {
-		fprintf(stderr, "\r\033[K[%6.1f s] %s", d->pipeline.t_s, status);
+		fprintf(stderr, "\r\033[K[%6.1f s] %s", pipeline_frame_t_s(&d->pipeline), status);
 		fflush(stderr);
 		d->status_shown = true;
 	}
@@ -498,7 +498,13 @@ static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 		any = true;
 	}
 	if (any) {
+		unsigned long dropped = pipeline_dropped_frames(&d->pipeline);
+
 		pipeline_push(&d->pipeline, &f);
+		/* Once, not per sample: a glitching sensor would flood the journal. */
+		if (dropped == 0 && pipeline_dropped_frames(&d->pipeline) > 0)
+			log_warning("a sensor gave an impossible reading (beyond what any IMU reads): "
+				    "sample dropped; the count is logged when postured stops");
 		if (d->recording)
 			record_frame(d, &f);
 	}
@@ -556,8 +562,10 @@ static void reload(struct daemon *d)
 
 	/* systemd needs the current time to order RELOADING=1 against the following READY=1. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	sd_notifyf(false, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64,
-		   (uint64_t)ts.tv_sec * (uint64_t)USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000);
+	if (d->ready)
+		sd_notifyf(false, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64,
+			   (uint64_t)ts.tv_sec * (uint64_t)USEC_PER_SEC +
+				   (uint64_t)ts.tv_nsec / 1000);
 	if (!next) {
 		reject_config(d, "out of memory");
 		goto done;
@@ -600,7 +608,9 @@ static void reload(struct daemon *d)
 	emit_simple(d, EVENT_CONFIG_RELOADED, ROLE_TRUNK, d->opt->config_path);
 done:
 	free(next);
-	sd_notify(false, "READY=1");
+	/* Before start-up has become ready (the grace for a missing sensor), READY=1 is its to say. */
+	if (d->ready)
+		sd_notify(false, "READY=1");
 	notify_status(d);
 }
 
@@ -719,9 +729,10 @@ static void save_gyro_bias(struct daemon *d)
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		double sigma_rad_s;
 
-		if (!d->cfg->sensor[r].enabled || !d->pipeline.est[r].initialised)
+		if (!d->cfg->sensor[r].enabled ||
+		    !pipeline_gyro_bias(&d->pipeline, (enum sensor_role)r, gb.bias_rad_s[r],
+					&sigma_rad_s))
 			continue;
-		estimator_get_bias(&d->pipeline.est[r], gb.bias_rad_s[r], &sigma_rad_s);
 		gb.has[r] = sigma_rad_s < ESTIMATOR_RESTORED_BIAS_SIGMA_RAD_S;
 		any |= gb.has[r];
 	}
@@ -732,10 +743,10 @@ static void save_gyro_bias(struct daemon *d)
 /* At exit, what was learned since the last calibrated event: walking evidence, gyro bias. */
 static void save_learned(struct daemon *d)
 {
+	const struct calibration *cal = pipeline_calibration(&d->pipeline);
 	char err[512];
 
-	if (d->pipeline.cal.valid &&
-	    calstore_save(d->state_dir, &d->pipeline.cal, err, sizeof(err)) < 0)
+	if (cal->valid && calstore_save(d->state_dir, cal, err, sizeof(err)) < 0)
 		log_warning("%s (the latest walking evidence is not kept)", err);
 	save_gyro_bias(d);
 }
@@ -763,14 +774,10 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	else
 		config_state_dir(cfg, d->state_dir, sizeof(d->state_dir));
 
-	if (opt->events_path) {
-		d->sink.jsonl = fopen(opt->events_path, "we");
-		d->sink.jsonl_path = opt->events_path;
-		if (!d->sink.jsonl) {
-			log_err("cannot write events to %s: %s", opt->events_path, strerror(errno));
-			free(d);
-			return EXIT_FAILURE;
-		}
+	if (opt->events_path && sink_open_jsonl(&d->sink, opt->events_path, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		free(d);
+		return EXIT_FAILURE;
 	}
 	if (opt->record_path) {
 		bool roles[ROLE_COUNT];
@@ -832,6 +839,9 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	sd_notify(false, "STOPPING=1");
 	clear_status_line(d);
 	pipeline_emit_summary(&d->pipeline, EVENT_STOPPED);
+	if (pipeline_dropped_frames(&d->pipeline) > 0)
+		log_warning("%lu impossible samples dropped in all: check the sensor's wiring",
+			    pipeline_dropped_frames(&d->pipeline));
 	save_learned(d);
 
 out:
@@ -845,8 +855,8 @@ out:
 			status = EXIT_FAILURE;
 		}
 	}
-	if (d->sink.jsonl && fclose(d->sink.jsonl) != 0) {
-		log_err("cannot write events to %s: %s", opt->events_path, strerror(errno));
+	if (sink_close(&d->sink, err, sizeof(err)) < 0) {
+		log_err("%s", err);
 		status = EXIT_FAILURE;
 	}
 	sd_event_source_disable_unref(d->poll_timer);

@@ -409,6 +409,11 @@ const double *pipeline_up(const struct pipeline *p, enum sensor_role role)
 	return estimator_up(&p->est[role]);
 }
 
+unsigned long pipeline_dropped_frames(const struct pipeline *p)
+{
+	return p->dropped_frames;
+}
+
 unsigned int pipeline_alerts(const struct pipeline *p)
 {
 	return p->summary.alerts;

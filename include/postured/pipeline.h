@@ -84,6 +84,8 @@ enum activity_class pipeline_activity(const struct pipeline *p);
 const struct posture_angles *pipeline_angles(const struct pipeline *p);
 /* A role's estimated unit up vector, sensor axes. */
 const double *pipeline_up(const struct pipeline *p, enum sensor_role role);
+/* Frames dropped as impossible (a sensor glitch: beyond any IMU's range, or a bad time). */
+unsigned long pipeline_dropped_frames(const struct pipeline *p);
 /* Alerts since the last summary. */
 unsigned int pipeline_alerts(const struct pipeline *p);
 /* The calibration in force (valid false while calibrating): what is persisted. */
