@@ -35,7 +35,8 @@ void actions_on_event(void *ctx, const struct posture_event *in)
 		if (a->state_dir && a->pipeline) {
 			char err[512];
 
-			if (calstore_save(a->state_dir, pipeline_calibration(a->pipeline), err, sizeof(err)) < 0)
+			if (calstore_save(a->state_dir, pipeline_calibration(a->pipeline), err,
+					  sizeof(err)) < 0)
 				log_warning("%s (calibration kept in memory only)", err);
 		}
 	}

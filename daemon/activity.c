@@ -19,7 +19,8 @@
 #define VAR_TAU_S 1.0
 /* A movement lasts until the readings have been quiet this long: a pause mid-stride is not rest. */
 #define QUIET_S 1.0
-/* Leaving lying needs the tilt this far below lying_deg, so a half-raised trunk does not flicker. */
+/* Leaving lying needs the tilt this far below lying_deg, so a half-raised trunk does not flicker.
+ */
 #define LYING_HYSTERESIS_DEG 10.0
 /*
  * Steps: the vertical acceleration, low-passed to about 3 Hz (a step's bounce, not the heel
@@ -39,7 +40,8 @@
 /* A walking trunk bounces 0.8-3 m/s^2 rms vertically; jumping and running far more. */
 #define WALK_VERTICAL_MIN_M_S2 0.8
 #define WALK_ACCEL_MAX_M_S2 5.0
-/* Of the acceleration's variance, walking's bounce is at least this share (rowing, swaying: less). */
+/* Of the acceleration's variance, walking's bounce is at least this share (rowing, swaying: less).
+ */
 #define VERTICAL_SHARE_MIN 0.25
 
 static const char *const names[ACTIVITY_COUNT] = {
@@ -129,8 +131,8 @@ void activity_update(struct activity *a, const struct activity_settings *s, doub
 		start(a, imu);
 	/*
 	 * The acceleration beyond gravity: the reading less its short-term mean, the mean kept
-	 * turning with the sensor by the gyro. A slow slump turns the reading and its mean alike, so
-	 * it is no acceleration, only a change of pose; the mean also takes out gravity and the
+	 * turning with the sensor by the gyro. A slow slump turns the reading and its mean alike,
+	 * so it is no acceleration, only a change of pose; the mean also takes out gravity and the
 	 * accelerometer's offset. (Small-angle step: the mean loses w dt x mean.)
 	 */
 	vec3_cross(w, a->mean_accel_m_s2, turn);

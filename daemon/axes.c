@@ -110,19 +110,24 @@ int axes_parse_remap(const char *text, double m[3][3], char *err, size_t err_len
 		int axis;
 
 		if (n == 3) {
-			snprintf(err, err_len, "'%.*s%s' has more than three axes: give exactly three "
-				 "signed axes, like " REMAP_EXAMPLE, shown, t, more);
+			snprintf(err, err_len,
+				 "'%.*s%s' has more than three axes: give exactly three "
+				 "signed axes, like " REMAP_EXAMPLE,
+				 shown, t, more);
 			return -EINVAL;
 		}
 		if (*s != '+' && *s != '-') {
 			if (axis_index(*s) >= 0)
-				snprintf(err, err_len, "'%.*s%s': %c needs a sign (+%c or -%c), like "
-					 REMAP_EXAMPLE, shown, t, more, toupper((unsigned char)*s),
-					 toupper((unsigned char)*s), toupper((unsigned char)*s));
+				snprintf(
+				    err, err_len,
+				    "'%.*s%s': %c needs a sign (+%c or -%c), like " REMAP_EXAMPLE,
+				    shown, t, more, toupper((unsigned char)*s),
+				    toupper((unsigned char)*s), toupper((unsigned char)*s));
 			else
-				snprintf(err, err_len, "'%.*s%s': '%c' is neither a sign nor an axis: "
-					 "give three signed axes, like " REMAP_EXAMPLE, shown, t, more,
-					 *s);
+				snprintf(err, err_len,
+					 "'%.*s%s': '%c' is neither a sign nor an axis: "
+					 "give three signed axes, like " REMAP_EXAMPLE,
+					 shown, t, more, *s);
 			return -EINVAL;
 		}
 		sign[n] = *s++;
@@ -130,18 +135,23 @@ int axes_parse_remap(const char *text, double m[3][3], char *err, size_t err_len
 		axis = axis_index(*s);
 		if (axis < 0) {
 			if (*s == '\0')
-				snprintf(err, err_len, "'%.*s%s' ends with a sign: give three signed "
-					 "axes, like " REMAP_EXAMPLE, shown, t, more);
+				snprintf(err, err_len,
+					 "'%.*s%s' ends with a sign: give three signed "
+					 "axes, like " REMAP_EXAMPLE,
+					 shown, t, more);
 			else
-				snprintf(err, err_len, "'%.*s%s': '%c' is not an axis: use X, Y and Z, "
-					 "each once with a sign, like " REMAP_EXAMPLE, shown, t, more,
-					 *s);
+				snprintf(err, err_len,
+					 "'%.*s%s': '%c' is not an axis: use X, Y and Z, "
+					 "each once with a sign, like " REMAP_EXAMPLE,
+					 shown, t, more, *s);
 			return -EINVAL;
 		}
 		letter[n] = (char)toupper((unsigned char)*s++);
 		if (seen[axis]) {
-			snprintf(err, err_len, "'%.*s%s' names %c twice: use each of X, Y and Z once, "
-				 "like " REMAP_EXAMPLE, shown, t, more, letter[n]);
+			snprintf(err, err_len,
+				 "'%.*s%s' names %c twice: use each of X, Y and Z once, "
+				 "like " REMAP_EXAMPLE,
+				 shown, t, more, letter[n]);
 			return -EINVAL;
 		}
 		seen[axis] = true;
@@ -149,16 +159,17 @@ int axes_parse_remap(const char *text, double m[3][3], char *err, size_t err_len
 		n++;
 	}
 	if (n < 3) {
-		snprintf(err, err_len, "'%.*s%s' %s: give exactly three signed axes, like "
-			 REMAP_EXAMPLE, shown, t, more,
-			 n == 0 ? "is empty" : "has fewer than three axes");
+		snprintf(err, err_len,
+			 "'%.*s%s' %s: give exactly three signed axes, like " REMAP_EXAMPLE, shown,
+			 t, more, n == 0 ? "is empty" : "has fewer than three axes");
 		return -EINVAL;
 	}
 	if (det3(r) < 0.0) {
-		snprintf(err, err_len, "'%.*s%s' is a mirror image, not a rotation (no way of "
-			 "mounting a sensor gives it): flip one sign, e.g. %c%c%c%c%c%c", shown, t,
-			 more, sign[0], letter[0], sign[1], letter[1], sign[2] == '+' ? '-' : '+',
-			 letter[2]);
+		snprintf(err, err_len,
+			 "'%.*s%s' is a mirror image, not a rotation (no way of "
+			 "mounting a sensor gives it): flip one sign, e.g. %c%c%c%c%c%c",
+			 shown, t, more, sign[0], letter[0], sign[1], letter[1],
+			 sign[2] == '+' ? '-' : '+', letter[2]);
 		return -EINVAL;
 	}
 	memcpy(m, r, sizeof(r));

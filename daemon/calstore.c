@@ -82,8 +82,7 @@ static bool parse_vector(const char *s, double out[3])
 	return *s == '\0';
 }
 
-static int parse_cal_line(void *ctx, char *line, unsigned long line_no, char *err,
-			  size_t err_len)
+static int parse_cal_line(void *ctx, char *line, unsigned long line_no, char *err, size_t err_len)
 {
 	struct cal_file *cf = ctx;
 	char *eq = strchr(line, '=');
@@ -93,15 +92,17 @@ static int parse_cal_line(void *ctx, char *line, unsigned long line_no, char *er
 	double norm;
 
 	if (!eq) {
-		snprintf(err, err_len, "%s:%lu: expected 'trunk.up = x y z', found '%.*s'", cf->path,
-			 line_no, SHOWN_MAX, line);
+		snprintf(err, err_len, "%s:%lu: expected 'trunk.up = x y z', found '%.*s'",
+			 cf->path, line_no, SHOWN_MAX, line);
 		return -EINVAL;
 	}
 	*eq = '\0';
 	key = text_trim(line);
 	if (!parse_key(key, &role, &vec)) {
-		snprintf(err, err_len, "%s:%lu: unknown key '%.*s' (expected trunk.up, trunk.forward, "
-			 "trunk.walking, or the same for head)", cf->path, line_no, SHOWN_MAX, key);
+		snprintf(err, err_len,
+			 "%s:%lu: unknown key '%.*s' (expected trunk.up, trunk.forward, "
+			 "trunk.walking, or the same for head)",
+			 cf->path, line_no, SHOWN_MAX, key);
 		return -EINVAL;
 	}
 	if (cf->line_of[role][vec]) {
@@ -117,8 +118,10 @@ static int parse_cal_line(void *ctx, char *line, unsigned long line_no, char *er
 	}
 	norm = vec3_norm(v);
 	if (fabs(norm - 1.0) > UNIT_TOLERANCE) {
-		snprintf(err, err_len, "%s:%lu: %s has length %.3f, not 1: not a direction postured "
-			 "wrote", cf->path, line_no, key, norm);
+		snprintf(err, err_len,
+			 "%s:%lu: %s has length %.3f, not 1: not a direction postured "
+			 "wrote",
+			 cf->path, line_no, key, norm);
 		return -EINVAL;
 	}
 	vec3_normalize(v);
@@ -135,12 +138,13 @@ static int finish(struct cal_file *cf, struct calibration *cal, char *err, size_
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		const char *name = role_name((enum sensor_role)r);
 		double *up = cf->v[r][VEC_UP], *fwd = cf->v[r][VEC_FORWARD];
-		unsigned long up_line = cf->line_of[r][VEC_UP], fwd_line = cf->line_of[r][VEC_FORWARD];
+		unsigned long up_line = cf->line_of[r][VEC_UP],
+			      fwd_line = cf->line_of[r][VEC_FORWARD];
 		double d;
 
 		if (!up_line && fwd_line) {
-			snprintf(err, err_len, "%s:%lu: %s.forward without %s.up", cf->path, fwd_line,
-				 name, name);
+			snprintf(err, err_len, "%s:%lu: %s.forward without %s.up", cf->path,
+				 fwd_line, name, name);
 			return -EINVAL;
 		}
 		/* Walking evidence belongs to the mounting: it may outlive a reference. */
@@ -156,8 +160,10 @@ static int finish(struct cal_file *cf, struct calibration *cal, char *err, size_
 			continue;
 		d = vec3_dot(fwd, up);
 		if (fabs(d) > ORTHO_TOLERANCE) {
-			snprintf(err, err_len, "%s:%lu: %s.forward is %.1f deg off perpendicular to "
-				 "%s.up", cf->path, fwd_line > up_line ? fwd_line : up_line, name,
+			snprintf(err, err_len,
+				 "%s:%lu: %s.forward is %.1f deg off perpendicular to "
+				 "%s.up",
+				 cf->path, fwd_line > up_line ? fwd_line : up_line, name,
 				 fabs(90.0 - acos(d) * DEG_PER_RAD), name);
 			return -EINVAL;
 		}
@@ -168,8 +174,8 @@ static int finish(struct cal_file *cf, struct calibration *cal, char *err, size_
 		c.forward_known[r] = true;
 	}
 	if (!c.has[ROLE_TRUNK] && !c.has[ROLE_HEAD]) {
-		snprintf(err, err_len, "%s: holds no sensor (expected a line like 'trunk.up = 0 0 1')",
-			 cf->path);
+		snprintf(err, err_len,
+			 "%s: holds no sensor (expected a line like 'trunk.up = 0 0 1')", cf->path);
 		return -EINVAL;
 	}
 	c.valid = true;
@@ -220,8 +226,10 @@ static int read_lines(const char *path, const char *magic, const char *what, con
 		s = text_trim(line);
 		if (!seen_magic) {
 			if (strncmp(s, magic, strlen(magic)) != 0) {
-				snprintf(err, err_len, "%s:%lu: not a postured %s file (the first line "
-					 "should be '%s')", path, line_no, what, magic);
+				snprintf(err, err_len,
+					 "%s:%lu: not a postured %s file (the first line "
+					 "should be '%s')",
+					 path, line_no, what, magic);
 				ret = -EINVAL;
 				break;
 			}
@@ -278,8 +286,10 @@ static int make_dirs(const char *dir, char *err, size_t err_len)
 		if (mkdir(p, 0700) < 0 && errno != EEXIST) {
 			int e = errno;
 
-			snprintf(err, err_len, "%s: cannot create directory: %s (check [calibration] "
-				 "state_dir)", p, strerror(e));
+			snprintf(err, err_len,
+				 "%s: cannot create directory: %s (check [calibration] "
+				 "state_dir)",
+				 p, strerror(e));
 			return -e;
 		}
 		p[i] = dir[i];
@@ -292,7 +302,7 @@ static void print_cal(FILE *f, const void *data)
 	const struct calibration *cal = data;
 
 	fprintf(f, CAL_MAGIC "\n# unit vectors in sensor axes: up when upright, the wearer's "
-		"forward, and up while walking\n");
+			     "forward, and up while walking\n");
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		const char *name = role_name((enum sensor_role)r);
 
@@ -331,9 +341,8 @@ static int write_file(int fd, void (*print)(FILE *f, const void *data), const vo
 }
 
 /* Writes dir/name atomically: a temporary file, synced, renamed over it, the directory synced. */
-static int save_atomic(const char *dir, const char *name,
-		       void (*print)(FILE *f, const void *data), const void *data, char *err,
-		       size_t err_len)
+static int save_atomic(const char *dir, const char *name, void (*print)(FILE *f, const void *data),
+		       const void *data, char *err, size_t err_len)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
 	int fd, dfd, ret;
@@ -384,8 +393,7 @@ struct bias_file {
 	unsigned long line_of[ROLE_COUNT]; /* 0: not in the file */
 };
 
-static int parse_bias_line(void *ctx, char *line, unsigned long line_no, char *err,
-			   size_t err_len)
+static int parse_bias_line(void *ctx, char *line, unsigned long line_no, char *err, size_t err_len)
 {
 	struct bias_file *bf = ctx;
 	char *eq = strchr(line, '='), *key, name[32];
@@ -393,8 +401,9 @@ static int parse_bias_line(void *ctx, char *line, unsigned long line_no, char *e
 	int role = -1;
 
 	if (!eq) {
-		snprintf(err, err_len, "%s:%lu: expected 'trunk." BIAS_KEY " = x y z', found '%.*s'",
-			 bf->path, line_no, SHOWN_MAX, line);
+		snprintf(err, err_len,
+			 "%s:%lu: expected 'trunk." BIAS_KEY " = x y z', found '%.*s'", bf->path,
+			 line_no, SHOWN_MAX, line);
 		return -EINVAL;
 	}
 	*eq = '\0';
@@ -405,8 +414,10 @@ static int parse_bias_line(void *ctx, char *line, unsigned long line_no, char *e
 			role = r;
 	}
 	if (role < 0) {
-		snprintf(err, err_len, "%s:%lu: unknown key '%.*s' (expected trunk." BIAS_KEY " or "
-			 "head." BIAS_KEY ")", bf->path, line_no, SHOWN_MAX, key);
+		snprintf(err, err_len,
+			 "%s:%lu: unknown key '%.*s' (expected trunk." BIAS_KEY " or "
+			 "head." BIAS_KEY ")",
+			 bf->path, line_no, SHOWN_MAX, key);
 		return -EINVAL;
 	}
 	if (bf->line_of[role]) {
@@ -422,9 +433,10 @@ static int parse_bias_line(void *ctx, char *line, unsigned long line_no, char *e
 	}
 	for (int i = 0; i < 3; i++) {
 		if (fabs(b[i]) > BIAS_LIMIT_RAD_S) {
-			snprintf(err, err_len, "%s:%lu: %s: %g rad/s is beyond any gyro's bias (%.2f "
-				 "rad/s): not a value postured wrote", bf->path, line_no, key, b[i],
-				 BIAS_LIMIT_RAD_S);
+			snprintf(err, err_len,
+				 "%s:%lu: %s: %g rad/s is beyond any gyro's bias (%.2f "
+				 "rad/s): not a value postured wrote",
+				 bf->path, line_no, key, b[i], BIAS_LIMIT_RAD_S);
 			return -EINVAL;
 		}
 	}
@@ -445,8 +457,10 @@ int calstore_load_bias(const char *dir, struct gyro_bias *gb, char *err, size_t 
 	ret = read_lines(path, BIAS_MAGIC, "gyro bias", "trunk." BIAS_KEY " = 0.01 -0.02 0",
 			 parse_bias_line, &bf, err, err_len);
 	if (ret == 0 && !bf.gb.has[ROLE_TRUNK] && !bf.gb.has[ROLE_HEAD]) {
-		snprintf(err, err_len, "%s: holds no sensor (expected a line like 'trunk." BIAS_KEY
-			 " = 0.01 -0.02 0')", path);
+		snprintf(err, err_len,
+			 "%s: holds no sensor (expected a line like 'trunk." BIAS_KEY
+			 " = 0.01 -0.02 0')",
+			 path);
 		ret = -EINVAL;
 	}
 	if (ret == 0)
@@ -459,7 +473,7 @@ static void print_bias(FILE *f, const void *data)
 	const struct gyro_bias *gb = data;
 
 	fprintf(f, BIAS_MAGIC "\n# rad/s in sensor axes, learned at rest; restored with a margin "
-		"for the temperature\n");
+			      "for the temperature\n");
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		const double *b = gb->bias_rad_s[r];
 
@@ -478,9 +492,10 @@ int calstore_save_bias(const char *dir, const struct gyro_bias *gb, char *err, s
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		for (int i = 0; gb->has[r] && i < 3; i++) {
 			if (!(fabs(gb->bias_rad_s[r][i]) <= BIAS_LIMIT_RAD_S)) {
-				snprintf(err, err_len, "%s: the %s gyro bias %g rad/s is not a bias: not "
-					 "saved", dir, role_name((enum sensor_role)r),
-					 gb->bias_rad_s[r][i]);
+				snprintf(err, err_len,
+					 "%s: the %s gyro bias %g rad/s is not a bias: not "
+					 "saved",
+					 dir, role_name((enum sensor_role)r), gb->bias_rad_s[r][i]);
 				return -EINVAL;
 			}
 		}

@@ -42,16 +42,18 @@ struct key {
 	const char *section;
 	const char *name;
 	enum key_type type;
-	size_t offset;         /* into struct config */
-	size_t size;           /* KEY_STRING: buffer size */
-	double min, max;       /* KEY_DOUBLE, KEY_UINT: allowed range in the file's unit */
-	bool zero_allowed;     /* 0 is accepted outside min..max ("never", "unknown") */
+	size_t offset;		/* into struct config */
+	size_t size;		/* KEY_STRING: buffer size */
+	double min, max;	/* KEY_DOUBLE, KEY_UINT: allowed range in the file's unit */
+	bool zero_allowed;	/* 0 is accepted outside min..max ("never", "unknown") */
 	double stored_per_unit; /* KEY_DOUBLE: stored value = file value * this (deg -> rad) */
-	string_check_fn check; /* KEY_STRING: optional validation */
-	int role;              /* KEY_FORWARD */
-	unsigned int needs;    /* enum config_need: what a change to it takes beyond new settings */
+	string_check_fn check;	/* KEY_STRING: optional validation */
+	int role;		/* KEY_FORWARD */
+	unsigned int needs; /* enum config_need: what a change to it takes beyond new settings */
 };
 
+/* One key a line reads best as the table it is: the formatter leaves it alone. */
+/* clang-format off */
 #define OFF(member) offsetof(struct config, member)
 #define BOOL_KEY(sec, name, member, needs) \
 	{ sec, name, KEY_BOOL, OFF(member), 0, 0, 0, false, 1, NULL, 0, needs }
@@ -138,6 +140,7 @@ static const struct key keys[] = {
 	{ "haptic", "calibrated_pattern", KEY_PATTERN, OFF(calibrated_pattern), 0, 0, 0, false, 1,
 	  NULL, 0, 0 },
 };
+/* clang-format on */
 
 #define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
 #define MSG_MAX 512
@@ -162,8 +165,8 @@ struct parse_state {
 	size_t err_len;
 };
 
-__attribute__((format(printf, 4, 5)))
-static void fail(struct parse_state *st, int err_errno, int line, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void fail(struct parse_state *st, int err_errno,
+						       int line, const char *fmt, ...)
 {
 	char msg[MSG_MAX];
 	va_list ap;
@@ -262,7 +265,8 @@ static bool check_device(const char *value, char *msg, size_t len)
 {
 	if (value[0] != '\0')
 		return false;
-	snprintf(msg, len, "'' must name the IIO device, like mpu6050 (see "
+	snprintf(msg, len,
+		 "'' must name the IIO device, like mpu6050 (see "
 		 "/sys/bus/iio/devices/*/name)");
 	return true;
 }
@@ -278,8 +282,10 @@ static bool check_state_dir(const char *value, char *msg, size_t len)
 {
 	if (value[0] == '\0' || value[0] == '/')
 		return false;
-	snprintf(msg, len, "'%s' must be an absolute path (or empty for $STATE_DIRECTORY, "
-		 "else /var/lib/postured)", value);
+	snprintf(msg, len,
+		 "'%s' must be an absolute path (or empty for $STATE_DIRECTORY, "
+		 "else /var/lib/postured)",
+		 value);
 	return true;
 }
 
@@ -378,15 +384,18 @@ static bool set_value(struct parse_state *st, const struct key *k, const char *v
 	case KEY_BOOL:
 		if (parse_bool(value, field(st->cfg, k)) == 0)
 			return true;
-		fail(st, EINVAL, st->line, "%s = '%.*s%s' must be true or false (or yes/no, on/off, "
-		     "1/0)", k->name, shown, value, more);
+		fail(st, EINVAL, st->line,
+		     "%s = '%.*s%s' must be true or false (or yes/no, on/off, "
+		     "1/0)",
+		     k->name, shown, value, more);
 		return false;
 	case KEY_DOUBLE:
 	case KEY_UINT:
 		format_range(k, range, sizeof(range));
 		if (parse_number(value, &d) < 0) {
-			fail(st, EINVAL, st->line, "%s = '%.*s%s' must be a %s (%s), written like %s",
-			     k->name, shown, value, more,
+			fail(st, EINVAL, st->line,
+			     "%s = '%.*s%s' must be a %s (%s), written like %s", k->name, shown,
+			     value, more,
 			     k->type == KEY_UINT ? "whole decimal number" : "decimal number", range,
 			     k->type == KEY_UINT ? "17" : "50, 2.5 or 1e3");
 			return false;
@@ -409,8 +418,9 @@ static bool set_value(struct parse_state *st, const struct key *k, const char *v
 		return true;
 	case KEY_STRING:
 		if (strlen(value) >= k->size) {
-			fail(st, EINVAL, st->line, "%s = '%.*s%s' is too long (at most %zu characters)",
-			     k->name, shown, value, more, k->size - 1);
+			fail(st, EINVAL, st->line,
+			     "%s = '%.*s%s' is too long (at most %zu characters)", k->name, shown,
+			     value, more, k->size - 1);
 			return false;
 		}
 		if (k->check && k->check(value, msg, sizeof(msg))) {
@@ -526,10 +536,13 @@ static void check_section_line(struct parse_state *st, const char *line)
 		return;
 	guess = suggest(NULL, name);
 	if (guess)
-		fail(st, EINVAL, st->line, "unknown section [%s] (did you mean [%s]?)", name, guess);
+		fail(st, EINVAL, st->line, "unknown section [%s] (did you mean [%s]?)", name,
+		     guess);
 	else
-		fail(st, EINVAL, st->line, "unknown section [%s] (sections: input, trunk, head, "
-		     "estimator, calibration, detector, journal, haptic)", name);
+		fail(st, EINVAL, st->line,
+		     "unknown section [%s] (sections: input, trunk, head, "
+		     "estimator, calibration, detector, journal, haptic)",
+		     name);
 }
 
 /*
@@ -602,7 +615,8 @@ static char *read_line(char *str, int num, void *stream)
 	len = strlen(s);
 	/* inih needs room for the newline and the terminator. */
 	if (n == -2 || num < 2 || len > (size_t)num - 2) {
-		fail(st, EINVAL, st->line, "line is longer than %d characters: shorten it", num - 2);
+		fail(st, EINVAL, st->line, "line is longer than %d characters: shorten it",
+		     num - 2);
 		return NULL;
 	}
 	s = cut_comment(s);
@@ -610,8 +624,9 @@ static char *read_line(char *str, int num, void *stream)
 	if (s[0] == '[')
 		check_section_line(st, s);
 	else if (s[0] != '\0' && s[0] != ';' && s[0] != '#' && !strpbrk(s, "=:"))
-		fail(st, EINVAL, st->line, "'%.*s%s' is not 'key = value', a [section] or a comment",
-		     VALUE_SHOWN_MAX, s, len > VALUE_SHOWN_MAX ? "..." : "");
+		fail(st, EINVAL, st->line,
+		     "'%.*s%s' is not 'key = value', a [section] or a comment", VALUE_SHOWN_MAX, s,
+		     len > VALUE_SHOWN_MAX ? "..." : "");
 	if (st->failed)
 		return NULL;
 	memcpy(str, s, len);
@@ -635,15 +650,16 @@ static int handle(void *user, const char *section, const char *name, const char 
 	if (k < 0) {
 		guess = suggest(section, name);
 		if (guess)
-			fail(st, EINVAL, st->line, "unknown key '%s' in [%s] (did you mean %s?)", name,
-			     section, guess);
+			fail(st, EINVAL, st->line, "unknown key '%s' in [%s] (did you mean %s?)",
+			     name, section, guess);
 		else
 			fail(st, EINVAL, st->line, "unknown key '%s' in [%s]", name, section);
 		return 0;
 	}
 	if (st->line_of[k]) {
-		fail(st, EINVAL, st->line, "duplicate key %s in [%s], first set on line %d: keep one",
-		     name, section, st->line_of[k]);
+		fail(st, EINVAL, st->line,
+		     "duplicate key %s in [%s], first set on line %d: keep one", name, section,
+		     st->line_of[k]);
 		return 0;
 	}
 	st->line_of[k] = st->line;
@@ -678,32 +694,39 @@ static void cross_check_rules(struct parse_state *st)
 		format_double(r->max_deg, a, sizeof(a));
 		format_double(r->threshold_deg, b, sizeof(b));
 		if (r->max_deg <= r->threshold_deg)
-			fail(st, EINVAL, later(line_of(st, "detector", key_a),
-					       line_of(st, "detector", key_b)),
+			fail(st, EINVAL,
+			     later(line_of(st, "detector", key_a), line_of(st, "detector", key_b)),
 			     "%s = %s must be above %s = %s", key_a, a, key_b, b);
 		format_double(d->hysteresis_deg, a, sizeof(a));
 		if (d->hysteresis_deg >= r->threshold_deg)
-			fail(st, EINVAL, later(line_of(st, "detector", "hysteresis_deg"),
-					       line_of(st, "detector", key_b)),
+			fail(st, EINVAL,
+			     later(line_of(st, "detector", "hysteresis_deg"),
+				   line_of(st, "detector", key_b)),
 			     "hysteresis_deg = %s must be below %s = %s, or that lean could never "
-			     "end", a, key_b, b);
+			     "end",
+			     a, key_b, b);
 	}
 	if (d->rule[ANGLE_TRUNK].enabled &&
 	    st->cfg->activity.lying_deg <= d->rule[ANGLE_TRUNK].threshold_deg) {
 		format_double(st->cfg->activity.lying_deg, a, sizeof(a));
 		format_double(d->rule[ANGLE_TRUNK].threshold_deg, b, sizeof(b));
-		fail(st, EINVAL, later(line_of(st, "detector", "lying_deg"),
-				       line_of(st, "detector", "trunk_threshold_deg")),
+		fail(st, EINVAL,
+		     later(line_of(st, "detector", "lying_deg"),
+			   line_of(st, "detector", "trunk_threshold_deg")),
 		     "lying_deg = %s must be above trunk_threshold_deg = %s, or every trunk lean "
-		     "would count as lying down", a, b);
+		     "would count as lying down",
+		     a, b);
 	}
 	if (st->cfg->reference.learn_forward_deg >= st->cfg->activity.lying_deg) {
 		format_double(st->cfg->reference.learn_forward_deg, a, sizeof(a));
 		format_double(st->cfg->activity.lying_deg, b, sizeof(b));
-		fail(st, EINVAL, later(line_of(st, "calibration", "learn_forward_deg"),
-				       line_of(st, "detector", "lying_deg")),
-		     "learn_forward_deg = %s must be below lying_deg = %s, or forward could never be "
-		     "learned", a, b);
+		fail(st, EINVAL,
+		     later(line_of(st, "calibration", "learn_forward_deg"),
+			   line_of(st, "detector", "lying_deg")),
+		     "learn_forward_deg = %s must be below lying_deg = %s, or forward could never "
+		     "be "
+		     "learned",
+		     a, b);
 	}
 }
 
@@ -725,13 +748,16 @@ static void cross_check_sensors(struct parse_state *st)
 	int line = later(sensor_line(st, "trunk"), sensor_line(st, "head"));
 
 	if (!t->enabled && !h->enabled)
-		fail(st, EINVAL, line, "[trunk] and [head] are both disabled: enable at least the "
+		fail(st, EINVAL, line,
+		     "[trunk] and [head] are both disabled: enable at least the "
 		     "trunk sensor");
 	else if (t->enabled && h->enabled && strcmp(t->device, h->device) == 0 &&
 		 strcmp(t->label, h->label) == 0 && strcmp(t->address, h->address) == 0)
-		fail(st, EINVAL, line, "[trunk] and [head] both select device = %s with the same "
+		fail(st, EINVAL, line,
+		     "[trunk] and [head] both select device = %s with the same "
 		     "label and address: set address (e.g. 0x68 and 0x69) or label so each finds "
-		     "its own sensor", t->device);
+		     "its own sensor",
+		     t->device);
 }
 
 void config_defaults(struct config *cfg)
@@ -775,17 +801,21 @@ static const char *file_kind(mode_t mode)
 
 static int refuse_kind(const char *path, mode_t mode, char *err, size_t err_len)
 {
-	snprintf(err, err_len, "%s: cannot read: %s, not a regular file (pass the ini file's path "
-		 "with --config PATH)", path, file_kind(mode));
+	snprintf(err, err_len,
+		 "%s: cannot read: %s, not a regular file (pass the ini file's path "
+		 "with --config PATH)",
+		 path, file_kind(mode));
 	return S_ISDIR(mode) ? -EISDIR : -EINVAL;
 }
 
 static int cannot_read(const char *path, int err_errno, char *err, size_t err_len)
 {
 	if (err_errno == ENOENT)
-		snprintf(err, err_len, "%s: cannot read: %s (copy the documented default "
+		snprintf(err, err_len,
+			 "%s: cannot read: %s (copy the documented default "
 			 "config/postured.ini from the postured sources there, or pass --config "
-			 "PATH)", path, strerror(err_errno));
+			 "PATH)",
+			 path, strerror(err_errno));
 	else
 		snprintf(err, err_len, "%s: cannot read: %s", path, strerror(err_errno));
 	return -err_errno;
@@ -848,7 +878,8 @@ int config_load(const char *path, struct config *cfg, char *err, size_t err_len)
 	/* inih saw a syntax error that our reader let through, before any error of ours. */
 	if (ret > 0 && (!st.failed || ret < st.err_line)) {
 		st.failed = false;
-		fail(&st, EINVAL, ret, "cannot parse this line: expected 'key = value', a [section] "
+		fail(&st, EINVAL, ret,
+		     "cannot parse this line: expected 'key = value', a [section] "
 		     "or a comment");
 	} else if (ret == -2) {
 		fail(&st, ENOMEM, 0, "out of memory");
@@ -924,8 +955,8 @@ static void add_motor_warning(struct parse_state *st, const char *message, const
 	size_t used = strlen(st->err);
 
 	if (used < st->err_len)
-		snprintf(st->err + used, st->err_len - used, "%s%s (%s)", used ? "\n" : "",
-			 message, instead);
+		snprintf(st->err + used, st->err_len - used, "%s%s (%s)", used ? "\n" : "", message,
+			 instead);
 }
 
 /* Reads what the line reader would, but a line it cannot use is skipped instead of an error. */

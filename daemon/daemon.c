@@ -21,9 +21,9 @@
 #include "postured/gpio.h"
 #include "postured/iio_source.h"
 #include "postured/log.h"
-#include "postured/version.h"
 #include "postured/pipeline.h"
 #include "postured/recording.h"
+#include "postured/version.h"
 
 #define USEC_PER_SEC 1000000ULL
 /* A lost sensor is retried after 0.5 s, doubling up to 8 s: quick recovery from a loose cable
@@ -41,10 +41,10 @@ struct role_input {
 	struct daemon *d;
 	enum sensor_role role;
 	struct iio_sensor *sensor;
-	bool lost;             /* reported lost; the retry timer is armed */
-	bool answered;         /* delivered a sample since it was (re)opened */
-	bool seen;             /* opened at least once since start-up: "lost", not "missing" */
-	char why[320];         /* why it cannot be opened, for STATUS= */
+	bool lost;     /* reported lost; the retry timer is armed */
+	bool answered; /* delivered a sample since it was (re)opened */
+	bool seen;     /* opened at least once since start-up: "lost", not "missing" */
+	char why[320]; /* why it cannot be opened, for STATUS= */
 	uint64_t retry_usec;
 	uint64_t last_sample_usec;
 	sd_event_source *retry;
@@ -75,7 +75,7 @@ struct daemon {
 	uint64_t watchdog_usec;
 	double speed;
 	bool ready;
-	bool tty_status;       /* a live status line on the terminal */
+	bool tty_status; /* a live status line on the terminal */
 	bool status_shown;
 };
 
@@ -176,7 +176,8 @@ static void schedule_retry(struct role_input *in)
 		sd_event_source_set_time(in->retry, at);
 		sd_event_source_set_enabled(in->retry, SD_EVENT_ONESHOT);
 	} else {
-		sd_event_add_time(in->d->event, &in->retry, CLOCK_MONOTONIC, at, 10000, on_retry, in);
+		sd_event_add_time(in->d->event, &in->retry, CLOCK_MONOTONIC, at, 10000, on_retry,
+				  in);
 	}
 }
 
@@ -322,10 +323,9 @@ static void format_status(const struct daemon *d, char *buf, size_t len)
 					 posture_state_name(pipeline_state(p)),
 					 activity_name(pipeline_activity(p)));
 		if (a->valid[ROLE_TRUNK] && used < len)
-			used += (size_t)snprintf(buf + used, len - used,
-						 ", trunk %.1f deg, lateral %.1f deg",
-						 a->flexion_deg[ROLE_TRUNK],
-						 a->lateral_deg[ROLE_TRUNK]);
+			used += (size_t)snprintf(
+			    buf + used, len - used, ", trunk %.1f deg, lateral %.1f deg",
+			    a->flexion_deg[ROLE_TRUNK], a->lateral_deg[ROLE_TRUNK]);
 		if (a->neck_valid && used < len)
 			used += (size_t)snprintf(buf + used, len - used, ", neck %.1f deg",
 						 a->neck_flexion_deg);
@@ -419,12 +419,12 @@ static void become_ready(struct daemon *d)
 		log_info("sensors answer: ready");
 	else if (!any_open)
 		log_warning("no sensor answers after %.0f s (%s missing): ready, retrying; "
-			    "monitoring starts when a sensor appears", (double)READY_GRACE_USEC / 1e6,
-			    missing);
+			    "monitoring starts when a sensor appears",
+			    (double)READY_GRACE_USEC / 1e6, missing);
 	else
 		log_warning("%s sensor missing after %.0f s: ready, monitoring with the others; "
-			    "retrying, it is picked up when it appears", missing,
-			    (double)READY_GRACE_USEC / 1e6);
+			    "retrying, it is picked up when it appears",
+			    missing, (double)READY_GRACE_USEC / 1e6);
 	sd_notify(false, "READY=1");
 	notify_status(d);
 }
@@ -503,8 +503,9 @@ static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 		pipeline_push(&d->pipeline, &f);
 		/* Once, not per sample: a glitching sensor would flood the journal. */
 		if (dropped == 0 && pipeline_dropped_frames(&d->pipeline) > 0)
-			log_warning("a sensor gave an impossible reading (beyond what any IMU reads): "
-				    "sample dropped; the count is logged when postured stops");
+			log_warning(
+			    "a sensor gave an impossible reading (beyond what any IMU reads): "
+			    "sample dropped; the count is logged when postured stops");
 		if (d->recording)
 			record_frame(d, &f);
 	}
@@ -540,8 +541,10 @@ static int reconfigure_motor(struct daemon *d, const struct config *next, char *
 	update_motor(d);
 	ret = gpio_motor_reconfigure(d->motor, next->haptic_active_low);
 	if (ret < 0)
-		snprintf(err, len, "gpio chip '%s' line %u cannot be switched to active_low = %s: "
-			 "%s: restart postured to apply it", next->haptic_chip, next->haptic_line,
+		snprintf(err, len,
+			 "gpio chip '%s' line %u cannot be switched to active_low = %s: "
+			 "%s: restart postured to apply it",
+			 next->haptic_chip, next->haptic_line,
 			 next->haptic_active_low ? "true" : "false", strerror(-ret));
 	return ret;
 }
@@ -565,7 +568,7 @@ static void reload(struct daemon *d)
 	if (d->ready)
 		sd_notifyf(false, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64,
 			   (uint64_t)ts.tv_sec * (uint64_t)USEC_PER_SEC +
-				   (uint64_t)ts.tv_nsec / 1000);
+			       (uint64_t)ts.tv_nsec / 1000);
 	if (!next) {
 		reject_config(d, "out of memory");
 		goto done;
@@ -608,7 +611,8 @@ static void reload(struct daemon *d)
 	emit_simple(d, EVENT_CONFIG_RELOADED, ROLE_TRUNK, d->opt->config_path);
 done:
 	free(next);
-	/* Before start-up has become ready (the grace for a missing sensor), READY=1 is its to say. */
+	/* Before start-up has become ready (the grace for a missing sensor), READY=1 is its to say.
+	 */
 	if (d->ready)
 		sd_notify(false, "READY=1");
 	notify_status(d);
@@ -667,7 +671,8 @@ static int setup_event_loop(struct daemon *d)
 		return ret;
 	sd_event_source_set_enabled(d->poll_timer, SD_EVENT_ON);
 	ret = sd_event_add_time(d->event, &d->status_timer, CLOCK_MONOTONIC,
-				now + STATUS_INTERVAL_USEC, STATUS_INTERVAL_USEC / 10, on_status_timer, d);
+				now + STATUS_INTERVAL_USEC, STATUS_INTERVAL_USEC / 10,
+				on_status_timer, d);
 	if (ret < 0)
 		return ret;
 	sd_event_source_set_enabled(d->status_timer, SD_EVENT_ON);
@@ -784,7 +789,8 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 
 		for (int r = 0; r < ROLE_COUNT; r++)
 			roles[r] = cfg->sensor[r].enabled;
-		if (recording_create(opt->record_path, roles, &d->recording, err, sizeof(err)) < 0) {
+		if (recording_create(opt->record_path, roles, &d->recording, err, sizeof(err)) <
+		    0) {
 			log_err("%s", err);
 			status = EXIT_FAILURE;
 			goto out;

@@ -95,7 +95,8 @@ static void moved_on(struct detector *d, const struct detector_input *in,
 	d->onset_t_s = in->t_s;
 }
 
-void detector_update(struct detector *d, const struct detector_input *in, struct detector_result *out)
+void detector_update(struct detector *d, const struct detector_input *in,
+		     struct detector_result *out)
 {
 	const struct detector_settings *s = &d->settings;
 	double dt_s = 0.0;

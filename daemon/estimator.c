@@ -182,9 +182,9 @@ static bool gyro_saturated(const struct estimator_settings *s, const double gyro
 {
 	double limit = SATURATION_FRACTION * s->gyro_range_rad_s;
 
-	return s->gyro_range_rad_s > 0.0 && (fabs(gyro_rad_s[0]) >= limit ||
-					     fabs(gyro_rad_s[1]) >= limit ||
-					     fabs(gyro_rad_s[2]) >= limit);
+	return s->gyro_range_rad_s > 0.0 &&
+	       (fabs(gyro_rad_s[0]) >= limit || fabs(gyro_rad_s[1]) >= limit ||
+		fabs(gyro_rad_s[2]) >= limit);
 }
 
 /*
@@ -277,7 +277,8 @@ static void learn_bias_in_motion(struct estimator *e)
 	for (int j = 0; j < 3; j++)
 		um[j] = vec3_dot(u, m + 3 * j);
 	for (int i = 0; i < 3; i++) {
-		double h[3] = { m[i] - u[i] * um[0], m[3 + i] - u[i] * um[1], m[6 + i] - u[i] * um[2] };
+		double h[3] = { m[i] - u[i] * um[0], m[3 + i] - u[i] * um[1],
+				m[6 + i] - u[i] * um[2] };
 		double y = clamp(innovation[i] - along * u[i], -INNOVATION_MAX_RAD_S,
 				 INNOVATION_MAX_RAD_S);
 
@@ -395,8 +396,9 @@ static void low_pass(struct estimator *e, const double a[3], double dt_s, double
 
 	for (int i = 0; i < 3; i++) {
 		double v = e->gravity_rate_m_s3[i];
-		double v_new = (v * num + drive * (a[i] + e->last_accel_m_s2[i] -
-						   2.0 * e->gravity_m_s2[i])) * inv_den;
+		double v_new =
+		    (v * num + drive * (a[i] + e->last_accel_m_s2[i] - 2.0 * e->gravity_m_s2[i])) *
+		    inv_den;
 
 		e->gravity_m_s2[i] += h * (v + v_new);
 		e->gravity_rate_m_s3[i] = v_new;

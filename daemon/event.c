@@ -416,7 +416,8 @@ size_t event_fields(const struct posture_event *ev, struct event_field *fields, 
 	add_text(&l, "MESSAGE_ID", event_message_id(ev->type));
 	f = add_field(&l, "PRIORITY");
 	if (f)
-		snprintf(f->value, sizeof(f->value), "%d", ev->warning ? 4 : event_priority(ev->type));
+		snprintf(f->value, sizeof(f->value), "%d",
+			 ev->warning ? 4 : event_priority(ev->type));
 	f = add_field(&l, "MESSAGE");
 	if (f)
 		build_message(ev, f->value, sizeof(f->value));

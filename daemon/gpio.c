@@ -69,12 +69,12 @@ static int chip_open_error(const char *chip, int err_no, char *err, size_t err_l
 	}
 }
 
-static int line_offset_error(const char *chip, unsigned int line, unsigned int num_lines,
-			     char *err, size_t err_len)
+static int line_offset_error(const char *chip, unsigned int line, unsigned int num_lines, char *err,
+			     size_t err_len)
 {
 	if (num_lines == 0)
-		snprintf(err, err_len, "gpio chip '%s' has no lines, so no line %u: %s", chip,
-			 line, HINT_LIST);
+		snprintf(err, err_len, "gpio chip '%s' has no lines, so no line %u: %s", chip, line,
+			 HINT_LIST);
 	else
 		snprintf(err, err_len,
 			 "gpio chip '%s' has %u lines (0..%u), no line %u: "
@@ -107,8 +107,8 @@ static int line_request_error(const char *chip, unsigned int line, int err_no, c
 		return -EACCES;
 	default:
 		snprintf(err, err_len,
-			 "gpio chip '%s' line %u cannot be requested as an output: %s", chip,
-			 line, strerror(err_no ? err_no : EIO));
+			 "gpio chip '%s' line %u cannot be requested as an output: %s", chip, line,
+			 strerror(err_no ? err_no : EIO));
 		return err_no ? -err_no : -EIO;
 	}
 }
@@ -382,9 +382,8 @@ int gpio_motor_open(const char *chip, unsigned int line, bool active_low, const 
 		gpiod_chip_close(c);
 		return line_request_error(chip, line, err_no, NULL, err, err_len);
 	}
-	if (gpiod_line_request_output_flags(l, consumer,
-					    active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0,
-					    0) < 0) {
+	if (gpiod_line_request_output_flags(
+		l, consumer, active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0, 0) < 0) {
 		err_no = errno;
 		/* gpiod_chip_get_line read the line's info just now, so its consumer is current. */
 		ret = line_request_error(chip, line, err_no,

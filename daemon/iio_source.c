@@ -160,7 +160,8 @@ static int find_device(struct iio_sensor *s, const struct sensor_config *sc, enu
 	if (sc->address[0] && !local) {
 		snprintf(err, err_len,
 			 "[%s] address = %s needs the local: context (uri is %s): match by device "
-			 "name or label instead", role_name(role), sc->address, uri);
+			 "name or label instead",
+			 role_name(role), sc->address, uri);
 		return -EINVAL;
 	}
 	for (unsigned int i = 0; i < n; i++) {
@@ -178,17 +179,19 @@ static int find_device(struct iio_sensor *s, const struct sensor_config *sc, enu
 	}
 	list_devices(s->ctx, local, list, sizeof(list));
 	if (matches == 0) {
-		snprintf(err, err_len,
-			 "no IIO device for [%s] with %s channels named '%s'%s%s%s%s in %s (found: %s): "
-			 "check the wiring and the dtoverlay, or set [%s] device/label/address",
-			 role_name(role), kind_prefix[kind], sc->device, sc->label[0] ? ", label " : "",
-			 sc->label, sc->address[0] ? ", address " : "", sc->address, uri, list,
-			 role_name(role));
+		snprintf(
+		    err, err_len,
+		    "no IIO device for [%s] with %s channels named '%s'%s%s%s%s in %s (found: %s): "
+		    "check the wiring and the dtoverlay, or set [%s] device/label/address",
+		    role_name(role), kind_prefix[kind], sc->device, sc->label[0] ? ", label " : "",
+		    sc->label, sc->address[0] ? ", address " : "", sc->address, uri, list,
+		    role_name(role));
 		return -ENODEV;
 	}
 	snprintf(err, err_len,
 		 "%u IIO devices match [%s] device = %s (found: %s): set [%s] address (e.g. 0x68) "
-		 "or label to pick one", matches, role_name(role), sc->device, list, role_name(role));
+		 "or label to pick one",
+		 matches, role_name(role), sc->device, list, role_name(role));
 	return -EEXIST;
 }
 
@@ -223,9 +226,10 @@ static void read_mount_matrix(struct iio_sensor *s, int kind)
 	if (n <= 0 && mount)
 		n = iio_channel_attr_read(mount, "matrix", buf, sizeof(buf));
 	if (n > 0 && axes_parse_mount_matrix(buf, s->matrix[kind]) < 0) {
-		log_warning("%s (%s): cannot parse mount matrix '%s': using identity (set [%s] axes "
-			    "instead)", dev_name(dev), iio_device_get_id(dev), buf,
-			    role_name(s->role));
+		log_warning(
+		    "%s (%s): cannot parse mount matrix '%s': using identity (set [%s] axes "
+		    "instead)",
+		    dev_name(dev), iio_device_get_id(dev), buf, role_name(s->role));
 		axes_identity(s->matrix[kind]);
 	}
 }
@@ -240,7 +244,8 @@ static int setup_channels(struct iio_sensor *s, int kind, char *err, size_t err_
 		snprintf(id, sizeof(id), "%s_%s", kind_prefix[kind], axis_names[a]);
 		chn = iio_device_find_channel(s->dev[kind], id, false);
 		if (!chn) {
-			snprintf(err, err_len, "%s (%s) has no in_%s_raw: not an IMU postured can use",
+			snprintf(err, err_len,
+				 "%s (%s) has no in_%s_raw: not an IMU postured can use",
 				 dev_name(s->dev[kind]), iio_device_get_id(s->dev[kind]), id);
 			return -ENODEV;
 		}
@@ -270,8 +275,9 @@ static void setup_rate(struct iio_sensor *s, double rate_hz)
 		if (!iio_device_find_attr(dev, "sampling_frequency"))
 			continue;
 		if (iio_device_attr_write_double(dev, "sampling_frequency", rate_hz) < 0)
-			log_debug("%s: sampling_frequency is not writable; keeping the driver's rate",
-				  dev_name(dev));
+			log_debug(
+			    "%s: sampling_frequency is not writable; keeping the driver's rate",
+			    dev_name(dev));
 		if (iio_device_attr_read_double(dev, "sampling_frequency", &in_force) == 0 &&
 		    (s->rate_hz == 0.0 || in_force < s->rate_hz))
 			s->rate_hz = in_force;
@@ -298,7 +304,8 @@ int iio_sensor_open(const char *uri, const struct sensor_config *sc, enum sensor
 		ret = errno ? -errno : -EIO;
 		snprintf(err, err_len,
 			 "cannot open IIO context '%s' for [%s]: %s (check [input] uri and that "
-			 "/sys/bus/iio exists)", uri, role_name(role), strerror(-ret));
+			 "/sys/bus/iio exists)",
+			 uri, role_name(role), strerror(-ret));
 		free(s);
 		return ret;
 	}

@@ -26,8 +26,10 @@ void log_msgv(enum log_level level, const char *fmt, va_list ap)
 	if (log_to_journal)
 		fprintf(stderr, "<%d>", (int)level);
 	else
-		fputs(level <= LOG_LEVEL_ERR ? "postured: error: " :
-		      level == LOG_LEVEL_WARNING ? "postured: warning: " : "postured: ", stderr);
+		fputs(level <= LOG_LEVEL_ERR	   ? "postured: error: "
+		      : level == LOG_LEVEL_WARNING ? "postured: warning: "
+						   : "postured: ",
+		      stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

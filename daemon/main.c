@@ -18,25 +18,26 @@
 
 static void usage(FILE *out)
 {
-	fputs("Usage: postured [OPTIONS]                      run the daemon on the IIO sensors\n"
-	      "       postured --replay FILE [OPTIONS]        run the pipeline on a recording\n"
-	      "       postured --check-config [PATH]          validate a configuration file\n"
-	      "       postured --motor-off [--config PATH]    drive the motor's GPIO line off\n"
-	      "\n"
-	      "  -c, --config PATH     configuration file (default " CONFIG_DEFAULT_PATH ")\n"
-	      "  -f, --foreground      events to stderr in readable form (default on a terminal)\n"
-	      "      --events FILE     also write each event as a JSON line to FILE\n"
-	      "      --record FILE     live: write what the sensors deliver (.csv or .csv.gz)\n"
-	      "      --replay FILE     replay a recording (.csv or .csv.gz) instead of the sensors\n"
-	      "      --trace FILE      replay: write one CSV row of estimates per sample\n"
-	      "      --speed X         replay: X times real time (default: as fast as possible);\n"
-	      "                        live: the clock runs X times faster (simulated wearers)\n"
-	      "      --state-dir DIR   where the calibration is kept (default: [calibration]\n"
-	      "                        state_dir, $STATE_DIRECTORY, /var/lib/postured)\n"
-	      "  -v, --verbose         debug messages\n"
-	      "      --version         print the version\n"
-	      "  -h, --help            this help\n",
-	      out);
+	fputs(
+	    "Usage: postured [OPTIONS]                      run the daemon on the IIO sensors\n"
+	    "       postured --replay FILE [OPTIONS]        run the pipeline on a recording\n"
+	    "       postured --check-config [PATH]          validate a configuration file\n"
+	    "       postured --motor-off [--config PATH]    drive the motor's GPIO line off\n"
+	    "\n"
+	    "  -c, --config PATH     configuration file (default " CONFIG_DEFAULT_PATH ")\n"
+	    "  -f, --foreground      events to stderr in readable form (default on a terminal)\n"
+	    "      --events FILE     also write each event as a JSON line to FILE\n"
+	    "      --record FILE     live: write what the sensors deliver (.csv or .csv.gz)\n"
+	    "      --replay FILE     replay a recording (.csv or .csv.gz) instead of the sensors\n"
+	    "      --trace FILE      replay: write one CSV row of estimates per sample\n"
+	    "      --speed X         replay: X times real time (default: as fast as possible);\n"
+	    "                        live: the clock runs X times faster (simulated wearers)\n"
+	    "      --state-dir DIR   where the calibration is kept (default: [calibration]\n"
+	    "                        state_dir, $STATE_DIRECTORY, /var/lib/postured)\n"
+	    "  -v, --verbose         debug messages\n"
+	    "      --version         print the version\n"
+	    "  -h, --help            this help\n",
+	    out);
 }
 
 enum {
@@ -90,8 +91,8 @@ static int motor_off(const char *config_path, bool at_start)
 	else if (ret == -ENOENT)
 		log_msg(at_start ? LOG_LEVEL_DEBUG : LOG_LEVEL_NOTICE, "no motor to stop: %s", msg);
 	else
-		log_msg(at_start ? LOG_LEVEL_WARNING : LOG_LEVEL_ERR,
-			"cannot stop the motor: %s", msg);
+		log_msg(at_start ? LOG_LEVEL_WARNING : LOG_LEVEL_ERR, "cannot stop the motor: %s",
+			msg);
 	free(cfg);
 	return ret == 0 || ret == -ENOENT ? EXIT_SUCCESS : EXIT_FAILURE;
 }
@@ -149,9 +150,12 @@ int main(int argc, char **argv)
 		case OPT_SPEED:
 			errno = 0;
 			opt.speed = strtod(optarg, &end);
-			if (errno || *end || end == optarg || !(opt.speed > 0.0 && opt.speed <= 1000.0)) {
-				fprintf(stderr, "postured: --speed %s: expected a number above 0 "
-						"and at most 1000\n", optarg);
+			if (errno || *end || end == optarg ||
+			    !(opt.speed > 0.0 && opt.speed <= 1000.0)) {
+				fprintf(stderr,
+					"postured: --speed %s: expected a number above 0 "
+					"and at most 1000\n",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -193,15 +197,17 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (opt.record_path && replay_path) {
-		fputs("postured: --record is for live sensors; it cannot be combined with --replay\n",
-		      stderr);
+		fputs(
+		    "postured: --record is for live sensors; it cannot be combined with --replay\n",
+		    stderr);
 		return EXIT_USAGE;
 	}
 
 	if (!opt.foreground && isatty(STDERR_FILENO))
 		opt.foreground = true;
 	/* Under systemd stderr is a journal stream: severities travel as "<N>" prefixes. */
-	log_set_journal(!opt.foreground && !replay_path && !check_config && getenv("JOURNAL_STREAM"));
+	log_set_journal(!opt.foreground && !replay_path && !check_config &&
+			getenv("JOURNAL_STREAM"));
 	if (motor_off_only)
 		return motor_off(opt.config_path, false);
 	/* Before anything can fail: a motor left on by a killed predecessor stops now. */
@@ -217,7 +223,8 @@ int main(int argc, char **argv)
 	/* Offline analysis needs no installed daemon: replay uses the documented defaults then. */
 	if (replay_path && !config_given && access(opt.config_path, F_OK) < 0 && errno == ENOENT) {
 		log_info("%s does not exist: replaying with the built-in defaults (see "
-			 "config/postured.ini)", opt.config_path);
+			 "config/postured.ini)",
+			 opt.config_path);
 	} else if (config_load(opt.config_path, cfg, err, sizeof(err)) < 0) {
 		if (check_config)
 			fprintf(stderr, "%s\n", err);

@@ -128,15 +128,18 @@ static void explain_explicit(struct pipeline *p, const bool has[ROLE_COUNT], dou
 	for (int r = 0; r < ROLE_COUNT && used < sizeof(ev->detail); r++) {
 		if (!has[r] || reference_worn(&p->ref, &p->settings.reference, (enum sensor_role)r))
 			continue;
-		used += (size_t)snprintf(ev->detail + used, sizeof(ev->detail) - used,
-					 "; warning: the %s sensor shows no breathing motion: is it "
-					 "worn?", role_name((enum sensor_role)r));
+		used +=
+		    (size_t)snprintf(ev->detail + used, sizeof(ev->detail) - used,
+				     "; warning: the %s sensor shows no breathing motion: is it "
+				     "worn?",
+				     role_name((enum sensor_role)r));
 		ev->warning = true;
 	}
 	if (off_deg > p->settings.reference.walk_margin_deg && used < sizeof(ev->detail)) {
 		snprintf(ev->detail + used, sizeof(ev->detail) - used,
 			 "; warning: %.0f deg off the trunk's direction while walking: if this was "
-			 "not an upright pose, calibrate again sitting or standing upright", off_deg);
+			 "not an upright pose, calibrate again sitting or standing upright",
+			 off_deg);
 		ev->warning = true;
 	}
 }
@@ -157,8 +160,9 @@ static void calibrate(struct pipeline *p, const bool has[ROLE_COUNT])
 	posture_angles(&p->cal, has, up, &p->angles);
 	snprintf(ev.detail, sizeof(ev.detail), "upright reference taken %s%s",
 		 explicit_cal ? "on request" : "while worn and settled",
-		 p->cal.forward_known[ROLE_TRUNK] || !has[ROLE_TRUNK] ? "" :
-		 "; forward is learned from the next movements (standing up, bending)");
+		 p->cal.forward_known[ROLE_TRUNK] || !has[ROLE_TRUNK]
+		     ? ""
+		     : "; forward is learned from the next movements (standing up, bending)");
 	if (explicit_cal)
 		explain_explicit(p, has, off_deg, &ev);
 	emit(p, &ev);
@@ -188,8 +192,10 @@ static void calibrate_late_roles(struct pipeline *p, const bool has[ROLE_COUNT],
 				       settled[r]);
 		posture_angles(&p->cal, has, up, &p->angles);
 		event_init(&ev, EVENT_CALIBRATED, p->t_s);
-		snprintf(ev.detail, sizeof(ev.detail), "%s upright reference taken while worn and "
-			 "settled; the other sensors keep theirs", role_name((enum sensor_role)r));
+		snprintf(ev.detail, sizeof(ev.detail),
+			 "%s upright reference taken while worn and "
+			 "settled; the other sensors keep theirs",
+			 role_name((enum sensor_role)r));
 		emit(p, &ev);
 	}
 }
@@ -208,23 +214,30 @@ static void apply_reference(struct pipeline *p, const bool has[ROLE_COUNT],
 	posture_angles(&p->cal, has, up, &p->angles);
 	switch (res->change) {
 	case REFERENCE_FORWARD_LEARNED:
-		snprintf(ev.detail, sizeof(ev.detail),
-			 "forward direction learned from leans while moving (standing up, bending)");
+		snprintf(
+		    ev.detail, sizeof(ev.detail),
+		    "forward direction learned from leans while moving (standing up, bending)");
 		break;
 	case REFERENCE_CORRECTED:
-		snprintf(ev.detail, sizeof(ev.detail), "upright reference corrected: it was %.0f deg "
-			 "off the trunk's direction in %.0f s of walking; now %s", res->off_deg,
-			 res->walk_s, res->from_standing ? "the standing pose the walk started from" :
-			 "the walking trunk's direction");
+		snprintf(ev.detail, sizeof(ev.detail),
+			 "upright reference corrected: it was %.0f deg "
+			 "off the trunk's direction in %.0f s of walking; now %s",
+			 res->off_deg, res->walk_s,
+			 res->from_standing ? "the standing pose the walk started from"
+					    : "the walking trunk's direction");
 		break;
 	case REFERENCE_WALK_CONFIRMED:
-		snprintf(ev.detail, sizeof(ev.detail), "upright reference confirmed by %.0f s of "
-			 "walking (%.0f deg off)", res->walk_s, res->off_deg);
+		snprintf(ev.detail, sizeof(ev.detail),
+			 "upright reference confirmed by %.0f s of "
+			 "walking (%.0f deg off)",
+			 res->walk_s, res->off_deg);
 		break;
 	default:
-		snprintf(ev.detail, sizeof(ev.detail), "warning: the requested upright reference is "
+		snprintf(ev.detail, sizeof(ev.detail),
+			 "warning: the requested upright reference is "
 			 "%.0f deg off the trunk's direction in %.0f s of walking; kept as asked: "
-			 "calibrate again sitting or standing upright", res->off_deg, res->walk_s);
+			 "calibrate again sitting or standing upright",
+			 res->off_deg, res->walk_s);
 		ev.warning = true;
 		break;
 	}
@@ -359,7 +372,8 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 	if (!p->cal.valid || p->calibration_requested) {
 		bool delivering[ROLE_COUNT];
 
-		/* A sensor missing since start-up (or lost) must not keep the others uncalibrated. */
+		/* A sensor missing since start-up (or lost) must not keep the others uncalibrated.
+		 */
 		for (int r = 0; r < ROLE_COUNT; r++)
 			delivering[r] = p->settings.role_enabled[r] && p->est[r].initialised;
 		if (reference_may_calibrate(&p->ref, &p->settings.reference, delivering, has,

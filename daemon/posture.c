@@ -54,7 +54,7 @@ void posture_calibrate_role(struct calibration *cal, const struct posture_settin
 	cal->forward_known[r] = false;
 	if (s->forward_mode[r] == FORWARD_AXIS)
 		cal->forward_known[r] =
-			vec3_orthogonal_unit(s->forward_axis[r], cal->up_ref[r], cal->forward[r]);
+		    vec3_orthogonal_unit(s->forward_axis[r], cal->up_ref[r], cal->forward[r]);
 }
 
 void posture_angles(const struct calibration *cal, const bool has[ROLE_COUNT],

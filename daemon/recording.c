@@ -6,8 +6,8 @@
  * daemon drops such samples too): it is skipped and counted, and the first one is reported.
  */
 #include "postured/recording.h"
-#include "postured/version.h"
 #include "postured/text.h"
+#include "postured/version.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -48,15 +48,15 @@ struct recording_reader {
 	char *line;
 	size_t line_cap;
 	unsigned long line_no;
-	char *buf;         /* what the last read gave, from buf_pos to buf_len not yet a line */
+	char *buf; /* what the last read gave, from buf_pos to buf_len not yet a line */
 	size_t buf_pos, buf_len;
 
 	int n_cols;
 	char **col_name;
-	int *slot;       /* open-addressing hash of col_name: column index, or -1 */
+	int *slot; /* open-addressing hash of col_name: column index, or -1 */
 	size_t slot_mask;
-	double *value;   /* the last row read, per column; NaN where not a number */
-	char **field;    /* the fields of the current row, pointing into line */
+	double *value; /* the last row read, per column; NaN where not a number */
+	char **field;  /* the fields of the current row, pointing into line */
 	int col_t;
 	int col[ROLE_COUNT][AXES_PER_ROLE];
 	bool has[ROLE_COUNT];
@@ -64,7 +64,7 @@ struct recording_reader {
 	bool have_prev_t;
 	double prev_t_s;
 	bool have_jump_t;
-	double jump_t_s;   /* the time of the last row skipped for its jump */
+	double jump_t_s; /* the time of the last row skipped for its jump */
 
 	unsigned long skipped;
 	char first_skip[SKIP_SHOWN_MAX];
@@ -102,8 +102,8 @@ static int fill(struct recording_reader *r, char *err, size_t err_len)
 
 		if (strncmp(msg, r->path, lp) == 0 && strncmp(msg + lp, ": ", 2) == 0)
 			msg += lp + 2;
-		snprintf(err, err_len, "%s:%lu: the gzip data is damaged or cut short (%s)", r->path,
-			 r->line_no + 1, msg);
+		snprintf(err, err_len, "%s:%lu: the gzip data is damaged or cut short (%s)",
+			 r->path, r->line_no + 1, msg);
 		return -EIO;
 	}
 	return 0;
@@ -115,9 +115,11 @@ static int append_to_line(struct recording_reader *r, size_t len, const char *fr
 	const char *nul = memchr(from, '\0', n);
 
 	if (nul) {
-		snprintf(err, err_len, "%s:%lu: a NUL byte at column %zu: this is binary data, not a "
-			 "recording (CSV text, plain or gzipped): check that this is the right file",
-			 r->path, r->line_no + 1, len + (size_t)(nul - from) + 1);
+		snprintf(
+		    err, err_len,
+		    "%s:%lu: a NUL byte at column %zu: this is binary data, not a "
+		    "recording (CSV text, plain or gzipped): check that this is the right file",
+		    r->path, r->line_no + 1, len + (size_t)(nul - from) + 1);
 		return -EINVAL;
 	}
 	if (len + n + 1 > LINE_MAX_BYTES) {
@@ -236,9 +238,10 @@ static int check_version(struct recording_reader *r, char *err, size_t err_len)
 	v += strlen(VERSION_PREFIX);
 	if (atoi(v) == FORMAT_VERSION && strspn(v, "0123456789") == strlen(v))
 		return 0;
-	snprintf(err, err_len, "%s:%lu: recording format version '%.*s' is not supported (this "
-		 "postured reads version %d)", r->path, r->line_no, FIELD_SHOWN_MAX, v,
-		 FORMAT_VERSION);
+	snprintf(err, err_len,
+		 "%s:%lu: recording format version '%.*s' is not supported (this "
+		 "postured reads version %d)",
+		 r->path, r->line_no, FIELD_SHOWN_MAX, v, FORMAT_VERSION);
 	return -EINVAL;
 }
 
@@ -311,8 +314,9 @@ static int parse_header(struct recording_reader *r, char *err, size_t err_len)
 	}
 	r->col_t = find_column(r, "t");
 	if (r->col_t < 0) {
-		snprintf(err, err_len, "%s:%lu: header has no 't' column (expected " HEADER_HINT ")",
-			 r->path, r->line_no);
+		snprintf(err, err_len,
+			 "%s:%lu: header has no 't' column (expected " HEADER_HINT ")", r->path,
+			 r->line_no);
 		return -EINVAL;
 	}
 	for (int role = 0; role < ROLE_COUNT; role++) {
@@ -329,8 +333,10 @@ static int parse_header(struct recording_reader *r, char *err, size_t err_len)
 		any_role |= r->has[role];
 	}
 	if (!any_role) {
-		snprintf(err, err_len, "%s:%lu: header has no complete sensor (needs trunk.ax..trunk.gz "
-			 "or head.ax..head.gz)", r->path, r->line_no);
+		snprintf(err, err_len,
+			 "%s:%lu: header has no complete sensor (needs trunk.ax..trunk.gz "
+			 "or head.ax..head.gz)",
+			 r->path, r->line_no);
 		return -EINVAL;
 	}
 	return 0;
@@ -347,8 +353,7 @@ static void format_times(double a, double b, char *sa, char *sb, size_t len)
 	}
 }
 
-static int parse_needed(struct recording_reader *r, int col, double *out, char *err,
-			size_t err_len)
+static int parse_needed(struct recording_reader *r, int col, double *out, char *err, size_t err_len)
 {
 	const char *s = r->field[col];
 	char *end;
@@ -364,8 +369,8 @@ static int parse_needed(struct recording_reader *r, int col, double *out, char *
 }
 
 /* Counts a skipped row; the first one's reason is kept, with its line, for the report. */
-__attribute__((format(printf, 2, 3)))
-static void skip_row(struct recording_reader *r, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void skip_row(struct recording_reader *r,
+							   const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -388,15 +393,20 @@ static bool skip_impossible_reading(struct recording_reader *r, const struct fra
 			int ca = r->col[role][a], cg = r->col[role][a + 3];
 
 			if (!(fabs(f->imu[role].accel_m_s2[a]) <= IMU_ACCEL_MAX_M_S2)) {
-				skip_row(r, "%s = %.*s m/s^2 is beyond what an accelerometer reads (%.0f "
-					 "m/s^2): row skipped", r->col_name[ca], FIELD_SHOWN_MAX,
-					 r->field[ca], IMU_ACCEL_MAX_M_S2);
+				skip_row(
+				    r,
+				    "%s = %.*s m/s^2 is beyond what an accelerometer reads (%.0f "
+				    "m/s^2): row skipped",
+				    r->col_name[ca], FIELD_SHOWN_MAX, r->field[ca],
+				    IMU_ACCEL_MAX_M_S2);
 				return true;
 			}
 			if (!(fabs(f->imu[role].gyro_rad_s[a]) <= IMU_GYRO_MAX_RAD_S)) {
-				skip_row(r, "%s = %.*s rad/s is beyond what a gyroscope reads (%.0f "
-					 "rad/s): row skipped", r->col_name[cg], FIELD_SHOWN_MAX,
-					 r->field[cg], IMU_GYRO_MAX_RAD_S);
+				skip_row(r,
+					 "%s = %.*s rad/s is beyond what a gyroscope reads (%.0f "
+					 "rad/s): row skipped",
+					 r->col_name[cg], FIELD_SHOWN_MAX, r->field[cg],
+					 IMU_GYRO_MAX_RAD_S);
 				return true;
 			}
 		}
@@ -412,9 +422,10 @@ static bool skip_far_jump(struct recording_reader *r, double t_s)
 {
 	if (r->have_prev_t && t_s - r->prev_t_s > MAX_JUMP_S &&
 	    !(r->have_jump_t && t_s >= r->jump_t_s && t_s - r->jump_t_s <= MAX_JUMP_S)) {
-		skip_row(r, "t = %.*s s jumps %.0f s ahead of the previous row: row skipped (a "
-			 "later row that goes on from it is read)", FIELD_SHOWN_MAX,
-			 r->field[r->col_t], t_s - r->prev_t_s);
+		skip_row(r,
+			 "t = %.*s s jumps %.0f s ahead of the previous row: row skipped (a "
+			 "later row that goes on from it is read)",
+			 FIELD_SHOWN_MAX, r->field[r->col_t], t_s - r->prev_t_s);
 		r->have_jump_t = true;
 		r->jump_t_s = t_s;
 		return true;
@@ -445,13 +456,16 @@ static int parse_row(struct recording_reader *r, struct frame *f, char *err, siz
 			continue;
 		next.has[role] = true;
 		for (int a = 0; a < 3; a++) {
-			if (parse_needed(r, r->col[role][a], &imu->accel_m_s2[a], err, err_len) < 0 ||
-			    parse_needed(r, r->col[role][a + 3], &imu->gyro_rad_s[a], err, err_len) < 0)
+			if (parse_needed(r, r->col[role][a], &imu->accel_m_s2[a], err, err_len) <
+				0 ||
+			    parse_needed(r, r->col[role][a + 3], &imu->gyro_rad_s[a], err,
+					 err_len) < 0)
 				return -EINVAL;
 		}
 	}
 	if (!(fabs(next.t_s) <= T_MAX_S)) {
-		skip_row(r, "t = %.*s s is not a time a clock gives (|t| above %.0e s): row skipped",
+		skip_row(r,
+			 "t = %.*s s is not a time a clock gives (|t| above %.0e s): row skipped",
 			 FIELD_SHOWN_MAX, r->field[r->col_t], T_MAX_S);
 		return 1;
 	}
@@ -461,8 +475,8 @@ static int parse_row(struct recording_reader *r, struct frame *f, char *err, siz
 		char now[40], prev[40];
 
 		format_times(next.t_s, r->prev_t_s, now, prev, sizeof(now));
-		snprintf(err, err_len, "%s:%lu: time %s s is before the previous row's %s s", r->path,
-			 r->line_no, now, prev);
+		snprintf(err, err_len, "%s:%lu: time %s s is before the previous row's %s s",
+			 r->path, r->line_no, now, prev);
 		return -EINVAL;
 	}
 	if (skip_far_jump(r, next.t_s))
@@ -608,8 +622,7 @@ struct line_buf {
 	bool overflow;
 };
 
-__attribute__((format(printf, 2, 3)))
-static void append(struct line_buf *b, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void append(struct line_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -660,12 +673,15 @@ int recording_create(const char *path, const bool has[ROLE_COUNT], struct record
 		free(w);
 		return ret;
 	}
-	append(&header, FORMAT_LINE "\n# written by postured %s"
-	       ": t in s, accel in m/s^2, gyro in rad/s, sensor axes\nt", postured_version);
+	append(&header,
+	       FORMAT_LINE "\n# written by postured %s"
+			   ": t in s, accel in m/s^2, gyro in rad/s, sensor axes\nt",
+	       postured_version);
 	for (int role = 0; role < ROLE_COUNT; role++) {
 		w->has[role] = has[role];
 		for (int a = 0; has[role] && a < AXES_PER_ROLE; a++)
-			append(&header, ",%s.%s", role_name((enum sensor_role)role), axis_suffix[a]);
+			append(&header, ",%s.%s", role_name((enum sensor_role)role),
+			       axis_suffix[a]);
 	}
 	append(&header, "\n");
 	ret = header.overflow ? -EOVERFLOW : put(w, header.text, header.len);

@@ -59,8 +59,8 @@ static void start_role(struct reference_role *rr, const double up[3], const stru
 	rr->started = true;
 }
 
-static void observe_role(struct reference_role *rr, const struct reference_settings *s,
-			 double dt_s, const double up[3], const struct imu_sample *imu)
+static void observe_role(struct reference_role *rr, const struct reference_settings *s, double dt_s,
+			 const double up[3], const struct imu_sample *imu)
 {
 	double km = dt_s / (0.5 * s->still_s + dt_s), ks = dt_s / (SWAY_TAU_S + dt_s);
 	/* Until SWAY_MEAN_TAU_S has passed, the mean is the plain average so far: started from one
@@ -223,8 +223,8 @@ static void learn_from_movement(struct reference_role *rr, const struct referenc
 
 /* Keeps the movement in progress (one up vector every MOVE_SAMPLE_S); judges it once still. */
 static bool gather_lean(struct reference_role *rr, const struct reference_settings *s,
-			struct calibration *cal, enum sensor_role r, double dt_s, const double up[3],
-			const struct activity *act)
+			struct calibration *cal, enum sensor_role r, double dt_s,
+			const double up[3], const struct activity *act)
 {
 	if (act->cls == ACTIVITY_LYING) {
 		rr->from_lying = true;
@@ -277,7 +277,7 @@ static void correct_from_walk(const struct reference_settings *s, struct calibra
 	vec3_normalize(ref);
 	if (cal->forward_known[ROLE_TRUNK])
 		cal->forward_known[ROLE_TRUNK] =
-			vec3_orthogonal_unit(cal->forward[ROLE_TRUNK], ref, cal->forward[ROLE_TRUNK]);
+		    vec3_orthogonal_unit(cal->forward[ROLE_TRUNK], ref, cal->forward[ROLE_TRUNK]);
 }
 
 static void check_walk(struct reference *ref, const struct reference_settings *s,
@@ -301,14 +301,13 @@ static void check_walk(struct reference *ref, const struct reference_settings *s
 		out->change = ref->warned ? REFERENCE_NONE : REFERENCE_WALK_DISAGREES;
 		ref->warned = true;
 	} else if (rr->stand_known && vec3_angle_deg(rr->walk_stand_up, walk_up) <=
-					   s->walk_lean_deg + STAND_AGREES_DEG) {
-		/* Walking vouches for the pose the wearer stood in before the walk: that is upright,
-		 * without walking's lean to take out. */
+					  s->walk_lean_deg + STAND_AGREES_DEG) {
+		/* Walking vouches for the pose the wearer stood in before the walk: that is
+		 * upright, without walking's lean to take out. */
 		vec3_copy(cal->up_ref[ROLE_TRUNK], rr->walk_stand_up);
 		if (cal->forward_known[ROLE_TRUNK])
-			cal->forward_known[ROLE_TRUNK] =
-				vec3_orthogonal_unit(cal->forward[ROLE_TRUNK], rr->walk_stand_up,
-						cal->forward[ROLE_TRUNK]);
+			cal->forward_known[ROLE_TRUNK] = vec3_orthogonal_unit(
+			    cal->forward[ROLE_TRUNK], rr->walk_stand_up, cal->forward[ROLE_TRUNK]);
 		out->change = REFERENCE_CORRECTED;
 		out->from_standing = true;
 	} else {

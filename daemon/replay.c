@@ -24,8 +24,8 @@ static void trace_header(FILE *f, const bool has[ROLE_COUNT])
 		const char *n = role_name((enum sensor_role)r);
 
 		if (has[r])
-			fprintf(f, ",%s.up_x,%s.up_y,%s.up_z,%s.flexion_deg,%s.lateral_deg", n, n, n,
-				n, n);
+			fprintf(f, ",%s.up_x,%s.up_y,%s.up_z,%s.flexion_deg,%s.lateral_deg", n, n,
+				n, n, n);
 	}
 	if (has[ROLE_TRUNK] && has[ROLE_HEAD])
 		fputs(",neck.flexion_deg", f);

@@ -16,7 +16,7 @@ struct actions {
 	const struct config *cfg;
 	struct event_sink *sink;
 	const struct pipeline *pipeline; /* its calibration is saved on every "calibrated" */
-	const char *state_dir;           /* NULL: never persist (replay) */
+	const char *state_dir;		 /* NULL: never persist (replay) */
 	bool motor_present; /* as the config says (actions_motor_configured), also in replay */
 	void (*buzz)(void *ctx, const struct haptic_pattern *pattern); /* NULL: nothing to drive */
 	void *hook_ctx; /* passed to buzz and before_print */

@@ -16,9 +16,9 @@
 #include "postured/sample.h"
 
 enum activity_class {
-	ACTIVITY_STILL,  /* a static posture: breathing, fidgeting, typing */
+	ACTIVITY_STILL,	 /* a static posture: breathing, fidgeting, typing */
 	ACTIVITY_MOVING, /* walking, stairs, exercise, standing up, lying down */
-	ACTIVITY_LYING,  /* the trunk's long axis far from vertical, whatever forward is */
+	ACTIVITY_LYING,	 /* the trunk's long axis far from vertical, whatever forward is */
 	ACTIVITY_COUNT,
 };
 
@@ -28,14 +28,14 @@ const char *activity_name(enum activity_class c);
 struct activity_settings {
 	double moving_accel_m_s2; /* rms acceleration beyond gravity above this: moving */
 	double moving_gyro_rad_s; /* rms rate of turn (about its 2 s mean) above this: moving */
-	double lying_deg;         /* trunk tilt from upright beyond this: lying */
+	double lying_deg;	  /* trunk tilt from upright beyond this: lying */
 };
 
 struct activity {
 	enum activity_class cls;
-	bool walking;          /* moving with steady steps and a vertical bounce */
-	double moving_s;       /* how long the current movement has lasted (0 when not moving) */
-	double walking_s;      /* how long the current walk has lasted (0 when not walking) */
+	bool walking;	  /* moving with steady steps and a vertical bounce */
+	double moving_s;  /* how long the current movement has lasted (0 when not moving) */
+	double walking_s; /* how long the current walk has lasted (0 when not walking) */
 
 	/* All private: short-term means and variances of the readings. */
 	bool started;
@@ -44,11 +44,11 @@ struct activity {
 	double accel_var_m2_s4;
 	double gyro_var_rad2_s2;
 	double vertical_var_m2_s4;
-	double quiet_s;        /* since the readings were last above the moving thresholds */
+	double quiet_s;	       /* since the readings were last above the moving thresholds */
 	double bounce_m_s2[2]; /* the vertical acceleration through two low-passes */
 	bool bounce_high;      /* its last swing was upward */
 	double since_step_s;
-	double step_s;         /* mean time between steps */
+	double step_s; /* mean time between steps */
 };
 
 void activity_default_settings(struct activity_settings *s);

@@ -8,13 +8,13 @@
 
 struct run_options {
 	const char *config_path;
-	bool foreground;          /* events to stderr in readable form, not to the journal */
-	const char *events_path;  /* JSON lines, or NULL */
-	const char *record_path;  /* live: write what the sensors deliver */
-	const char *trace_path;   /* replay: one row per sample */
-	const char *state_dir;    /* overrides the config and $STATE_DIRECTORY */
-	double speed;             /* replay: real-time multiple (0: as fast as possible);
-				     live: simulated wearers, the clock runs this much faster */
+	bool foreground;	 /* events to stderr in readable form, not to the journal */
+	const char *events_path; /* JSON lines, or NULL */
+	const char *record_path; /* live: write what the sensors deliver */
+	const char *trace_path;	 /* replay: one row per sample */
+	const char *state_dir;	 /* overrides the config and $STATE_DIRECTORY */
+	double speed;		 /* replay: real-time multiple (0: as fast as possible);
+				    live: simulated wearers, the clock runs this much faster */
 };
 
 /* Returns the process exit status (see README "Exit status"). */

@@ -31,17 +31,18 @@ const char *angle_name(enum posture_angle a);
 struct angle_rule {
 	bool enabled;
 	double threshold_deg;
-	double hold_s;          /* holding time allowed at threshold_deg */
+	double hold_s; /* holding time allowed at threshold_deg */
 	double max_deg;
-	double hold_at_max_s;   /* holding time allowed at and beyond max_deg */
+	double hold_at_max_s; /* holding time allowed at and beyond max_deg */
 };
 
 struct detector_settings {
 	struct angle_rule rule[ANGLE_COUNT];
-	double hysteresis_deg; /* an angle must fall this far below threshold to count as corrected */
-	double realert_s;      /* repeat the alert this often while still slumped; 0: never */
+	double
+	    hysteresis_deg; /* an angle must fall this far below threshold to count as corrected */
+	double realert_s;   /* repeat the alert this often while still slumped; 0: never */
 	double movement_break_s; /* moving this long resets the doses and ends a slump */
-	double max_gap_s;      /* a gap between samples longer than this is not counted as holding */
+	double max_gap_s; /* a gap between samples longer than this is not counted as holding */
 };
 
 /* What the detector was given for one instant; invalid angles are ignored. */
@@ -56,7 +57,7 @@ struct detector_input {
 enum detector_decision {
 	DECISION_NONE,
 	DECISION_SLUMP_STARTED, /* also the first alert */
-	DECISION_ALERT,         /* a repeat alert while still slumped */
+	DECISION_ALERT,		/* a repeat alert while still slumped */
 	DECISION_SLUMP_ENDED,
 };
 
@@ -67,7 +68,7 @@ struct detector {
 	double last_t_s;
 	double dose[ANGLE_COUNT];
 	bool above[ANGLE_COUNT];
-	double onset_t_s;        /* when the current lean began */
+	double onset_t_s; /* when the current lean began */
 	double last_alert_t_s;
 	enum posture_angle cause; /* the rule that started the slump */
 	unsigned int alerts_in_slump;
@@ -77,7 +78,7 @@ struct detector {
 struct detector_result {
 	enum detector_decision decision;
 	enum posture_angle cause;
-	double duration_s;       /* for SLUMP_ENDED: onset to correction; for alerts: onset to now */
+	double duration_s; /* for SLUMP_ENDED: onset to correction; for alerts: onset to now */
 	unsigned int alert_count; /* alerts so far in this slump */
 	double peak_deg[ANGLE_COUNT];
 };
@@ -86,7 +87,8 @@ void detector_default_settings(struct detector_settings *s);
 void detector_init(struct detector *d, const struct detector_settings *s);
 /* Replaces the settings and keeps the running state (used on config reload). */
 void detector_set_settings(struct detector *d, const struct detector_settings *s);
-void detector_update(struct detector *d, const struct detector_input *in, struct detector_result *out);
+void detector_update(struct detector *d, const struct detector_input *in,
+		     struct detector_result *out);
 /* Ends any lean now (e.g. the reference changed): SLUMP_ENDED in out if a slump was running. */
 void detector_release(struct detector *d, double t_s, struct detector_result *out);
 

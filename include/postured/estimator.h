@@ -12,12 +12,12 @@
 #include "postured/vec3.h"
 
 struct estimator_settings {
-	double tau_s;             /* delay of the accelerometer low-pass in the gyro-integrated frame */
-	double bias_tau_s;        /* time constant of gyro-bias averaging while at rest */
+	double tau_s;	   /* delay of the accelerometer low-pass in the gyro-integrated frame */
+	double bias_tau_s; /* time constant of gyro-bias averaging while at rest */
 	/* At rest (bias learning): gyro and accel within these of their short-term means. */
 	double rest_gyro_rad_s;
 	double rest_accel_m_s2;
-	double gyro_range_rad_s;  /* readings this close to full scale are clipped; 0: no limit */
+	double gyro_range_rad_s; /* readings this close to full scale are clipped; 0: no limit */
 };
 
 /* Caller-owned; all members are private: read it through the functions below. */
@@ -25,9 +25,9 @@ struct estimator {
 	struct estimator_settings settings;
 	bool initialised;
 	double last_t_s;
-	double up[3];                /* estimated unit up vector, sensor axes */
+	double up[3]; /* estimated unit up vector, sensor axes */
 	double gyro_bias_rad_s[3];
-	double bias_cov_rad2_s2[6];  /* its covariance: xx yy zz xy xz yz */
+	double bias_cov_rad2_s2[6]; /* its covariance: xx yy zz xy xz yz */
 	/*
 	 * How a bias error shows in the accelerometer's correction now (see .c): column j is the
 	 * low-passed rotation that carried an error about axis j into the present axes; and the
@@ -39,7 +39,7 @@ struct estimator {
 	double step_theta_rad[3];
 	double step_correction_rad[3];
 	double step_s, step_moving_s, step_rest_s;
-	double bias_tau_limit_s;     /* the low-pass's delay that the bias uncertainty allows */
+	double bias_tau_limit_s; /* the low-pass's delay that the bias uncertainty allows */
 	/*
 	 * The accelerometer low-passed in the frame the gyro integration holds still, expressed in
 	 * the present sensor axes: gravity plus what is left of accelerations. Its rate of change
@@ -48,11 +48,11 @@ struct estimator {
 	double gravity_m_s2[3];
 	double gravity_rate_m_s3[3];
 	double last_accel_m_s2[3];
-	double last_gyro_rad_s[3];   /* raw, for the coning correction */
-	double mean_gyro_rad_s[3];   /* short-term means: steady readings are rest */
+	double last_gyro_rad_s[3]; /* raw, for the coning correction */
+	double mean_gyro_rad_s[3]; /* short-term means: steady readings are rest */
 	double mean_accel_m_s2[3];
-	double steady_s;             /* how long gyro and accelerometer have been steady */
-	double trusted_s;            /* since the last reading at full scale (see .c) */
+	double steady_s;  /* how long gyro and accelerometer have been steady */
+	double trusted_s; /* since the last reading at full scale (see .c) */
 };
 
 void estimator_default_settings(struct estimator_settings *s);
@@ -71,8 +71,8 @@ const double *estimator_up(const struct estimator *e);
 bool estimator_started(const struct estimator *e);
 /*
  * The gyro bias learned so far (rad/s, sensor axes) and its uncertainty: one standard deviation
- * of its least certain component. Worth keeping for the next run once sigma_rad_s is small (the bias
- * was averaged at rest: 0.02 deg/s), see calstore_save_bias().
+ * of its least certain component. Worth keeping for the next run once sigma_rad_s is small (the
+ * bias was averaged at rest: 0.02 deg/s), see calstore_save_bias().
  */
 void estimator_get_bias(const struct estimator *e, double bias_rad_s[3], double *sigma_rad_s);
 /*

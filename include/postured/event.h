@@ -48,17 +48,17 @@ struct posture_event {
 	double trunk_deg;
 	double neck_deg;
 	double lateral_deg;
-	double head_deg;          /* head inclination */
+	double head_deg; /* head inclination */
 	bool have_activity;
 	enum activity_class activity; /* what the wearer was doing */
-	bool warning;             /* reported at warning priority (a calibration that looks wrong) */
+	bool warning; /* reported at warning priority (a calibration that looks wrong) */
 
-	enum posture_angle cause; /* slump events: which angle */
-	double duration_s;        /* slump events */
-	unsigned int alert_count; /* alerts */
+	enum posture_angle cause;	/* slump events: which angle */
+	double duration_s;		/* slump events */
+	unsigned int alert_count;	/* alerts */
 	struct posture_summary summary; /* summary, stopped */
-	enum sensor_role role;    /* sensor_lost/restored */
-	char detail[512];         /* free text: device name, error, config message, pattern */
+	enum sensor_role role;		/* sensor_lost/restored */
+	char detail[512];		/* free text: device name, error, config message, pattern */
 };
 
 /* Fills type and t_s, sets the angles to NaN and clears the rest. */

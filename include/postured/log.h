@@ -1,4 +1,5 @@
-/* Logging: one place decides where messages go (stderr in a terminal, the journal under systemd). */
+/* Logging: one place decides where messages go (stderr in a terminal, the journal under systemd).
+ */
 #ifndef POSTURED_LOG_H
 #define POSTURED_LOG_H
 
@@ -19,7 +20,8 @@ void log_set_max_level(enum log_level max_level);
 void log_set_journal(int to_journal);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void log_msgv(enum log_level level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void log_msgv(enum log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 #define log_err(...) log_msg(LOG_LEVEL_ERR, __VA_ARGS__)
 #define log_warning(...) log_msg(LOG_LEVEL_WARNING, __VA_ARGS__)

@@ -24,20 +24,21 @@ struct posture_settings {
 struct calibration {
 	bool valid;
 	bool has[ROLE_COUNT];
-	double up_ref[ROLE_COUNT][3];   /* upright "up" vector, sensor axes */
+	double up_ref[ROLE_COUNT][3]; /* upright "up" vector, sensor axes */
 	bool forward_known[ROLE_COUNT];
-	double forward[ROLE_COUNT][3];  /* unit, orthogonal to up_ref */
+	double forward[ROLE_COUNT][3]; /* unit, orthogonal to up_ref */
 	bool walking_known[ROLE_COUNT];
-	double walking_up[ROLE_COUNT][3]; /* the latest walking evidence (reference.c), sensor axes */
+	double walking_up[ROLE_COUNT]
+			 [3]; /* the latest walking evidence (reference.c), sensor axes */
 };
 
 struct posture_angles {
 	bool valid[ROLE_COUNT];
 	double flexion_deg[ROLE_COUNT]; /* + forward, - backward */
 	double lateral_deg[ROLE_COUNT]; /* + right, - left */
-	double tilt_deg[ROLE_COUNT];    /* total angle from the upright reference */
+	double tilt_deg[ROLE_COUNT];	/* total angle from the upright reference */
 	bool neck_valid;
-	double neck_flexion_deg;        /* head flexion - trunk flexion (ISO 11226) */
+	double neck_flexion_deg; /* head flexion - trunk flexion (ISO 11226) */
 };
 
 /* What the wearer's posture is, as the trace, STATUS= and summaries name it. */

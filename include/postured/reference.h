@@ -30,15 +30,15 @@
 #define REFERENCE_MOVE_SAMPLES 60
 
 struct reference_settings {
-	double still_s;           /* settled this long before calibrating */
-	double settle_deg;        /* ... with up within this of its mean over about still_s / 2 */
-	double worn_gyro_rad_s;   /* breathing sway (rate low-passed to 1 Hz, rms) at least this */
+	double still_s;		  /* settled this long before calibrating */
+	double settle_deg;	  /* ... with up within this of its mean over about still_s / 2 */
+	double worn_gyro_rad_s;	  /* breathing sway (rate low-passed to 1 Hz, rms) at least this */
 	double learn_forward_deg; /* forward: leans beyond this during movements ... */
-	double learn_forward_s;   /* ... adding up to this long */
-	double walk_check_s;      /* this much walking checks the trunk's reference; 0: never */
-	double walk_margin_deg;   /* a reference further than this from walking's says is wrong */
-	double walk_lean_deg;     /* a walking trunk leans this far forward of standing upright */
-	double lying_deg;         /* no forward evidence from leans this deep (activity's lying) */
+	double learn_forward_s;	  /* ... adding up to this long */
+	double walk_check_s;	  /* this much walking checks the trunk's reference; 0: never */
+	double walk_margin_deg;	  /* a reference further than this from walking's says is wrong */
+	double walk_lean_deg;	  /* a walking trunk leans this far forward of standing upright */
+	double lying_deg;	  /* no forward evidence from leans this deep (activity's lying) */
 };
 
 struct reference_role {
@@ -46,47 +46,48 @@ struct reference_role {
 	bool started;
 	double mean_up[3];
 	double settled_s;
-	double sway_rad_s[2][3];     /* the rate of turn through two 1 Hz low-passes */
-	double sway_mean_rad_s[3];   /* its slow mean: bias and steady turns are not sway */
+	double sway_rad_s[2][3];   /* the rate of turn through two 1 Hz low-passes */
+	double sway_mean_rad_s[3]; /* its slow mean: bias and steady turns are not sway */
 	double sway_var_rad2_s2;
-	double observed_s;           /* since the sensor was first (or again) seen */
-	double worn_s;               /* how long the sway has shown a worn sensor */
-	double lean_sum[3];          /* forward evidence: directions of accepted leans, summed */
+	double observed_s;  /* since the sensor was first (or again) seen */
+	double worn_s;	    /* how long the sway has shown a worn sensor */
+	double lean_sum[3]; /* forward evidence: directions of accepted leans, summed */
 	double lean_s;
 	double move_up[REFERENCE_MOVE_SAMPLES][3]; /* the movement in progress, every 0.1 s */
-	int move_n;                  /* samples in move_up; REFERENCE_MOVE_SAMPLES + 1: too long */
+	int move_n; /* samples in move_up; REFERENCE_MOVE_SAMPLES + 1: too long */
 	double move_since_s;
-	double before_up[3];         /* the pose the movement started from */
-	bool from_lying;             /* the movement in progress began lying down */
-	double walk_up_sum[3];       /* walking evidence being gathered */
+	double before_up[3];   /* the pose the movement started from */
+	bool from_lying;       /* the movement in progress began lying down */
+	double walk_up_sum[3]; /* walking evidence being gathered */
 	double walk_s;
-	double settled_up[3];        /* the latest settled pose ... */
-	double since_settled_s;      /* ... this long ago */
+	double settled_up[3];	/* the latest settled pose ... */
+	double since_settled_s; /* ... this long ago */
 	bool settled_known;
-	double walk_stand_up[3];     /* the settled pose a walk started from */
+	double walk_stand_up[3]; /* the settled pose a walk started from */
 	bool stand_known;
 };
 
 struct reference {
 	struct reference_role role[ROLE_COUNT];
 	bool explicit_cal; /* the calibration in force was asked for: walking warns, not corrects */
-	bool warned;       /* the walking disagreement with it has been reported */
-	bool confirmed;    /* walking has agreed with it (reported once) */
-	bool walk_lean_unknown; /* corrected by walking while forward was unknown: lean not taken out */
+	bool warned;	   /* the walking disagreement with it has been reported */
+	bool confirmed;	   /* walking has agreed with it (reported once) */
+	bool walk_lean_unknown; /* corrected by walking while forward was unknown: lean not taken
+				   out */
 };
 
 enum reference_change {
 	REFERENCE_NONE,
 	REFERENCE_FORWARD_LEARNED, /* cal->forward of some role was learned */
-	REFERENCE_CORRECTED,       /* the trunk's upright reference was corrected by walking */
+	REFERENCE_CORRECTED,	   /* the trunk's upright reference was corrected by walking */
 	REFERENCE_WALK_DISAGREES,  /* an explicit calibration is off the walking evidence */
 	REFERENCE_WALK_CONFIRMED,  /* walking agrees, for the first time since the calibration */
 };
 
 struct reference_result {
 	enum reference_change change;
-	double off_deg;   /* CORRECTED, WALK_*: how far the reference was from walking's */
-	double walk_s;    /* CORRECTED, WALK_*: how much walking that was */
+	double off_deg;	    /* CORRECTED, WALK_*: how far the reference was from walking's */
+	double walk_s;	    /* CORRECTED, WALK_*: how much walking that was */
 	bool from_standing; /* CORRECTED: to the standing pose the walk started from */
 };
 

@@ -81,8 +81,10 @@ static int trace_open(struct trace *tr, const char *path)
 		snprintf(name, sizeof(name), "%s.up_%s", role, axis[a]);
 		tr->col_up[a] = header_index(tr->line, name);
 		if (tr->col_up[a] < 0) {
-			fprintf(stderr, "broad_rmse: %s:1: no %s column: not the trace of a %s "
-				"recording\n", path, name, role);
+			fprintf(stderr,
+				"broad_rmse: %s:1: no %s column: not the trace of a %s "
+				"recording\n",
+				path, name, role);
 			return -EINVAL;
 		}
 	}
@@ -183,23 +185,28 @@ static int score_trial(const char *rec_path, const char *trace_path, struct tria
 	while ((ret = recording_next(rec, &f, err, sizeof(err))) > 0) {
 		double t_s = NAN, est[3], truth[3];
 		double q[4] = {
-			recording_column(rec, "truth.qw"), recording_column(rec, "truth.qx"),
-			recording_column(rec, "truth.qy"), recording_column(rec, "truth.qz"),
+			recording_column(rec, "truth.qw"),
+			recording_column(rec, "truth.qx"),
+			recording_column(rec, "truth.qy"),
+			recording_column(rec, "truth.qz"),
 		};
 
 		rows++;
 		tret = trace_next(&tr, &t_s, est);
 		if (tret <= 0) {
 			if (tret == 0)
-				fprintf(stderr, "broad_rmse: %s ends before row %lu of %s: not its "
-					"trace, or the replay failed\n", trace_path, rows, rec_path);
+				fprintf(stderr,
+					"broad_rmse: %s ends before row %lu of %s: not its "
+					"trace, or the replay failed\n",
+					trace_path, rows, rec_path);
 			ret = -EINVAL;
 			goto out;
 		}
 		if (fabs(t_s - f.t_s) > TRACE_T_TOLERANCE_S) {
-			fprintf(stderr, "broad_rmse: %s:%lu: t %.6f, but row %lu of %s has t %.6f: "
-				"not the trace of this recording\n", trace_path, tr.line_no, t_s,
-				rows, rec_path, f.t_s);
+			fprintf(stderr,
+				"broad_rmse: %s:%lu: t %.6f, but row %lu of %s has t %.6f: "
+				"not the trace of this recording\n",
+				trace_path, tr.line_no, t_s, rows, rec_path, f.t_s);
 			ret = -EINVAL;
 			goto out;
 		}
@@ -207,7 +214,8 @@ static int score_trial(const char *rec_path, const char *trace_path, struct tria
 		    !isfinite(q[1]) || !isfinite(q[2]) || !isfinite(q[3]))
 			continue;
 		if (!isfinite(est[0]) || !isfinite(est[1]) || !isfinite(est[2])) {
-			fprintf(stderr, "broad_rmse: %s:%lu: the estimated up vector is not finite\n",
+			fprintf(stderr,
+				"broad_rmse: %s:%lu: the estimated up vector is not finite\n",
 				trace_path, tr.line_no);
 			ret = -EINVAL;
 			goto out;
@@ -227,14 +235,18 @@ static int score_trial(const char *rec_path, const char *trace_path, struct tria
 	tret = trace_next(&tr, &(double){ 0 }, (double[3]){ 0 });
 	if (tret != 0) {
 		if (tret > 0)
-			fprintf(stderr, "broad_rmse: %s has more rows than the %lu of %s: not its "
-				"trace\n", trace_path, rows, rec_path);
+			fprintf(stderr,
+				"broad_rmse: %s has more rows than the %lu of %s: not its "
+				"trace\n",
+				trace_path, rows, rec_path);
 		ret = -EINVAL;
 		goto out;
 	}
 	if (counted == 0) {
-		fprintf(stderr, "broad_rmse: %s: no row with truth.movement = 1 and a finite "
-			"truth.q*: not a BROAD trial\n", rec_path);
+		fprintf(stderr,
+			"broad_rmse: %s: no row with truth.movement = 1 and a finite "
+			"truth.q*: not a BROAD trial\n",
+			rec_path);
 		ret = -EINVAL;
 		goto out;
 	}

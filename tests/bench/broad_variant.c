@@ -37,8 +37,8 @@
 struct row {
 	double t_s;
 	struct imu_sample imu;
-	double q[4];         /* truth.qw..qz, NaN where the optical system lost the markers */
-	double movement;     /* truth.movement */
+	double q[4];	 /* truth.qw..qz, NaN where the optical system lost the markers */
+	double movement; /* truth.movement */
 };
 
 enum mode {
@@ -52,19 +52,23 @@ static const char *const truth_names[4] = { "truth.qw", "truth.qx", "truth.qy", 
 
 static void usage(const char *argv0)
 {
-	fprintf(stderr, "usage: %s decimate IN.csv[.gz] OUT.csv\n"
+	fprintf(stderr,
+		"usage: %s decimate IN.csv[.gz] OUT.csv\n"
 		"       %s upsample IN.csv[.gz] OUT.csv\n"
 		"       %s gyro-bias DEG_S IN.csv[.gz] OUT.csv\n"
-		"       %s moving-start DEG_S IN.csv[.gz] OUT.csv\n", argv0, argv0, argv0, argv0);
+		"       %s moving-start DEG_S IN.csv[.gz] OUT.csv\n",
+		argv0, argv0, argv0, argv0);
 }
 
 static int write_row(FILE *out, const struct row *r)
 {
 	const double *a = r->imu.accel_m_s2, *g = r->imu.gyro_rad_s;
 
-	return fprintf(out, "%.6f,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g\n",
-		       r->t_s, a[0], a[1], a[2], g[0], g[1], g[2], r->q[0], r->q[1], r->q[2],
-		       r->q[3], r->movement) < 0 ? -EIO : 0;
+	return fprintf(out, "%.6f,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g\n", r->t_s,
+		       a[0], a[1], a[2], g[0], g[1], g[2], r->q[0], r->q[1], r->q[2], r->q[3],
+		       r->movement) < 0
+		   ? -EIO
+		   : 0;
 }
 
 /* Half-way between two orientations: the normalised sum, the second turned to the first's
@@ -118,8 +122,10 @@ static int emit(FILE *out, enum mode mode, double bias_rad_s, const struct row *
 		*pending = false;
 		r = *cur;
 		for (int i = 0; i < 3; i++) {
-			r.imu.accel_m_s2[i] = 0.5 * (prev->imu.accel_m_s2[i] + cur->imu.accel_m_s2[i]);
-			r.imu.gyro_rad_s[i] = 0.5 * (prev->imu.gyro_rad_s[i] + cur->imu.gyro_rad_s[i]);
+			r.imu.accel_m_s2[i] =
+			    0.5 * (prev->imu.accel_m_s2[i] + cur->imu.accel_m_s2[i]);
+			r.imu.gyro_rad_s[i] =
+			    0.5 * (prev->imu.gyro_rad_s[i] + cur->imu.gyro_rad_s[i]);
 		}
 		r.movement = both_count(prev, cur);
 		return write_row(out, &r);
@@ -175,7 +181,7 @@ static int convert(enum mode mode, double bias_rad_s, const char *in_path, const
 	if (mode == MODE_GYRO_BIAS || mode == MODE_MOVING_START)
 		fprintf(out, " (%g deg/s on every axis)", bias_rad_s * DEG_PER_RAD);
 	fprintf(out, "\nt,trunk.ax,trunk.ay,trunk.az,trunk.gx,trunk.gy,trunk.gz,"
-		"truth.qw,truth.qx,truth.qy,truth.qz,truth.movement\n");
+		     "truth.qw,truth.qx,truth.qy,truth.qz,truth.movement\n");
 	for (;;) {
 		struct frame f;
 		struct row *cur = &rows[n % 2], *prev = n > 0 ? &rows[(n + 1) % 2] : NULL;
@@ -193,8 +199,10 @@ static int convert(enum mode mode, double bias_rad_s, const char *in_path, const
 			cur->q[i] = recording_column(rec, truth_names[i]);
 		cur->movement = recording_column(rec, "truth.movement");
 		if (isnan(cur->movement)) {
-			fprintf(stderr, "broad_variant: %s: no truth.movement column: not a BROAD "
-				"trial\n", in_path);
+			fprintf(stderr,
+				"broad_variant: %s: no truth.movement column: not a BROAD "
+				"trial\n",
+				in_path);
 			ret = -EINVAL;
 			goto out;
 		}
@@ -227,13 +235,13 @@ int main(int argc, char **argv)
 		mode = MODE_DECIMATE;
 	} else if (argc == 4 && strcmp(argv[1], "upsample") == 0) {
 		mode = MODE_UPSAMPLE;
-	} else if (argc == 5 && (strcmp(argv[1], "gyro-bias") == 0 ||
-				 strcmp(argv[1], "moving-start") == 0)) {
+	} else if (argc == 5 &&
+		   (strcmp(argv[1], "gyro-bias") == 0 || strcmp(argv[1], "moving-start") == 0)) {
 		mode = argv[1][0] == 'g' ? MODE_GYRO_BIAS : MODE_MOVING_START;
 		bias_deg_s = strtod(argv[2], &end);
 		if (end == argv[2] || *end != '\0' || !isfinite(bias_deg_s)) {
-			fprintf(stderr, "broad_variant: %s %s: not a number of deg/s\n",
-				argv[1], argv[2]);
+			fprintf(stderr, "broad_variant: %s %s: not a number of deg/s\n", argv[1],
+				argv[2]);
 			return 2;
 		}
 		first = 3;

@@ -26,7 +26,8 @@ static void check_calibration(const char *dir)
 	    memcmp(again.forward_known, cal.forward_known, sizeof(cal.forward_known)) != 0)
 		abort();
 	/* Walking evidence survives for every role, calibrated now or not (the fuzzer once found
-	 * it lost for a role without a reference: tests/fuzz/crashes/calstore-walking-without-up). */
+	 * it lost for a role without a reference: tests/fuzz/crashes/calstore-walking-without-up).
+	 */
 	for (int r = 0; r < ROLE_COUNT; r++)
 		if (again.walking_known[r] != cal.walking_known[r])
 			abort();

@@ -40,7 +40,7 @@ struct harness {
 	double start_s;
 	char socket_path[100]; /* fits sockaddr_un.sun_path */
 	int sock;
-	pid_t child;      /* umockdev-wrapper -> simwearer -> postured */
+	pid_t child;	  /* umockdev-wrapper -> simwearer -> postured */
 	pid_t daemon_pid; /* learned from the notification's credentials */
 };
 
@@ -54,17 +54,19 @@ static double now_s(void)
 
 static const char one_sensor[] = "[trunk]\nforward_axis = -X\n\n";
 static const char two_sensors[] =
-	"[trunk]\naddress = 0x68\nforward_axis = -X\n\n"
-	"[head]\nenabled = true\ndevice = mpu6050\naddress = 0x69\nforward_axis = -X\n\n";
+    "[trunk]\naddress = 0x68\nforward_axis = -X\n\n"
+    "[head]\nenabled = true\ndevice = mpu6050\naddress = 0x69\nforward_axis = -X\n\n";
 
 static void write_config_for(const struct harness *h, const char *sensors, const char *extra)
 {
 	FILE *f = fopen(h->config, "w");
 
 	assert_non_null(f);
-	fprintf(f, "[input]\nrate_hz = 50\n\n%s"
-		   "[calibration]\nstill_s = 1\nstate_dir = %s\n\n"
-		   "[haptic]\nbackend = none\n\n%s", sensors, h->dir, extra);
+	fprintf(f,
+		"[input]\nrate_hz = 50\n\n%s"
+		"[calibration]\nstill_s = 1\nstate_dir = %s\n\n"
+		"[haptic]\nbackend = none\n\n%s",
+		sensors, h->dir, extra);
 	assert_int_equal(fclose(f), 0);
 }
 
@@ -92,7 +94,9 @@ static const char *wait_message(struct harness *h, const char *want)
 		struct pollfd pfd = { .fd = h->sock, .events = POLLIN };
 		char control[CMSG_SPACE(sizeof(struct ucred))];
 		struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) - 1 };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+		struct msghdr mh = { .msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = control,
 				     .msg_controllen = sizeof(control) };
 		ssize_t n;
 
@@ -187,8 +191,8 @@ static int start_with(void **state, const char *profile, const char *script, con
 		/* 1 s: the daemon pings every 250 ms while samples arrive. */
 		setenv("WATCHDOG_USEC", "1000000", 1);
 		execlp("umockdev-wrapper", "umockdev-wrapper", simwearer, "--devices", profile,
-		       "--script", h->script, "--", postured, "--config", h->config, "--foreground", "--events", h->events,
-		       (char *)NULL);
+		       "--script", h->script, "--", postured, "--config", h->config, "--foreground",
+		       "--events", h->events, (char *)NULL);
 		_exit(127);
 	}
 	*state = h;
@@ -432,8 +436,8 @@ int main(int argc, char **argv)
 	}
 	build_dir = argv[1];
 	failed = cmocka_run_group_tests_name("notify", tests, start_daemon, stop_daemon);
-	failed += cmocka_run_group_tests_name("notify, head sensor missing at start-up", head_missing,
-					      start_head_missing, stop_daemon);
+	failed += cmocka_run_group_tests_name("notify, head sensor missing at start-up",
+					      head_missing, start_head_missing, stop_daemon);
 	failed += cmocka_run_group_tests_name("notify, no sensor at start-up", no_sensor,
 					      start_no_sensor, stop_daemon);
 	return failed;

@@ -63,8 +63,8 @@
  * off" its readings are its pose exactly, through later tilts, until "breathing ROLE on". Values
  * given raw are played as given: "set" stops the role's breathing until its next "tilt" or
  * "breathing ROLE on", and so does every --play frame of the role, so a recording plays as
- * recorded (roles it has no columns for breathe). Stopping or suspending the sway moves the sensor back to its pose
- * at once (by at most 0.5 deg); the sway is zero at every multiple of 2 s.
+ * recorded (roles it has no columns for breathe). Stopping or suspending the sway moves the sensor
+ * back to its pose at once (by at most 0.5 deg); the sway is zero at every multiple of 2 s.
  *
  * COMMAND runs in its own process group and gets SIGTERM if simwearer dies; SIGINT and SIGTERM
  * sent to simwearer are forwarded to it, and SIGKILL follows 10 s after any request to stop.
@@ -121,9 +121,9 @@ struct sim_device {
 	bool has[Q_COUNT];
 	double scale[Q_COUNT];
 	double matrix[Q_COUNT][3][3]; /* the mount matrix M: rows are the output axes */
-	char *syspath;                /* NULL while unplugged */
-	unsigned int number;          /* N of iio:deviceN while plugged */
-	long raw[Q_COUNT][3];         /* what the files hold while plugged */
+	char *syspath;		      /* NULL while unplugged */
+	unsigned int number;	      /* N of iio:deviceN while plugged */
+	long raw[Q_COUNT][3];	      /* what the files hold while plugged */
 };
 
 /* A constant-rate turn of the up vector about a fixed axis, in wearer time. */
@@ -141,10 +141,10 @@ struct role_state {
 	double accel[3];
 	double gyro[3];
 	struct turn turn;
-	bool breathing;      /* "breathing ROLE on|off"; on from the start */
-	bool raw;            /* the pose came as raw values: no sway until a tilt or "breathing on" */
-	double sway_rad;     /* the breathing's pitch about y now ... */
-	double sway_rad_s;   /* ... and its rate */
+	bool breathing;	   /* "breathing ROLE on|off"; on from the start */
+	bool raw;	   /* the pose came as raw values: no sway until a tilt or "breathing on" */
+	double sway_rad;   /* the breathing's pitch about y now ... */
+	double sway_rad_s; /* ... and its rate */
 };
 
 enum action_kind { ACT_SET, ACT_TILT, ACT_BREATHING, ACT_REMOVE, ACT_ADD, ACT_END };
@@ -154,10 +154,10 @@ struct action {
 	enum action_kind kind;
 	enum sensor_role role;
 	enum quantity quantity; /* ACT_SET */
-	double v[3];            /* ACT_SET: the values; ACT_TILT: the axis */
-	double deg;             /* ACT_TILT */
-	double over_s;          /* ACT_TILT: 0 for at once */
-	bool on;                /* ACT_BREATHING */
+	double v[3];		/* ACT_SET: the values; ACT_TILT: the axis */
+	double deg;		/* ACT_TILT */
+	double over_s;		/* ACT_TILT: 0 for at once */
+	bool on;		/* ACT_BREATHING */
 };
 
 struct sim {
@@ -199,7 +199,7 @@ static double monotonic_s(void)
 
 /* sysfs values end in a newline: libiio drops the last byte of what it reads. */
 static void add_attr(struct sim_device *d, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void add_attr(struct sim_device *d, const char *name, const char *fmt, ...)
 {
@@ -363,9 +363,9 @@ static const char *i2c_client(struct sim *sim, unsigned int addr, const char *ch
 	snprintf(modalias_line, sizeof(modalias_line), "%s\n", modalias);
 	sim->client_addr[sim->n_clients] = addr;
 	sim->client_syspath[sim->n_clients] = umockdev_testbed_add_device(
-		sim->tb, "i2c", name, sim->adapter_syspath, "name", chip_line, "modalias",
-		modalias_line, NULL, "DRIVER", driver, "MODALIAS", modalias, "OF_COMPATIBLE_0",
-		of_compat, NULL);
+	    sim->tb, "i2c", name, sim->adapter_syspath, "name", chip_line, "modalias",
+	    modalias_line, NULL, "DRIVER", driver, "MODALIAS", modalias, "OF_COMPATIBLE_0",
+	    of_compat, NULL);
 	return sim->client_syspath[sim->n_clients++];
 }
 
@@ -374,11 +374,11 @@ static int build_profile(struct sim *sim, const char *profile)
 	char *platform;
 
 	platform = umockdev_testbed_add_device(
-		sim->tb, "platform", "platform/soc/fe804000.i2c", NULL, "modalias",
-		"of:Ni2cT(null)Cbrcm,bcm2711-i2c\n", NULL, "DRIVER", "i2c-bcm2835", NULL);
+	    sim->tb, "platform", "platform/soc/fe804000.i2c", NULL, "modalias",
+	    "of:Ni2cT(null)Cbrcm,bcm2711-i2c\n", NULL, "DRIVER", "i2c-bcm2835", NULL);
 	sim->adapter_syspath = umockdev_testbed_add_device(sim->tb, "i2c", "i2c-1", platform,
-							   "name", "bcm2835 (i2c@7e804000)\n",
-							   NULL, "DEVTYPE", "i2c_adapter", NULL);
+							   "name", "bcm2835 (i2c@7e804000)\n", NULL,
+							   "DEVTYPE", "i2c_adapter", NULL);
 	g_free(platform);
 	sim->profile = profile;
 	if (strcmp(profile, "mpu6050") == 0) {
@@ -401,8 +401,7 @@ static int build_profile(struct sim *sim, const char *profile)
 static void role_readings(const struct role_state *rs, double accel[3], double gyro[3]);
 
 /* raw = M^T v / scale: the mount matrices of the profiles are rotations, so M^T inverts M. */
-static void compute_raw(const struct sim_device *d, const struct sim *sim,
-			long raw[Q_COUNT][3])
+static void compute_raw(const struct sim_device *d, const struct sim *sim, long raw[Q_COUNT][3])
 {
 	double readings[Q_COUNT][3];
 
@@ -546,11 +545,11 @@ static void describe_role_devices(const struct sim *sim, enum sensor_role role, 
 
 		if (d->role != role)
 			continue;
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
-					 d->iio_name);
+		used +=
+		    (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", d->iio_name);
 		if (d->syspath && used < len)
-			used += (size_t)snprintf(buf + used, len - used, " (iio:device%u)",
-						 d->number);
+			used +=
+			    (size_t)snprintf(buf + used, len - used, " (iio:device%u)", d->number);
 	}
 }
 
@@ -754,7 +753,8 @@ static int parse_action(const struct sim *sim, char **w, int n, struct action *a
 			return -EINVAL;
 		}
 	} else {
-		snprintf(err, len, "unknown action '%s': use set, tilt, breathing, remove, add or end", w[1]);
+		snprintf(err, len,
+			 "unknown action '%s': use set, tilt, breathing, remove, add or end", w[1]);
 		return -EINVAL;
 	}
 	return 0;
@@ -793,7 +793,8 @@ static int load_script(const struct sim *sim, const char *path, struct action **
 		}
 		if (a.t_s < last_t) {
 			say("%s:%u: time %g s comes before %g s of an earlier line: keep the "
-			    "actions in time order", path, lineno, a.t_s, last_t);
+			    "actions in time order",
+			    path, lineno, a.t_s, last_t);
 			goto bad;
 		}
 		last_t = a.t_s;
@@ -1137,7 +1138,8 @@ int main(int argc, char **argv)
 	/* umockdev_in_mock_environment() answers false under umockdev-wrapper in umockdev 0.17. */
 	if (!strstr(getenv("LD_PRELOAD") ? getenv("LD_PRELOAD") : "", "libumockdev-preload")) {
 		say("the umockdev preload library is not active: run me as "
-		    "'umockdev-wrapper %s ...'", argv[0]);
+		    "'umockdev-wrapper %s ...'",
+		    argv[0]);
 		return EXIT_SETUP;
 	}
 

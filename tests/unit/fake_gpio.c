@@ -494,8 +494,7 @@ void gpiod_request_config_free(struct gpiod_request_config *config)
 	free_object(config);
 }
 
-void gpiod_request_config_set_consumer(struct gpiod_request_config *config,
-				       const char *consumer)
+void gpiod_request_config_set_consumer(struct gpiod_request_config *config, const char *consumer)
 {
 	snprintf(config->consumer, sizeof(config->consumer), "%s", consumer ? consumer : "");
 }

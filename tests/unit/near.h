@@ -13,6 +13,7 @@ static inline void assert_near_at(double got, double want, double tolerance, con
 	_fail(file, line);
 }
 
-#define assert_near(got, want, tolerance) assert_near_at((got), (want), (tolerance), __FILE__, __LINE__)
+#define assert_near(got, want, tolerance)                                                          \
+	assert_near_at((got), (want), (tolerance), __FILE__, __LINE__)
 
 #endif

@@ -58,10 +58,10 @@ static void mount_matrix_rejects_malformed_text(void **state)
 {
 	static const char *const bad[] = {
 		"",
-		"1, 0, 0; 0, 1, 0; 0, 0",             /* 8 numbers */
-		"1, 0, 0; 0, 1, 0; 0, 0, 1; 1",       /* 10 */
-		"1, 0, 0, 0, 1, 0, 0, 0, 1",          /* no row separators */
-		"1; 0; 0; 0; 1; 0; 0; 0; 1",          /* no column separators */
+		"1, 0, 0; 0, 1, 0; 0, 0",	/* 8 numbers */
+		"1, 0, 0; 0, 1, 0; 0, 0, 1; 1", /* 10 */
+		"1, 0, 0, 0, 1, 0, 0, 0, 1",	/* no row separators */
+		"1; 0; 0; 0; 1; 0; 0; 0; 1",	/* no column separators */
 		"1, 0, 0; 0, x, 0; 0, 0, 1",
 		"1, 0, 0; 0, 1, 0; 0, 0, 1 trailing",
 		"1, 0, 0; 0, nan, 0; 0, 0, 1",
@@ -124,18 +124,18 @@ static void remap_errors_name_the_problem(void **state)
 	assert_remap_error("", "'' is empty: give exactly three signed axes, like +Y-X+Z");
 	assert_remap_error(NULL, "'' is empty: give exactly three signed axes, like +Y-X+Z");
 	assert_remap_error("+Y-X", "'+Y-X' has fewer than three axes: give exactly three signed "
-			   "axes, like +Y-X+Z");
+				   "axes, like +Y-X+Z");
 	assert_remap_error("+Y-X+Z+X", "'+Y-X+Z+X' has more than three axes: give exactly three "
-			   "signed axes, like +Y-X+Z");
+				       "signed axes, like +Y-X+Z");
 	assert_remap_error("+YX+Z", "'+YX+Z': X needs a sign (+X or -X), like +Y-X+Z");
 	assert_remap_error("+Y-W+Z", "'+Y-W+Z': 'W' is not an axis: use X, Y and Z, each once "
-			   "with a sign, like +Y-X+Z");
+				     "with a sign, like +Y-X+Z");
 	assert_remap_error("+Y-X*Z", "'+Y-X*Z': '*' is neither a sign nor an axis: give three "
-			   "signed axes, like +Y-X+Z");
+				     "signed axes, like +Y-X+Z");
 	assert_remap_error("+Y-X+", "'+Y-X+' ends with a sign: give three signed axes, like "
-			   "+Y-X+Z");
+				    "+Y-X+Z");
 	assert_remap_error("+Y+Y+Z", "'+Y+Y+Z' names Y twice: use each of X, Y and Z once, like "
-			   "+Y-X+Z");
+				     "+Y-X+Z");
 	/* A long value is cut in the message. */
 	assert_remap_error("+Y-X+Z this is far too much text",
 			   "'+Y-X+Z this is far too m...' has more than three axes: give exactly "
@@ -147,9 +147,9 @@ static void remap_rejects_mirror_images(void **state)
 	(void)state;
 	/* Mirrored axes would turn the gyro against the accelerometer: no mounting does that. */
 	assert_remap_error("+X+Y-Z", "'+X+Y-Z' is a mirror image, not a rotation (no way of "
-			   "mounting a sensor gives it): flip one sign, e.g. +X+Y+Z");
+				     "mounting a sensor gives it): flip one sign, e.g. +X+Y+Z");
 	assert_remap_error("+Y+X+Z", "'+Y+X+Z' is a mirror image, not a rotation (no way of "
-			   "mounting a sensor gives it): flip one sign, e.g. +Y+X-Z");
+				     "mounting a sensor gives it): flip one sign, e.g. +Y+X-Z");
 }
 
 static void single_axis(void **state)

@@ -22,8 +22,8 @@
 #include "testfs.h"
 
 struct fixture {
-	struct testfs fs; /* first, for testfs_teardown */
-	char sub[TESTFS_PATH_MAX]; /* a state directory that does not exist yet */
+	struct testfs fs;	    /* first, for testfs_teardown */
+	char sub[TESTFS_PATH_MAX];  /* a state directory that does not exist yet */
 	char file[TESTFS_PATH_MAX]; /* the calibration file in fs.dir */
 };
 
@@ -121,11 +121,11 @@ static void file_is_readable_text(void **state)
 	assert_int_equal(calstore_save(fx->fs.dir, &cal, err, sizeof(err)), 0);
 	text = testfs_read(fx->file);
 	assert_string_equal(text, "# postured calibration\n"
-			    "# unit vectors in sensor axes: up when upright, the wearer's "
-			    "forward, and up while walking\n"
-			    "trunk.up = 0 0 1\n"
-			    "trunk.forward = -1 0 0\n"
-			    "trunk.walking = 0.6 0 0.8\n");
+				  "# unit vectors in sensor axes: up when upright, the wearer's "
+				  "forward, and up while walking\n"
+				  "trunk.up = 0 0 1\n"
+				  "trunk.forward = -1 0 0\n"
+				  "trunk.walking = 0.6 0 0.8\n");
 	free(text);
 }
 
@@ -137,10 +137,10 @@ static void hand_written_file_is_accepted(void **state)
 
 	/* Short numbers, blanks, comments, forward before up, a slightly imperfect forward. */
 	testfs_write(fx->file, "# postured calibration\n"
-		     "\n"
-		     "# edited by hand\n"
-		     "  head.forward =  0 1 0.005  \n"
-		     "head.up = 0.012 -0.003 0.9999\n");
+			       "\n"
+			       "# edited by hand\n"
+			       "  head.forward =  0 1 0.005  \n"
+			       "head.up = 0.012 -0.003 0.9999\n");
 	if (calstore_load(fx->fs.dir, &cal, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_false(cal.has[ROLE_TRUNK]);
@@ -187,11 +187,14 @@ static void damaged_files_are_refused(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_load_error(fx, "", ": is empty (expected '# postured calibration' and a line like "
+	assert_load_error(fx, "",
+			  ": is empty (expected '# postured calibration' and a line like "
 			  "'trunk.up = 0 0 1')");
-	assert_load_error(fx, "trunk.up = 0 0 1\n", ":1: not a postured calibration file (the "
+	assert_load_error(fx, "trunk.up = 0 0 1\n",
+			  ":1: not a postured calibration file (the "
 			  "first line should be '# postured calibration')");
-	assert_load_error(fx, "# postured calibration\n", ": holds no sensor (expected a line like "
+	assert_load_error(fx, "# postured calibration\n",
+			  ": holds no sensor (expected a line like "
 			  "'trunk.up = 0 0 1')");
 	assert_load_error(fx, "# postured calibration\ntrunk.up 0 0 1\n",
 			  ":2: expected 'trunk.up = x y z', found 'trunk.up 0 0 1'");
@@ -210,7 +213,8 @@ static void damaged_files_are_refused(void **state)
 			  ":4: trunk.up is set twice (first on line 2)");
 	assert_load_error(fx, "# postured calibration\nhead.forward = 1 0 0\n",
 			  ":2: head.forward without head.up");
-	assert_load_error(fx, "# postured calibration\ntrunk.forward = 0.2 0 0.9798\n"
+	assert_load_error(fx,
+			  "# postured calibration\ntrunk.forward = 0.2 0 0.9798\n"
 			  "trunk.up = 0 0 1\n",
 			  ":3: trunk.forward is 78.5 deg off perpendicular to trunk.up");
 }
@@ -240,8 +244,9 @@ static void walking_evidence_is_kept(void **state)
 	assert_false(back.has[ROLE_HEAD]);
 	assert_true(back.walking_known[ROLE_HEAD]);
 	/* A walking line of the wrong length is damage, like any other vector. */
-	assert_load_error(fx, "# postured calibration\ntrunk.up = 0 0 1\ntrunk.walking = 0 0 2\n",
-			  ":3: trunk.walking has length 2.000, not 1: not a direction postured wrote");
+	assert_load_error(
+	    fx, "# postured calibration\ntrunk.up = 0 0 1\ntrunk.walking = 0 0 2\n",
+	    ":3: trunk.walking has length 2.000, not 1: not a direction postured wrote");
 }
 
 static void save_errors_name_the_directory(void **state)
@@ -254,8 +259,10 @@ static void save_errors_name_the_directory(void **state)
 	snprintf(blocked, sizeof(blocked), "%s/state", fx->fs.dir);
 	testfs_write(blocked, "not a directory");
 	assert_int_equal(calstore_save(fx->sub, &cal, err, sizeof(err)), -ENOTDIR);
-	snprintf(expected, sizeof(expected), "%s: cannot create directory: Not a directory (check "
-		 "[calibration] state_dir)", fx->sub);
+	snprintf(expected, sizeof(expected),
+		 "%s: cannot create directory: Not a directory (check "
+		 "[calibration] state_dir)",
+		 fx->sub);
 	assert_string_equal(err, expected);
 
 	assert_int_equal(calstore_save(fx->fs.dir, &invalid, err, sizeof(err)), -EINVAL);
@@ -287,10 +294,11 @@ static void bias_is_saved_beside_the_calibration_and_read_back(void **state)
 	assert_int_equal(count_entries(fx->sub), 2);
 	snprintf(path, sizeof(path), "%s/gyro-bias", fx->sub);
 	text = testfs_read(path);
-	assert_string_equal(text, "# postured gyro bias\n"
-			    "# rad/s in sensor axes, learned at rest; restored with a margin for the "
-			    "temperature\n"
-			    "trunk.gyro_bias_rad_s = 0.0523598776 -0.0012345678 3e-05\n");
+	assert_string_equal(
+	    text, "# postured gyro bias\n"
+		  "# rad/s in sensor axes, learned at rest; restored with a margin for the "
+		  "temperature\n"
+		  "trunk.gyro_bias_rad_s = 0.0523598776 -0.0012345678 3e-05\n");
 	free(text);
 
 	memset(&back, 0xff, sizeof(back));
@@ -337,11 +345,14 @@ static void damaged_bias_files_are_refused(void **state)
 	char err[512] = "";
 
 	assert_int_equal(calstore_load_bias(fx->fs.dir, &gb, err, sizeof(err)), -ENOENT);
-	assert_bias_error(fx, "", ": is empty (expected '# postured gyro bias' and a line like "
+	assert_bias_error(fx, "",
+			  ": is empty (expected '# postured gyro bias' and a line like "
 			  "'trunk.gyro_bias_rad_s = 0.01 -0.02 0')");
-	assert_bias_error(fx, "# postured calibration\ntrunk.up = 0 0 1\n", ":1: not a postured "
+	assert_bias_error(fx, "# postured calibration\ntrunk.up = 0 0 1\n",
+			  ":1: not a postured "
 			  "gyro bias file (the first line should be '# postured gyro bias')");
-	assert_bias_error(fx, "# postured gyro bias\n# nothing\n", ": holds no sensor (expected "
+	assert_bias_error(fx, "# postured gyro bias\n# nothing\n",
+			  ": holds no sensor (expected "
 			  "a line like 'trunk.gyro_bias_rad_s = 0.01 -0.02 0')");
 	assert_bias_error(fx, "# postured gyro bias\n\ntrunk.gyro_bias_rad_s = 0.01 -0.02\n",
 			  ":3: trunk.gyro_bias_rad_s needs three numbers in rad/s, like 0.01 -0.02 "
@@ -349,7 +360,8 @@ static void damaged_bias_files_are_refused(void **state)
 	assert_bias_error(fx, "# postured gyro bias\ntrunk.gyro_bias = 0 0 0\n",
 			  ":2: unknown key 'trunk.gyro_bias' (expected trunk.gyro_bias_rad_s or "
 			  "head.gyro_bias_rad_s)");
-	assert_bias_error(fx, "# postured gyro bias\nhead.gyro_bias_rad_s = 0 0 0\n"
+	assert_bias_error(fx,
+			  "# postured gyro bias\nhead.gyro_bias_rad_s = 0 0 0\n"
 			  "head.gyro_bias_rad_s = 0 0 0\n",
 			  ":3: head.gyro_bias_rad_s is set twice (first on line 2)");
 	/* 3 deg/s written as degrees, not radians */

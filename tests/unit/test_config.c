@@ -308,7 +308,7 @@ static void good_file_with_every_section(void **state)
 	assert_non_null(strstr(log, "postured: config: [estimator] rest_gyro_deg_s = 3\n"));
 	assert_non_null(strstr(log, "postured: config: [estimator] gyro_range_deg_s = 2000\n"));
 	assert_non_null(strstr(log, "postured: config: [haptic] alert_pattern = 200 100 200 100 "
-			       "200\n"));
+				    "200\n"));
 	assert_non_null(strstr(log, "postured: config: [haptic] active_low = true\n"));
 	assert_non_null(strstr(log, "postured: config: [detector] realert_s = 0\n"));
 	free(log);
@@ -389,7 +389,8 @@ static void syntax_accepted(void **state)
 	assert_string_equal(cfg.uri, "ip:pi.local");
 	assert_int_equal(cfg.alert_pattern.n_steps, 2);
 
-	/* '#' and ';' after a blank both start a comment, on any line; without one they are kept. */
+	/* '#' and ';' after a blank both start a comment, on any line; without one they are kept.
+	 */
 	load_ok(fx,
 		"[input] # the IIO input\n"
 		"rate_hz = 25 # Hz\n"
@@ -420,11 +421,12 @@ static void decimal_numbers(void **state)
 		const char *text;
 		double rate_hz;
 	} good[] = {
-		{ "50", 50 }, { "+50", 50 }, { "2.5", 2.5 }, { "1.", 1 }, { "1e3", 1000 },
-		{ "25E-1", 2.5 }, { "0.5e+1", 5 }, { "007", 7 },
+		{ "50", 50 },	 { "+50", 50 },	   { "2.5", 2.5 },  { "1.", 1 },
+		{ "1e3", 1000 }, { "25E-1", 2.5 }, { "0.5e+1", 5 }, { "007", 7 },
 	};
-	static const char *const bad[] = { "0x32", "0X32", "0x1p4", "inf", "-infinity", "nan",
-					    "2,5", ".", "e3", "1e", "1e+", "5 Hz", "--5", "1.2.3" };
+	static const char *const bad[] = { "0x32", "0X32", "0x1p4", "inf",  "-infinity",
+					   "nan",  "2,5",  ".",	    "e3",   "1e",
+					   "1e+",  "5 Hz", "--5",   "1.2.3" };
 	struct testfs *fx = *state;
 	struct config cfg;
 	char text[128], message[256];
@@ -439,8 +441,10 @@ static void decimal_numbers(void **state)
 	assert_true(cfg.reference.walk_lean_deg == 0.0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), "[input]\nrate_hz = %s\n", bad[i]);
-		snprintf(message, sizeof(message), "2: rate_hz = '%s' must be a decimal number "
-			 "(1..1000), written like 50, 2.5 or 1e3", bad[i]);
+		snprintf(message, sizeof(message),
+			 "2: rate_hz = '%s' must be a decimal number "
+			 "(1..1000), written like 50, 2.5 or 1e3",
+			 bad[i]);
 		assert_error(fx, text, message);
 	}
 	assert_error(fx, "[input]\nrate_hz = 1e999\n",
@@ -455,18 +459,22 @@ static void error_messages(void **state)
 
 	assert_error(fx, "[input]\n\n# c\n\n\n\nrate_hz = 5000\n",
 		     "7: rate_hz = 5000 is out of range (1..1000)");
-	assert_error(fx, "[input]\nrate_hz = fast\n", "2: rate_hz = 'fast' must be a decimal "
+	assert_error(fx, "[input]\nrate_hz = fast\n",
+		     "2: rate_hz = 'fast' must be a decimal "
 		     "number (1..1000), written like 50, 2.5 or 1e3");
-	assert_error(fx, "[input]\nrate_hz =\n", "2: rate_hz = '' must be a decimal number "
+	assert_error(fx, "[input]\nrate_hz =\n",
+		     "2: rate_hz = '' must be a decimal number "
 		     "(1..1000), written like 50, 2.5 or 1e3");
 	assert_error(fx, "# c\n\n[inptu]\n", "3: unknown section [inptu] (did you mean [input]?)");
-	assert_error(fx, "[sensors]\n", "1: unknown section [sensors] (sections: input, trunk, "
+	assert_error(fx, "[sensors]\n",
+		     "1: unknown section [sensors] (sections: input, trunk, "
 		     "head, estimator, calibration, detector, journal, haptic)");
 	assert_error(fx, "[detector]\n\n\n\n\n\n\n\n\n\n\ntrunk_treshold_deg = 30\n",
 		     "12: unknown key 'trunk_treshold_deg' in [detector] (did you mean "
 		     "trunk_threshold_deg?)");
 	assert_error(fx, "[input]\nspeed = 3\n", "2: unknown key 'speed' in [input]");
-	assert_error(fx, "rate_hz = 3\n", "1: rate_hz is outside any section: put it under its "
+	assert_error(fx, "rate_hz = 3\n",
+		     "1: rate_hz is outside any section: put it under its "
 		     "[section]");
 	assert_error(fx, "[input]\nrate_hz\n",
 		     "2: 'rate_hz' is not 'key = value', a [section] or a comment");
@@ -480,7 +488,8 @@ static void error_messages(void **state)
 	assert_error(fx, "[head]\naxes = +X+Y-Z\n",
 		     "2: axes = '+X+Y-Z' is a mirror image, not a rotation (no way of mounting a "
 		     "sensor gives it): flip one sign, e.g. +X+Y+Z");
-	assert_error(fx, "[trunk]\ndevice =\n", "2: device = '' must name the IIO device, like "
+	assert_error(fx, "[trunk]\ndevice =\n",
+		     "2: device = '' must name the IIO device, like "
 		     "mpu6050 (see /sys/bus/iio/devices/*/name)");
 	assert_error(fx, "[input]\nuri = ;\n",
 		     "2: uri = '' must be a libiio context URI, like local: or ip:HOSTNAME");
@@ -503,12 +512,14 @@ static void error_messages(void **state)
 	assert_error(fx, "[haptic]\nalert_pattern = 400 x\n",
 		     "2: alert_pattern = '400 x': pattern step 2 'x' is not a whole number of "
 		     "milliseconds (1..10000)");
-	assert_error(fx, "[trunk]\nlabel = "
-		     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		     "\n",
-		     "2: label = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' is "
-		     "too long (at most 127 characters)");
+	assert_error(
+	    fx,
+	    "[trunk]\nlabel = "
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "\n",
+	    "2: label = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' is "
+	    "too long (at most 127 characters)");
 }
 
 static void long_and_binary_lines(void **state)
@@ -522,7 +533,8 @@ static void long_and_binary_lines(void **state)
 	load_ok(fx, text, &cfg);
 	assert_int_equal(strlen(cfg.state_dir), 186);
 	/* ... one more is an error, not a line silently cut in two. */
-	snprintf(text, sizeof(text), "[calibration]\nstate_dir = /%0186d\n[input]\nrate_hz = 5\n", 0);
+	snprintf(text, sizeof(text), "[calibration]\nstate_dir = /%0186d\n[input]\nrate_hz = 5\n",
+		 0);
 	assert_error(fx, text, "2: line is longer than 198 characters: shorten it");
 
 	testfs_write(fx->path, "[input]\nrate_hz = 5");
@@ -551,19 +563,23 @@ static void cross_key_checks_blame_the_later_line(void **state)
 		     "2: trunk_max_deg = 15 must be above trunk_threshold_deg = 20");
 	assert_error(fx, "[detector]\ntrunk_max_deg = 30\n\ntrunk_threshold_deg = 40\n",
 		     "4: trunk_max_deg = 30 must be above trunk_threshold_deg = 40");
-	assert_error(fx, "[detector]\nneck_threshold_deg = 50\nhysteresis_deg = 3\n"
+	assert_error(fx,
+		     "[detector]\nneck_threshold_deg = 50\nhysteresis_deg = 3\n"
 		     "neck_max_deg = 50\n",
 		     "4: neck_max_deg = 50 must be above neck_threshold_deg = 50");
-	assert_error(fx, "[detector]\nhysteresis_deg = 10\n",
-		     "2: hysteresis_deg = 10 must be below lateral_threshold_deg = 10, or that lean "
-		     "could never end");
-	assert_error(fx, "[detector]\nhysteresis_deg = 8\ntrunk_threshold_deg = 8\n"
+	assert_error(
+	    fx, "[detector]\nhysteresis_deg = 10\n",
+	    "2: hysteresis_deg = 10 must be below lateral_threshold_deg = 10, or that lean "
+	    "could never end");
+	assert_error(fx,
+		     "[detector]\nhysteresis_deg = 8\ntrunk_threshold_deg = 8\n"
 		     "lateral_enabled = false\n",
 		     "3: hysteresis_deg = 8 must be below trunk_threshold_deg = 8, or that lean "
 		     "could never end");
-	assert_error(fx, "[detector]\nlying_deg = 30\n\ntrunk_threshold_deg = 40\n",
-		     "4: lying_deg = 30 must be above trunk_threshold_deg = 40, or every trunk lean "
-		     "would count as lying down");
+	assert_error(
+	    fx, "[detector]\nlying_deg = 30\n\ntrunk_threshold_deg = 40\n",
+	    "4: lying_deg = 30 must be above trunk_threshold_deg = 40, or every trunk lean "
+	    "would count as lying down");
 	/* A disabled rule is not checked against the others. */
 	load_ok(fx, "[detector]\nlateral_enabled = false\nhysteresis_deg = 12\n", &cfg);
 	assert_true(cfg.detector.hysteresis_deg == 12.0);
@@ -578,14 +594,17 @@ static void missing_file_says_what_to_do(void **state)
 	config_defaults(&cfg);
 	memcpy(&before, &cfg, sizeof(cfg));
 	assert_int_equal(config_load("/nonexistent/postured.ini", &cfg, err, sizeof(err)), -ENOENT);
-	assert_string_equal(err, "/nonexistent/postured.ini: cannot read: No such file or directory "
+	assert_string_equal(err,
+			    "/nonexistent/postured.ini: cannot read: No such file or directory "
 			    "(copy the documented default config/postured.ini from the postured "
 			    "sources there, or pass --config PATH)");
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
 
 	assert_int_equal(config_load(fx->dir, &cfg, err, sizeof(err)), -EISDIR);
-	snprintf(expected, sizeof(expected), "%s: cannot read: a directory, not a regular file "
-		 "(pass the ini file's path with --config PATH)", fx->dir);
+	snprintf(expected, sizeof(expected),
+		 "%s: cannot read: a directory, not a regular file "
+		 "(pass the ini file's path with --config PATH)",
+		 fx->dir);
 	assert_string_equal(err, expected);
 }
 
@@ -602,12 +621,14 @@ static void special_files_are_refused_at_once(void **state)
 	/* A regression blocks in config_load: let the alarm end the test instead of hanging. */
 	alarm(10);
 	assert_int_equal(config_load(fx->path, &cfg, err, sizeof(err)), -EINVAL);
-	snprintf(expected, sizeof(expected), "%s: cannot read: a FIFO, not a regular file (pass "
-		 "the ini file's path with --config PATH)", fx->path);
+	snprintf(expected, sizeof(expected),
+		 "%s: cannot read: a FIFO, not a regular file (pass "
+		 "the ini file's path with --config PATH)",
+		 fx->path);
 	assert_string_equal(err, expected);
 	assert_int_equal(config_load("/dev/null", &cfg, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "/dev/null: cannot read: a character device, not a regular file "
-			    "(pass the ini file's path with --config PATH)");
+				 "(pass the ini file's path with --config PATH)");
 	alarm(0);
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
 }
@@ -670,7 +691,8 @@ static bool key_change_needs_what_it_feeds(struct testfs *fx, int key, const cha
 	/* Tried in order until one is accepted and changes this key's logged value alone. */
 	static const char *const values[] = { "false", "true", "7",	 "45",	 "0.5",
 					      "200",   "+Y",   "+Y-X+Z", "/tmp", "none" };
-	/* The trunk can only be turned off with the head on, the head only on at its own address. */
+	/* The trunk can only be turned off with the head on, the head only on at its own address.
+	 */
 	static const char *const bases[] = { "", "[head]\naddress = 0x69\n",
 					     "[head]\naddress = 0x69\nenabled = true\n" };
 	struct config base, changed;
@@ -695,9 +717,11 @@ static bool key_change_needs_what_it_feeds(struct testfs *fx, int key, const cha
 				continue;
 			*needs = config_changes(&base, &changed);
 			if (*needs != needs_by_fields(&base, &changed))
-				fail_msg("[%s] %s = %s: config_changes() says %#x, the openers read "
-					 "%#x", section, name, values[v], *needs,
-					 needs_by_fields(&base, &changed));
+				fail_msg(
+				    "[%s] %s = %s: config_changes() says %#x, the openers read "
+				    "%#x",
+				    section, name, values[v], *needs,
+				    needs_by_fields(&base, &changed));
 			free(base_lines);
 			return true;
 		}
@@ -765,7 +789,8 @@ static void motor_keys_despite_errors_elsewhere(void **state)
 		 "[input]\nrate_hz = fast\n[nonsense]\nfoo = 1\nthis is not a key\n"
 		 "[calibration\nstate_dir = /%0300d\n\n[haptic]\nbackend = gpiod\n"
 		 "chip = gpiochip4\nline = 5\nalert_pattern = 9x\nactive_low = yes\n"
-		 "colour = red\n[detector]\nline = 9\n", 0);
+		 "colour = red\n[detector]\nline = 9\n",
+		 0);
 	assert_string_equal(load_motor(fx, text, &cfg), "");
 	assert_string_equal(cfg.haptic_backend, "gpiod");
 	assert_string_equal(cfg.haptic_chip, "gpiochip4");
@@ -785,18 +810,21 @@ static void invalid_motor_keys_take_the_default(void **state)
 	char expected[1024];
 	const char *msg;
 
-	msg = load_motor(fx, "[haptic]\nchip = gpiochip2\nline = 17x\nactive_low = maybe\n"
-			 "backend = gpoid\nchip = gpiochip3\n", &cfg);
-	snprintf(expected, sizeof(expected),
-		 "%1$s:3: line = '17x' must be a whole decimal number (0..1023), written like 17 "
-		 "(the motor stop uses the default, "
-		 "line = 17)\n"
-		 "%1$s:4: active_low = 'maybe' must be true or false (or yes/no, on/off, 1/0) (the "
-		 "motor stop uses the default, active_low = false)\n"
-		 "%1$s:5: backend = 'gpoid' must be gpiod or none (the motor stop uses the default, "
-		 "backend = gpiod)\n"
-		 "%1$s:6: duplicate key chip in [haptic] (the motor stop uses the one on line 2)",
-		 fx->path);
+	msg = load_motor(fx,
+			 "[haptic]\nchip = gpiochip2\nline = 17x\nactive_low = maybe\n"
+			 "backend = gpoid\nchip = gpiochip3\n",
+			 &cfg);
+	snprintf(
+	    expected, sizeof(expected),
+	    "%1$s:3: line = '17x' must be a whole decimal number (0..1023), written like 17 "
+	    "(the motor stop uses the default, "
+	    "line = 17)\n"
+	    "%1$s:4: active_low = 'maybe' must be true or false (or yes/no, on/off, 1/0) (the "
+	    "motor stop uses the default, active_low = false)\n"
+	    "%1$s:5: backend = 'gpoid' must be gpiod or none (the motor stop uses the default, "
+	    "backend = gpiod)\n"
+	    "%1$s:6: duplicate key chip in [haptic] (the motor stop uses the one on line 2)",
+	    fx->path);
 	assert_string_equal(msg, expected);
 	assert_string_equal(cfg.haptic_backend, "gpiod");
 	assert_string_equal(cfg.haptic_chip, "gpiochip2");
@@ -830,7 +858,8 @@ static void unreadable_file_leaves_the_motor_settings(void **state)
 	memcpy(&before, &cfg, sizeof(cfg));
 	assert_int_equal(config_load_motor("/nonexistent/postured.ini", &cfg, msg, sizeof(msg)),
 			 -ENOENT);
-	assert_string_equal(msg, "/nonexistent/postured.ini: cannot read: No such file or "
+	assert_string_equal(msg,
+			    "/nonexistent/postured.ini: cannot read: No such file or "
 			    "directory (copy the documented default config/postured.ini from the "
 			    "postured sources there, or pass --config PATH)");
 	assert_memory_equal(&cfg, &before, sizeof(cfg));

@@ -1,10 +1,10 @@
 /* The detector driven by scripts of angles and time steps: time is an input, never the clock. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <math.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -18,7 +18,7 @@
 struct script_run {
 	struct detector det;
 	double t_s;
-	bool moving;     /* the wearer moves (what activity.c would say), since moving_s */
+	bool moving; /* the wearer moves (what activity.c would say), since moving_s */
 	double moving_s;
 	char log[1024]; /* "9.0 started trunk 8.0; 14.0 alert 2; ..." */
 };
@@ -48,9 +48,9 @@ static void hold(struct script_run *run, double trunk_deg, double neck_deg, doub
 			.valid = { true, true, true },
 			.angle_deg = { trunk_deg, neck_deg, lateral_deg },
 			/* What activity.c would say at lying_deg = 70. */
-			.activity = fabs(trunk_deg) > 70.0 ? ACTIVITY_LYING :
-				    run->moving	    ? ACTIVITY_MOVING :
-							      ACTIVITY_STILL,
+			.activity = fabs(trunk_deg) > 70.0 ? ACTIVITY_LYING
+				    : run->moving	   ? ACTIVITY_MOVING
+							   : ACTIVITY_STILL,
 			.moving_s = run->moving_s,
 		};
 		struct detector_result r;

@@ -23,9 +23,9 @@ typedef void (*motion_fn)(double t_s, const void *ctx, double rate_rad_s[3],
 
 struct sim {
 	double t_s;
-	double q[4];              /* sensor to world, w x y z */
-	double bias_rad_s[3];     /* added to every gyro reading */
-	double range_rad_s;       /* gyro readings clip here; 0: no limit */
+	double q[4];	      /* sensor to world, w x y z */
+	double bias_rad_s[3]; /* added to every gyro reading */
+	double range_rad_s;   /* gyro readings clip here; 0: no limit */
 	motion_fn motion;
 	const void *ctx;
 };
@@ -108,8 +108,8 @@ static void sim_sample(struct sim *s, double dt_s, struct imu_sample *out)
 	for (int i = 0; i < 3; i++) {
 		out->gyro_rad_s[i] += s->bias_rad_s[i];
 		if (s->range_rad_s > 0.0)
-			out->gyro_rad_s[i] = fmax(-s->range_rad_s,
-						  fmin(s->range_rad_s, out->gyro_rad_s[i]));
+			out->gyro_rad_s[i] =
+			    fmax(-s->range_rad_s, fmin(s->range_rad_s, out->gyro_rad_s[i]));
 	}
 	s->t_s += dt_s;
 }
@@ -194,7 +194,7 @@ static void swaying(double t_s, const void *ctx, double w[3], double aw[3])
 
 struct push {
 	double from_s, to_s;
-	double accel_m_s2;        /* along world x */
+	double accel_m_s2; /* along world x */
 };
 
 static void pushed(double t_s, const void *ctx, double w[3], double aw[3])
@@ -367,7 +367,8 @@ static void restored_bias_is_used_from_the_first_sample(void **state)
 	}
 	estimator_set_bias(&restored, bias, ESTIMATOR_RESTORED_BIAS_SIGMA_RAD_S);
 	s2 = s;
-	/* the first 5 s, after the first accelerometer readings settle: lags of 0.5 * 3 s at most */
+	/* the first 5 s, after the first accelerometer readings settle: lags of 0.5 * 3 s at most
+	 */
 	assert_true(run(&restored, &s2, 5.0, RATE_HZ, 0.5) < 2.0);
 	assert_true(run(&fresh, &s, 5.0, RATE_HZ, 0.5) > 2.5);
 	/* and the rest of the first minute */

@@ -30,17 +30,18 @@ static void assert_fields(const struct posture_event *ev, const struct expected_
 	assert_int_equal(n, n_want);
 }
 
-#define ASSERT_FIELDS(ev, ...)                                                     \
-	do {                                                                       \
-		const struct expected_field want_[] = { __VA_ARGS__ };             \
-		assert_fields((ev), want_, sizeof(want_) / sizeof(want_[0]));      \
+#define ASSERT_FIELDS(ev, ...)                                                                     \
+	do {                                                                                       \
+		const struct expected_field want_[] = { __VA_ARGS__ };                             \
+		assert_fields((ev), want_, sizeof(want_) / sizeof(want_[0]));                      \
 	} while (0)
 
 static void names_follow_the_journal_interface(void **state)
 {
 	static const char *const names[EVENT_TYPE_COUNT] = {
-		"started", "calibrated", "slump_started", "alert", "slump_ended", "summary",
-		"sensor_lost", "sensor_restored", "config_reloaded", "config_rejected", "stopped",
+		"started",	   "calibrated",      "slump_started", "alert",
+		"slump_ended",	   "summary",	      "sensor_lost",   "sensor_restored",
+		"config_reloaded", "config_rejected", "stopped",
 	};
 
 	(void)state;
@@ -187,8 +188,8 @@ static void summary_fields(void **state)
 		      { "POSTURE_UPRIGHT_S", "3000.0" }, { "POSTURE_LEANING_S", "0.0" },
 		      { "POSTURE_SLUMPED_S", "400.0" }, { "POSTURE_LYING_S", "200.0" },
 		      { "POSTURE_STILL_S", "3000.0" }, { "POSTURE_MOVING_S", "400.0" },
-		      { "POSTURE_ALERTS", "5" },
-		      { "POSTURE_SLUMPS", "3" }, { "POSTURE_LONGEST_SLUMP_S", "180.0" });
+		      { "POSTURE_ALERTS", "5" }, { "POSTURE_SLUMPS", "3" },
+		      { "POSTURE_LONGEST_SLUMP_S", "180.0" });
 }
 
 static void quiet_summary_reads_naturally(void **state)
@@ -236,9 +237,8 @@ static void stopped_carries_the_last_summary(void **state)
 		      { "POSTURE_UPRIGHT_S", "3000.0" }, { "POSTURE_LEANING_S", "0.0" },
 		      { "POSTURE_SLUMPED_S", "400.0" }, { "POSTURE_LYING_S", "200.0" },
 		      { "POSTURE_STILL_S", "3000.0" }, { "POSTURE_MOVING_S", "400.0" },
-		      { "POSTURE_ALERTS", "5" },
-		      { "POSTURE_SLUMPS", "3" }, { "POSTURE_LONGEST_SLUMP_S", "180.0" },
-		      { "POSTURE_DETAIL", "SIGTERM" });
+		      { "POSTURE_ALERTS", "5" }, { "POSTURE_SLUMPS", "3" },
+		      { "POSTURE_LONGEST_SLUMP_S", "180.0" }, { "POSTURE_DETAIL", "SIGTERM" });
 }
 
 static void sensor_events_name_the_role(void **state)
@@ -274,14 +274,14 @@ static void config_rejected_is_valid_json(void **state)
 		 "/etc/postured/postured.ini:12: \"threshold_deg\" must be 5..90\n\tgot C:\\x");
 	len = event_to_json(&ev, json, sizeof(json));
 	assert_string_equal(
-		json,
-		"{\"t\":7.000,\"MESSAGE_ID\":\"270e96d21fbd462a88afbe4eca5c32ae\","
-		"\"PRIORITY\":\"4\",\"MESSAGE\":"
-		"\"New configuration rejected, the previous one stays in force: "
-		"/etc/postured/postured.ini:12: \\\"threshold_deg\\\" must be 5..90\\u000a\\u0009"
-		"got C:\\\\x\",\"POSTURE_EVENT\":\"config_rejected\",\"POSTURE_DETAIL\":"
-		"\"/etc/postured/postured.ini:12: \\\"threshold_deg\\\" must be 5..90\\u000a\\u0009"
-		"got C:\\\\x\"}");
+	    json,
+	    "{\"t\":7.000,\"MESSAGE_ID\":\"270e96d21fbd462a88afbe4eca5c32ae\","
+	    "\"PRIORITY\":\"4\",\"MESSAGE\":"
+	    "\"New configuration rejected, the previous one stays in force: "
+	    "/etc/postured/postured.ini:12: \\\"threshold_deg\\\" must be 5..90\\u000a\\u0009"
+	    "got C:\\\\x\",\"POSTURE_EVENT\":\"config_rejected\",\"POSTURE_DETAIL\":"
+	    "\"/etc/postured/postured.ini:12: \\\"threshold_deg\\\" must be 5..90\\u000a\\u0009"
+	    "got C:\\\\x\"}");
 	assert_int_equal(len, strlen(json));
 }
 

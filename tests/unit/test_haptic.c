@@ -11,11 +11,11 @@
 
 #include "postured/haptic.h"
 
-#define assert_time(actual, expected)                                                          \
-	do {                                                                                   \
-		double a_ = (actual), e_ = (expected);                                         \
-		if (!(fabs(a_ - e_) < 1e-9))                                                   \
-			fail_msg("%s is %.9f, expected %.9f", #actual, a_, e_);               \
+#define assert_time(actual, expected)                                                              \
+	do {                                                                                       \
+		double a_ = (actual), e_ = (expected);                                             \
+		if (!(fabs(a_ - e_) < 1e-9))                                                       \
+			fail_msg("%s is %.9f, expected %.9f", #actual, a_, e_);                    \
 	} while (0)
 
 static void assert_parse_error(const char *text, const char *message)
@@ -68,9 +68,9 @@ static void parse_good_patterns(void **state)
 	assert_int_equal(p.n_steps, 2);
 	assert_int_equal(haptic_pattern_total_ms(&p), 1000);
 
-	assert_int_equal(haptic_pattern_parse("1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", &p, err,
-					      sizeof(err)),
-			 0);
+	assert_int_equal(
+	    haptic_pattern_parse("1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", &p, err, sizeof(err)),
+	    0);
 	assert_int_equal(p.n_steps, HAPTIC_PATTERN_MAX_STEPS);
 	assert_int_equal(p.step_ms[15], 16);
 	assert_int_equal(haptic_pattern_total_ms(&p), 136);

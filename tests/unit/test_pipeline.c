@@ -26,11 +26,11 @@
 struct session {
 	struct pipeline p;
 	double t_s;
-	double lean_deg;   /* current trunk lean, forward positive */
-	double head_deg;   /* current head lean (absolute) */
+	double lean_deg; /* current trunk lean, forward positive */
+	double head_deg; /* current head lean (absolute) */
 	bool with_head;
 	bool head_missing; /* configured, but its frames have no head sample (unplugged) */
-	bool breathing; /* false: the sensors lie on a desk */
+	bool breathing;	   /* false: the sensors lie on a desk */
 	struct posture_event ev[MAX_EVENTS];
 	int n_ev;
 };
@@ -122,10 +122,10 @@ static void assert_event(const struct session *s, int i, enum event_type type, d
 }
 
 /*
- * Upright until 5 s (calibrated once worn and settled for 3 s), lean to 30 deg over 1 s (crossing 20 deg at
- * 5.667 s), hold. A 30 deg/s lean is a movement, and holding time counts only while still: the
- * rate's 1 s variance falls below 15 deg/s 0.6 s after the lean, and the wearer is still 1 s
- * later (activity.c's QUIET_S), at 7.6 s. 30 deg is allowed 8 s, so the slump starts at 15.6 s
+ * Upright until 5 s (calibrated once worn and settled for 3 s), lean to 30 deg over 1 s (crossing
+ * 20 deg at 5.667 s), hold. A 30 deg/s lean is a movement, and holding time counts only while
+ * still: the rate's 1 s variance falls below 15 deg/s 0.6 s after the lean, and the wearer is still
+ * 1 s later (activity.c's QUIET_S), at 7.6 s. 30 deg is allowed 8 s, so the slump starts at 15.6 s
  * (9.93 s after the onset); the re-alert follows 5 s later; correcting over 1 s from 21 s crosses
  * 15 deg (20 - 5 hysteresis) at 21.5 s: a movement does not hide a correction.
  */
@@ -165,7 +165,8 @@ static void slump_session_gives_the_expected_events(void **state)
 	 * calibrating: neither upright nor slumped. */
 	assert_near(s->ev[5].summary.period_s, 28.0, 0.05);
 	assert_near(s->ev[5].summary.upright_s + s->ev[5].summary.leaning_s +
-				   s->ev[5].summary.slumped_s, 25.0 - s->ev[0].t_s, 0.05);
+			s->ev[5].summary.slumped_s,
+		    25.0 - s->ev[0].t_s, 0.05);
 	/* Moving: the lean (5.0 to 7.6 s) and the correction (21.0 s until the rate's variance
 	 * and the second of quiet are over, 22.86 s). */
 	assert_near(s->ev[5].summary.moving_s, 2.6 + 1.86, 0.1);
@@ -263,8 +264,9 @@ static void explicit_slumped_calibration_is_checked_against_walking(void **state
 		double off_deg = 0.0;
 
 		assert_non_null(w);
-		assert_int_equal(sscanf(w, "warning: %lf deg off the trunk's direction while walking",
-					&off_deg), 1);
+		assert_int_equal(
+		    sscanf(w, "warning: %lf deg off the trunk's direction while walking", &off_deg),
+		    1);
 		/* The reference is the settled mean of a breathing wearer: within a degree. */
 		assert_near(off_deg, 36.0, 1.5);
 	}

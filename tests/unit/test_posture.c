@@ -92,7 +92,6 @@ static void flexion_is_the_tilt_until_forward_is_known(void **state)
 	up_after_lean(0.0, 25.0, up[ROLE_TRUNK]);
 	posture_angles(&cal, has, up, &a);
 	assert_near(a.flexion_deg[ROLE_TRUNK], 25.0, 0.01);
-
 }
 
 /* ISO 11226 neck flexion: head relative to trunk, so bending the whole body is not neck load. */

@@ -72,8 +72,10 @@ static void write_and_read_back(struct testfs *fx, const char *name, const bool 
 		for (int role = 0; role < ROLE_COUNT; role++) {
 			assert_int_equal(f.has[role], has[role]);
 			for (int a = 0; has[role] && a < 3; a++) {
-				assert_close(f.imu[role].accel_m_s2[a], e.imu[role].accel_m_s2[a], 1e-5);
-				assert_close(f.imu[role].gyro_rad_s[a], e.imu[role].gyro_rad_s[a], 1e-5);
+				assert_close(f.imu[role].accel_m_s2[a], e.imu[role].accel_m_s2[a],
+					     1e-5);
+				assert_close(f.imu[role].gyro_rad_s[a], e.imu[role].gyro_rad_s[a],
+					     1e-5);
 			}
 		}
 	}
@@ -104,8 +106,8 @@ static void round_trip_plain(void **state)
 	assert_int_equal(recording_finish(w), 0);
 	text = testfs_read(fx->path);
 	assert_true(strncmp(text, "# postured-recording 1\n# written by postured ", 45) == 0);
-	assert_non_null(strstr(text, ": t in s, accel in m/s^2, gyro in rad/s, sensor axes\n"
-			       HEADER "\n"
+	assert_non_null(strstr(text,
+			       ": t in s, accel in m/s^2, gyro in rad/s, sensor axes\n" HEADER "\n"
 			       "1.500000,0,-9.80665,0.123457,1e-07,-0.5,3\n"
 			       "12345.000000,0,-9.80665,0.123457,1e-07,-0.5,3\n"));
 	assert_int_equal(text[strlen(text) - 1], '\n');
@@ -113,7 +115,8 @@ static void round_trip_plain(void **state)
 
 	write_and_read_back(fx, "demo.csv", both);
 	text = testfs_read(fx->path);
-	assert_non_null(strstr(text, "\n" HEADER ",head.ax,head.ay,head.az,head.gx,head.gy,head.gz\n"));
+	assert_non_null(
+	    strstr(text, "\n" HEADER ",head.ax,head.ay,head.az,head.gx,head.gy,head.gz\n"));
 	free(text);
 }
 
@@ -145,8 +148,7 @@ static void writer_rejects_rows_it_could_not_read_back(void **state)
 	struct frame f = make_frame(1);
 	char err[256] = "", expected[256];
 
-	assert_int_equal(recording_create(testfs_path(fx, "demo.csv"), none, &w, err,
-					  sizeof(err)),
+	assert_int_equal(recording_create(testfs_path(fx, "demo.csv"), none, &w, err, sizeof(err)),
 			 -EINVAL);
 	snprintf(expected, sizeof(expected), "%s: no sensor to record", fx->path);
 	assert_string_equal(err, expected);
@@ -217,15 +219,15 @@ static void comments_blank_lines_and_crlf(void **state)
 	char err[256] = "";
 
 	r = open_text(fx, "# postured-recording 1\r\n"
-		      "\r\n"
-		      "# a note before the header\r\n"
-		      " t , trunk.ax,trunk.ay,trunk.az,trunk.gx,trunk.gy,trunk.gz\r\n"
-		      "0.5,0,0,9.81,0.1,0.2,0.3\r\n"
-		      "\r\n"
-		      "   \n"
-		      "# the wearer stood up here\n"
-		      "  # an indented comment\n"
-		      "0.52, 1 ,2,3,4,5,6");
+			  "\r\n"
+			  "# a note before the header\r\n"
+			  " t , trunk.ax,trunk.ay,trunk.az,trunk.gx,trunk.gy,trunk.gz\r\n"
+			  "0.5,0,0,9.81,0.1,0.2,0.3\r\n"
+			  "\r\n"
+			  "   \n"
+			  "# the wearer stood up here\n"
+			  "  # an indented comment\n"
+			  "0.52, 1 ,2,3,4,5,6");
 	recording_roles(r, has);
 	assert_true(has[ROLE_TRUNK]);
 	assert_false(has[ROLE_HEAD]);
@@ -254,8 +256,8 @@ static void extra_columns_and_partial_roles(void **state)
 
 	/* head has only accelerometer columns: not a usable sensor, its columns are extras. */
 	r = open_text(fx, "truth.qw," HEADER ",head.ax,head.ay,head.az,truth.movement,note\n"
-		      "0.7071,1,0,0,9.8,0,0,0,1,2,3,1,hello\n"
-		      "nan,2,0,0,9.8,0,0,0,4,5,6,0,\n");
+			  "0.7071,1,0,0,9.8,0,0,0,1,2,3,1,hello\n"
+			  "nan,2,0,0,9.8,0,0,0,4,5,6,0,\n");
 	recording_roles(r, has);
 	assert_true(has[ROLE_TRUNK]);
 	assert_false(has[ROLE_HEAD]);
@@ -368,7 +370,8 @@ static void long_lines(void **state)
 	testfs_write(testfs_path(fx, "demo.csv"), text);
 	free(text);
 	assert_int_equal(recording_open(fx->path, &r, err, sizeof(err)), -EINVAL);
-	snprintf(expected, sizeof(expected), "%s:1: header names column 'extra1234' twice", fx->path);
+	snprintf(expected, sizeof(expected), "%s:1: header names column 'extra1234' twice",
+		 fx->path);
 	assert_string_equal(err, expected);
 
 	/* Binary junk without newlines is refused rather than read into memory without end. */
@@ -378,8 +381,10 @@ static void long_lines(void **state)
 		fputs("0123456789012345678901234567890123456789012345678901234567890123", file);
 	fclose(file);
 	assert_int_equal(recording_open(fx->path, &r, err, sizeof(err)), -EINVAL);
-	snprintf(expected, sizeof(expected), "%s:1: line is longer than 1048576 bytes: is this a "
-		 "recording?", fx->path);
+	snprintf(expected, sizeof(expected),
+		 "%s:1: line is longer than 1048576 bytes: is this a "
+		 "recording?",
+		 fx->path);
 	assert_string_equal(err, expected);
 }
 
@@ -432,25 +437,32 @@ static void binary_data_is_an_error(void **state)
 	int rows;
 
 	for (int gzip = 0; gzip <= 1; gzip++) {
-		write_bytes(testfs_path(fx, gzip ? "nul.csv.gz" : "nul.csv"), text, sizeof(text) - 1,
-			    gzip);
+		write_bytes(testfs_path(fx, gzip ? "nul.csv.gz" : "nul.csv"), text,
+			    sizeof(text) - 1, gzip);
 		assert_int_equal(read_all(fx->path, &rows, err, sizeof(err)), -EINVAL);
 		assert_int_equal(rows, 1);
-		snprintf(expected, sizeof(expected), "%s:3: a NUL byte at column 1: this is binary "
-			 "data, not a recording (CSV text, plain or gzipped): check that this is the "
-			 "right file", fx->path);
+		snprintf(
+		    expected, sizeof(expected),
+		    "%s:3: a NUL byte at column 1: this is binary "
+		    "data, not a recording (CSV text, plain or gzipped): check that this is the "
+		    "right file",
+		    fx->path);
 		assert_string_equal(err, expected);
 
 		write_bytes(fx->path, mid, sizeof(mid) - 1, gzip);
 		assert_int_equal(read_all(fx->path, &rows, err, sizeof(err)), -EINVAL);
 		assert_int_equal(rows, 1);
-		snprintf(expected, sizeof(expected), "%s:3: a NUL byte at column 8: this is binary "
-			 "data, not a recording (CSV text, plain or gzipped): check that this is the "
-			 "right file", fx->path);
+		snprintf(
+		    expected, sizeof(expected),
+		    "%s:3: a NUL byte at column 8: this is binary "
+		    "data, not a recording (CSV text, plain or gzipped): check that this is the "
+		    "right file",
+		    fx->path);
 		assert_string_equal(err, expected);
 	}
 	assert_int_equal(read_all("/dev/zero", &rows, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "/dev/zero:1: a NUL byte at column 1: this is binary data, not a "
+	assert_string_equal(err,
+			    "/dev/zero:1: a NUL byte at column 1: this is binary data, not a "
 			    "recording (CSV text, plain or gzipped): check that this is the right "
 			    "file");
 }
@@ -469,19 +481,19 @@ static void impossible_rows_are_skipped_and_counted(void **state)
 	int rows = 0;
 
 	r = open_text(fx, "# postured-recording 1\n" HEADER "\n"
-		      "0,0,0,9.8,0,0,0\n"
-		      "0.02,1e308,0,9.8,0,0,0\n"        /* 4: a bus glitch on the accelerometer */
-		      "0.04,0,0,9.8,0,0,0\n"
-		      "1e308,0,0,9.8,0,0,0\n"           /* 6: a time no clock gives */
-		      "nan,0,0,9.8,0,0,0\n"
-		      "0.06,0,0,9.8,0,0,0\n"
-		      "0.07,0,0,9.8,-inf,0,0\n"
-		      "0.075,0,0,9.8,0,1e5,0\n"         /* 100000 rad/s */
-		      "0.078,0,0,1e309,0,0,0\n"         /* beyond a double: inf */
-		      "0.08,0,0,9.8,0,0,0\n"
-		      "100000.1,0,0,9.8,0,0,0\n"        /* 14: more than a day ahead, alone */
-		      "0.1,0,0,9.8,0,0,0\n"
-		      "0.12,-313,313,-313,139,-139,139\n"); /* the largest taken as real */
+			  "0,0,0,9.8,0,0,0\n"
+			  "0.02,1e308,0,9.8,0,0,0\n" /* 4: a bus glitch on the accelerometer */
+			  "0.04,0,0,9.8,0,0,0\n"
+			  "1e308,0,0,9.8,0,0,0\n" /* 6: a time no clock gives */
+			  "nan,0,0,9.8,0,0,0\n"
+			  "0.06,0,0,9.8,0,0,0\n"
+			  "0.07,0,0,9.8,-inf,0,0\n"
+			  "0.075,0,0,9.8,0,1e5,0\n" /* 100000 rad/s */
+			  "0.078,0,0,1e309,0,0,0\n" /* beyond a double: inf */
+			  "0.08,0,0,9.8,0,0,0\n"
+			  "100000.1,0,0,9.8,0,0,0\n" /* 14: more than a day ahead, alone */
+			  "0.1,0,0,9.8,0,0,0\n"
+			  "0.12,-313,313,-313,139,-139,139\n"); /* the largest taken as real */
 	while (recording_next(r, &f, err, sizeof(err)) == 1) {
 		assert_true(rows < 6);
 		assert_true(f.t_s == kept_t[rows]);
@@ -489,8 +501,10 @@ static void impossible_rows_are_skipped_and_counted(void **state)
 	}
 	assert_int_equal(rows, 6);
 	assert_int_equal(recording_skipped(r, first, sizeof(first)), 7);
-	snprintf(expected, sizeof(expected), "%s:4: trunk.ax = 1e308 m/s^2 is beyond what an "
-		 "accelerometer reads (314 m/s^2): row skipped", fx->path);
+	snprintf(expected, sizeof(expected),
+		 "%s:4: trunk.ax = 1e308 m/s^2 is beyond what an "
+		 "accelerometer reads (314 m/s^2): row skipped",
+		 fx->path);
 	assert_string_equal(first, expected);
 	recording_close(r);
 
@@ -499,15 +513,19 @@ static void impossible_rows_are_skipped_and_counted(void **state)
 	assert_int_equal(recording_next(r, &f, err, sizeof(err)), 1);
 	assert_int_equal(recording_next(r, &f, err, sizeof(err)), 0);
 	assert_int_equal(recording_skipped(r, first, sizeof(first)), 1);
-	snprintf(expected, sizeof(expected), "%s:3: t = 1e308 s is not a time a clock gives (|t| "
-		 "above 1e+10 s): row skipped", fx->path);
+	snprintf(expected, sizeof(expected),
+		 "%s:3: t = 1e308 s is not a time a clock gives (|t| "
+		 "above 1e+10 s): row skipped",
+		 fx->path);
 	assert_string_equal(first, expected);
 	recording_close(r);
 	r = open_text(fx, HEADER "\n0,0,0,9.8,0,0,-1e5\n");
 	assert_int_equal(recording_next(r, &f, err, sizeof(err)), 0);
 	assert_int_equal(recording_skipped(r, first, sizeof(first)), 1);
-	snprintf(expected, sizeof(expected), "%s:2: trunk.gz = -1e5 rad/s is beyond what a "
-		 "gyroscope reads (140 rad/s): row skipped", fx->path);
+	snprintf(expected, sizeof(expected),
+		 "%s:2: trunk.gz = -1e5 rad/s is beyond what a "
+		 "gyroscope reads (140 rad/s): row skipped",
+		 fx->path);
 	assert_string_equal(first, expected);
 	recording_close(r);
 }
@@ -524,7 +542,7 @@ static void long_gap_is_read_when_the_next_row_confirms_it(void **state)
 	char err[256] = "", first[512], expected[512];
 
 	r = open_text(fx, HEADER "\n10,0,0,9.8,0,0,0\n200000,0,0,9.8,0,0,0\n"
-		      "200000.02,0,0,9.8,0,0,0\n200000.04,0,0,9.8,0,0,0\n");
+				 "200000.02,0,0,9.8,0,0,0\n200000.04,0,0,9.8,0,0,0\n");
 	assert_int_equal(recording_next(r, &f, err, sizeof(err)), 1);
 	assert_true(f.t_s == 10.0);
 	assert_int_equal(recording_next(r, &f, err, sizeof(err)), 1);
@@ -533,8 +551,10 @@ static void long_gap_is_read_when_the_next_row_confirms_it(void **state)
 	assert_true(f.t_s == 200000.04);
 	assert_int_equal(recording_next(r, &f, err, sizeof(err)), 0);
 	assert_int_equal(recording_skipped(r, first, sizeof(first)), 1);
-	snprintf(expected, sizeof(expected), "%s:3: t = 200000 s jumps 199990 s ahead of the "
-		 "previous row: row skipped (a later row that goes on from it is read)", fx->path);
+	snprintf(expected, sizeof(expected),
+		 "%s:3: t = 200000 s jumps 199990 s ahead of the "
+		 "previous row: row skipped (a later row that goes on from it is read)",
+		 fx->path);
 	assert_string_equal(first, expected);
 	recording_close(r);
 }
@@ -551,8 +571,7 @@ static void truncated_gzip_is_an_error(void **state)
 	int ret, rows = 0;
 	FILE *file;
 
-	assert_int_equal(recording_create(testfs_path(fx, "cut.csv.gz"), has, &w, err,
-					  sizeof(err)),
+	assert_int_equal(recording_create(testfs_path(fx, "cut.csv.gz"), has, &w, err, sizeof(err)),
 			 0);
 	for (int i = 0; i < 5000; i++) {
 		f = make_frame(i);
@@ -574,8 +593,10 @@ static void truncated_gzip_is_an_error(void **state)
 	assert_true(rows > 100 && rows < 5000);
 	/* zlib returns no partial line: it reports the missing end where the cut row starts. */
 	assert_int_equal(ret, -EIO);
-	snprintf(prefix, sizeof(prefix), "%s:%d: the gzip data is damaged or cut short "
-		 "(unexpected end of file)", fx->path, rows + 4);
+	snprintf(prefix, sizeof(prefix),
+		 "%s:%d: the gzip data is damaged or cut short "
+		 "(unexpected end of file)",
+		 fx->path, rows + 4);
 	assert_string_equal(err, prefix);
 }
 
@@ -646,8 +667,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(long_lines, testfs_setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(binary_data_is_an_error, testfs_setup,
 						testfs_teardown),
-		cmocka_unit_test_setup_teardown(impossible_rows_are_skipped_and_counted, testfs_setup,
-						testfs_teardown),
+		cmocka_unit_test_setup_teardown(impossible_rows_are_skipped_and_counted,
+						testfs_setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(long_gap_is_read_when_the_next_row_confirms_it,
 						testfs_setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(truncated_gzip_is_an_error, testfs_setup,

@@ -29,8 +29,9 @@ int sd_journal_sendv(const struct iovec *iov, int n)
 {
 	journal_n = n;
 	for (int i = 0; i < n && i < 32; i++) {
-		size_t len = iov[i].iov_len < sizeof(journal_entry[i]) - 1 ?
-				     iov[i].iov_len : sizeof(journal_entry[i]) - 1;
+		size_t len = iov[i].iov_len < sizeof(journal_entry[i]) - 1
+				 ? iov[i].iov_len
+				 : sizeof(journal_entry[i]) - 1;
 
 		memcpy(journal_entry[i], iov[i].iov_base, len);
 		journal_entry[i][len] = '\0';
@@ -68,8 +69,8 @@ static void capture_end(struct capture *c, char *out, size_t len)
 }
 
 static const char started_json[] =
-	"{\"t\":0.500,\"MESSAGE_ID\":\"9a13406cba904f10aa5a33642a986b34\",\"PRIORITY\":\"6\","
-	"\"MESSAGE\":\"Posture monitoring started\",\"POSTURE_EVENT\":\"started\"}\n";
+    "{\"t\":0.500,\"MESSAGE_ID\":\"9a13406cba904f10aa5a33642a986b34\",\"PRIORITY\":\"6\","
+    "\"MESSAGE\":\"Posture monitoring started\",\"POSTURE_EVENT\":\"started\"}\n";
 
 static void make_alert(struct posture_event *ev)
 {
@@ -275,8 +276,8 @@ int main(void)
 		cmocka_unit_test(jsonl_write_error_is_reported_with_the_path),
 		cmocka_unit_test(jsonl_that_cannot_be_created_names_the_path),
 		cmocka_unit_test_setup_teardown(
-			journal_failure_is_reported_and_other_outputs_still_run, testfs_setup,
-			testfs_teardown),
+		    journal_failure_is_reported_and_other_outputs_still_run, testfs_setup,
+		    testfs_teardown),
 		cmocka_unit_test(nothing_enabled_is_fine),
 	};
 

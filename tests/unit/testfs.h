@@ -23,7 +23,7 @@
 
 /* A fixture needing more than this starts with it and is allocated by testfs_new. */
 struct testfs {
-	char dir[TESTFS_DIR_MAX]; /* $TMPDIR (or /tmp) / PROGRAM.XXXXXX */
+	char dir[TESTFS_DIR_MAX];   /* $TMPDIR (or /tmp) / PROGRAM.XXXXXX */
 	char path[TESTFS_PATH_MAX]; /* what testfs_path made last */
 };
 
@@ -39,8 +39,8 @@ static inline void *testfs_new(size_t size)
 
 	if (!fs)
 		return NULL;
-	len = snprintf(fs->dir, sizeof(fs->dir), "%s/%s.XXXXXX", tmp,
-		       program_invocation_short_name);
+	len =
+	    snprintf(fs->dir, sizeof(fs->dir), "%s/%s.XXXXXX", tmp, program_invocation_short_name);
 	if (len < 0 || (size_t)len >= sizeof(fs->dir)) {
 		print_error("%s/%s.XXXXXX is too long for a test directory: set a shorter TMPDIR\n",
 			    tmp, program_invocation_short_name);
