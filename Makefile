@@ -47,7 +47,7 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
 
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
-	check-static \
+	check-static check-format \
 	check-gpiod2 check-system fuzz fuzz-run run bench deps format clean
 all: $(BIN)
 
@@ -114,7 +114,7 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 
 # Debian packages the build, the tests and `make run` need.
 DEB_PKGS := gcc make pkg-config libiio-dev libgpiod-dev libinih-dev libsystemd-dev zlib1g-dev \
-	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck
+	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck clang-format
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 		| grep -q 'install ok installed' || echo $$p; done); \
@@ -134,6 +134,7 @@ check: deps
 	set -o pipefail; $(MAKE) check-systemd 2>&1 | tee -a $(CHECK_LOG)
 	set -o pipefail; $(MAKE) check-gpiod2 2>&1 | tee -a $(CHECK_LOG)
 	set -o pipefail; $(MAKE) check-static 2>&1 | tee -a $(CHECK_LOG)
+	set -o pipefail; $(MAKE) check-format 2>&1 | tee -a $(CHECK_LOG)
 	@sed -n 's/^\([a-z]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed.*/\2 \3/p' $(CHECK_LOG) | \
 		awk '{ p += $$1; f += $$2 } END { printf "make check: %d passed, %d failed\n", p, f; exit f > 0 }'
 
@@ -218,6 +219,12 @@ FORMAT_FILES := daemon/*.c include/postured/*.h tests/unit/*.c tests/unit/*.h te
 	tests/bench/*.c tests/integration/*.c tests/fuzz/*.c tests/fuzz/*.h
 format:
 	clang-format -i --style=file $(FORMAT_FILES)
+
+# Fails on any file `make format` would change, and says which.
+check-format:
+	@if clang-format --dry-run --Werror --style=file $(FORMAT_FILES); then \
+		echo "format: 1 passed, 0 failed"; else echo "format: 0 passed, 1 failed" \
+		"(run make format)"; exit 1; fi
 
 clean:
 	rm -rf build build-san build-fuzz
