@@ -134,7 +134,7 @@ static const struct key keys[] = {
 	STR_KEY("haptic", "chip", haptic_chip, check_chip, CONFIG_NEEDS_MOTOR),
 	{ "haptic", "line", KEY_UINT, OFF(haptic_line), 0, 0, 1023, false, 1, NULL, 0,
 	  CONFIG_NEEDS_MOTOR },
-	BOOL_KEY("haptic", "active_low", haptic_active_low, CONFIG_NEEDS_MOTOR),
+	BOOL_KEY("haptic", "active_low", haptic_active_low, CONFIG_NEEDS_MOTOR_WIRING),
 	{ "haptic", "alert_pattern", KEY_PATTERN, OFF(alert_pattern), 0, 0, 0, false, 1, NULL, 0,
 	  0 },
 	{ "haptic", "calibrated_pattern", KEY_PATTERN, OFF(calibrated_pattern), 0, 0, 0, false, 1,

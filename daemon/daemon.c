@@ -522,13 +522,6 @@ static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 
 /* ---- signals ---- */
 
-/* The same line of the same chip, maybe wired the other way round (active_low). */
-static bool same_motor_line(const struct config *a, const struct config *b)
-{
-	return strcmp(a->haptic_backend, b->haptic_backend) == 0 &&
-	       strcmp(a->haptic_chip, b->haptic_chip) == 0 && a->haptic_line == b->haptic_line;
-}
-
 /*
  * A second request for the line we hold would be refused as busy: change it in place instead,
  * after stopping the buzz, so the motor is off under the old wiring and the new.
@@ -580,7 +573,7 @@ static void reload(struct daemon *d)
 	}
 	changes = config_changes(d->cfg, next);
 	reopen_motor = changes & CONFIG_NEEDS_MOTOR;
-	if (reopen_motor && d->motor && same_motor_line(d->cfg, next)) {
+	if (!reopen_motor && (changes & CONFIG_NEEDS_MOTOR_WIRING) && d->motor) {
 		if (reconfigure_motor(d, next, err, sizeof(err)) < 0) {
 			reject_config(d, err);
 			goto done;

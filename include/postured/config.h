@@ -53,7 +53,9 @@ struct config {
 /* What a changed key takes beyond the new settings, which every key takes effect by. */
 enum config_need {
 	CONFIG_NEEDS_INPUT = 1 << 0, /* re-open the sensors (and recalibrate) */
-	CONFIG_NEEDS_MOTOR = 1 << 1, /* re-open the haptic motor */
+	CONFIG_NEEDS_MOTOR = 1 << 1, /* re-open the haptic motor (another line) */
+	/* the same line, wired the other way round: changed in place, the motor off */
+	CONFIG_NEEDS_MOTOR_WIRING = 1 << 2,
 };
 
 /* Fills every field with its documented default. */

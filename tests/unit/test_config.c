@@ -642,9 +642,10 @@ static unsigned int needs_by_fields(const struct config *a, const struct config 
 	    memcmp(a->sensor, b->sensor, sizeof(a->sensor)) != 0)
 		needs |= CONFIG_NEEDS_INPUT;
 	if (strcmp(a->haptic_backend, b->haptic_backend) != 0 ||
-	    strcmp(a->haptic_chip, b->haptic_chip) != 0 || a->haptic_line != b->haptic_line ||
-	    a->haptic_active_low != b->haptic_active_low)
+	    strcmp(a->haptic_chip, b->haptic_chip) != 0 || a->haptic_line != b->haptic_line)
 		needs |= CONFIG_NEEDS_MOTOR;
+	if (a->haptic_active_low != b->haptic_active_low)
+		needs |= CONFIG_NEEDS_MOTOR_WIRING;
 	return needs;
 }
 
@@ -736,7 +737,7 @@ static void each_key_change_needs_what_it_feeds(void **state)
 	struct config cfg;
 	char *log, *lines, section[64], name[64];
 	const char *line;
-	int key = 0, count[4] = { 0 };
+	int key = 0, count[8] = { 0 };
 	unsigned int needs = 0;
 
 	config_defaults(&cfg);
@@ -753,6 +754,7 @@ static void each_key_change_needs_what_it_feeds(void **state)
 	assert_true(count[0] > 0);
 	assert_true(count[CONFIG_NEEDS_INPUT] > 0);
 	assert_true(count[CONFIG_NEEDS_MOTOR] > 0);
+	assert_true(count[CONFIG_NEEDS_MOTOR_WIRING] > 0);
 	assert_int_equal(config_changes(&cfg, &cfg), 0);
 	free(lines);
 	free(log);
