@@ -28,6 +28,8 @@
 /* |cos| between forward and up: 0.01 is 0.57 deg away from perpendicular. */
 #define ORTHO_TOLERANCE 0.01
 #define SHOWN_MAX 60
+#define MODE_FILE "mode"
+#define MODE_MAGIC "# postured mode"
 #define BIAS_FILE "gyro-bias"
 #define BIAS_MAGIC "# postured gyro bias"
 #define BIAS_KEY "gyro_bias_rad_s"
@@ -501,4 +503,86 @@ int calstore_save_bias(const char *dir, const struct gyro_bias *gb, char *err, s
 		}
 	}
 	return save_atomic(dir, BIAS_FILE, print_bias, gb, err, err_len);
+}
+
+struct mode_file {
+	const char *path;
+	struct stored_mode m;
+	bool has_mode, has_ini;
+};
+
+static int parse_mode_line(void *ctx, char *line, unsigned long line_no, char *err, size_t err_len)
+{
+	struct mode_file *mf = ctx;
+	char *eq = strchr(line, '='), *key, *value;
+	enum alert_mode mode;
+
+	if (eq) {
+		*eq = '\0';
+		key = text_trim(line);
+		value = text_trim(eq + 1);
+		if (alert_mode_parse(value, &mode) == 0 && strcmp(key, "mode") == 0) {
+			mf->m.mode = mode;
+			mf->has_mode = true;
+			return 0;
+		}
+		if (alert_mode_parse(value, &mode) == 0 && strcmp(key, "ini_mode") == 0) {
+			mf->m.ini_mode = mode;
+			mf->has_ini = true;
+			return 0;
+		}
+	}
+	snprintf(err, err_len,
+		 "%s:%lu: expected 'mode = iso|training|tracking' or 'ini_mode = ...', found "
+		 "'%.*s'",
+		 mf->path, line_no, SHOWN_MAX, eq ? key : line);
+	return -EINVAL;
+}
+
+int calstore_load_mode(const char *dir, struct stored_mode *m, char *err, size_t err_len)
+{
+	struct mode_file mf;
+	char path[PATH_MAX];
+	int ret;
+
+	memset(&mf, 0, sizeof(mf));
+	mf.path = path;
+	snprintf(path, sizeof(path), "%s/" MODE_FILE, dir);
+	ret = read_lines(path, MODE_MAGIC, "mode", "mode = training", parse_mode_line, &mf, err,
+			 err_len);
+	if (ret == 0 && (!mf.has_mode || !mf.has_ini)) {
+		snprintf(err, err_len, "%s: needs both 'mode = ...' and 'ini_mode = ...' lines",
+			 path);
+		ret = -EINVAL;
+	}
+	if (ret == 0)
+		*m = mf.m;
+	return ret;
+}
+
+static void print_mode(FILE *f, const void *data)
+{
+	const struct stored_mode *m = data;
+
+	fprintf(f,
+		MODE_MAGIC
+		"\n# chosen at run time (posturectl mode); ini_mode is [alerts] mode "
+		"then: editing that key overrides this choice\nmode = %s\nini_mode = %s\n",
+		alert_mode_name(m->mode), alert_mode_name(m->ini_mode));
+}
+
+int calstore_save_mode(const char *dir, const struct stored_mode *m, char *err, size_t err_len)
+{
+	return save_atomic(dir, MODE_FILE, print_mode, m, err, err_len);
+}
+
+uint64_t calstore_saved_usec(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/" CAL_FILE, dir);
+	if (stat(path, &st) < 0)
+		return 0;
+	return (uint64_t)st.st_mtim.tv_sec * 1000000u + (uint64_t)st.st_mtim.tv_nsec / 1000u;
 }

@@ -71,6 +71,8 @@ static bool check_chip(const char *value, char *msg, size_t len);
 static bool check_remap(const char *value, char *msg, size_t len);
 static bool check_state_dir(const char *value, char *msg, size_t len);
 static bool check_backend(const char *value, char *msg, size_t len);
+static bool check_mode(const char *value, char *msg, size_t len);
+static bool check_quiet_hours(const char *value, char *msg, size_t len);
 
 #define SENSOR_KEYS(role, sec) \
 	BOOL_KEY(sec, "enabled", sensor[role].enabled, CONFIG_NEEDS_INPUT), \
@@ -130,6 +132,12 @@ static const struct key keys[] = {
 
 	NUM0_KEY("journal", "summary_interval_s", summary_interval_s, 60, 86400),
 
+	STR_KEY("alerts", "mode", mode, check_mode, 0),
+	NUM_KEY("alerts", "training_hold_s", training_hold_s, 5, 600),
+	NUM_KEY("alerts", "training_realert_s", training_realert_s, 5, 3600),
+	STR_KEY("alerts", "quiet_hours", quiet_hours, check_quiet_hours, 0),
+	BOOL_KEY("alerts", "correction_buzz", correction_buzz, 0),
+
 	STR_KEY("haptic", "backend", haptic_backend, check_backend, CONFIG_NEEDS_MOTOR),
 	STR_KEY("haptic", "chip", haptic_chip, check_chip, CONFIG_NEEDS_MOTOR),
 	{ "haptic", "line", KEY_UINT, OFF(haptic_line), 0, 0, 1023, false, 1, NULL, 0,
@@ -138,6 +146,12 @@ static const struct key keys[] = {
 	{ "haptic", "alert_pattern", KEY_PATTERN, OFF(alert_pattern), 0, 0, 0, false, 1, NULL, 0,
 	  0 },
 	{ "haptic", "calibrated_pattern", KEY_PATTERN, OFF(calibrated_pattern), 0, 0, 0, false, 1,
+	  NULL, 0, 0 },
+	{ "haptic", "repeat_alert_pattern", KEY_PATTERN, OFF(repeat_alert_pattern), 0, 0, 0, false, 1,
+	  NULL, 0, 0 },
+	{ "haptic", "urgent_alert_pattern", KEY_PATTERN, OFF(urgent_alert_pattern), 0, 0, 0, false, 1,
+	  NULL, 0, 0 },
+	{ "haptic", "correction_pattern", KEY_PATTERN, OFF(correction_pattern), 0, 0, 0, false, 1,
 	  NULL, 0, 0 },
 };
 /* clang-format on */
@@ -295,6 +309,23 @@ static bool check_backend(const char *value, char *msg, size_t len)
 		return false;
 	snprintf(msg, len, "'%s' must be gpiod or none", value);
 	return true;
+}
+
+static bool check_mode(const char *value, char *msg, size_t len)
+{
+	enum alert_mode mode;
+
+	if (alert_mode_parse(value, &mode) == 0)
+		return false;
+	snprintf(msg, len, "'%s' must be iso, training or tracking", value);
+	return true;
+}
+
+static bool check_quiet_hours(const char *value, char *msg, size_t len)
+{
+	struct quiet_hours q;
+
+	return quiet_hours_parse(value, &q, msg, len) < 0;
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -764,6 +795,9 @@ void config_defaults(struct config *cfg)
 {
 	static const struct haptic_pattern alert = { 3, { 400, 200, 400 } };
 	static const struct haptic_pattern calibrated = { 1, { 100 } };
+	static const struct haptic_pattern repeat = { 5, { 400, 200, 400, 200, 400 } };
+	static const struct haptic_pattern urgent = { 7, { 800, 200, 400, 200, 400, 200, 800 } };
+	static const struct haptic_pattern correction = { 1, { 60 } };
 
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->uri, sizeof(cfg->uri), "local:");
@@ -782,6 +816,12 @@ void config_defaults(struct config *cfg)
 	cfg->haptic_line = 17;
 	cfg->alert_pattern = alert;
 	cfg->calibrated_pattern = calibrated;
+	cfg->repeat_alert_pattern = repeat;
+	cfg->urgent_alert_pattern = urgent;
+	cfg->correction_pattern = correction;
+	snprintf(cfg->mode, sizeof(cfg->mode), "iso");
+	cfg->training_hold_s = 20.0;
+	cfg->training_realert_s = 60.0;
 }
 
 static const char *file_kind(mode_t mode)
@@ -1081,6 +1121,8 @@ void config_log(const struct config *cfg)
 
 void config_pipeline_settings(const struct config *cfg, struct pipeline_settings *ps)
 {
+	struct policy_settings pol;
+
 	memset(ps, 0, sizeof(*ps));
 	for (int r = 0; r < ROLE_COUNT; r++)
 		ps->role_enabled[r] = cfg->sensor[r].enabled;
@@ -1090,8 +1132,35 @@ void config_pipeline_settings(const struct config *cfg, struct pipeline_settings
 	/* One lying threshold: no forward is learned from a lean the activity calls lying. */
 	ps->reference.lying_deg = cfg->activity.lying_deg;
 	ps->posture = cfg->posture;
-	ps->detector = cfg->detector;
+	config_policy_settings(cfg, &pol);
+	policy_detector_settings(pol.mode, &pol, &cfg->detector, &ps->detector);
 	ps->summary_interval_s = cfg->summary_interval_s;
+}
+
+enum alert_mode config_mode(const struct config *cfg)
+{
+	enum alert_mode mode;
+
+	/* Checked when the file was read: iso only stands in for a bug. */
+	return alert_mode_parse(cfg->mode, &mode) == 0 ? mode : ALERT_MODE_ISO;
+}
+
+void config_policy_settings(const struct config *cfg, struct policy_settings *out)
+{
+	char err[256];
+
+	memset(out, 0, sizeof(*out));
+	out->mode = config_mode(cfg);
+	/* Checked when the file was read: none only stands in for a bug. */
+	if (quiet_hours_parse(cfg->quiet_hours, &out->quiet, err, sizeof(err)) < 0)
+		out->quiet.n_ranges = 0;
+	out->training_hold_s = cfg->training_hold_s;
+	out->training_realert_s = cfg->training_realert_s;
+	out->alert_pattern[0] = cfg->alert_pattern;
+	out->alert_pattern[1] = cfg->repeat_alert_pattern;
+	out->alert_pattern[2] = cfg->urgent_alert_pattern;
+	out->correction_buzz = cfg->correction_buzz;
+	out->correction_pattern = cfg->correction_pattern;
 }
 
 void config_state_dir(const struct config *cfg, char *out, size_t len)

@@ -18,6 +18,7 @@
 
 #include "postured/actions.h"
 #include "postured/calstore.h"
+#include "postured/control.h"
 #include "postured/gpio.h"
 #include "postured/iio_source.h"
 #include "postured/log.h"
@@ -77,6 +78,10 @@ struct daemon {
 	bool ready;
 	bool tty_status; /* a live status line on the terminal */
 	bool status_shown;
+
+	uint64_t stored_calibration_usec;  /* CLOCK_REALTIME of the calibration loaded at start */
+	unsigned long alerts_before_today; /* actions' alert count at local midnight */
+	int today;			   /* local date as year * 1000 + day of the year */
 };
 
 static uint64_t now_usec(const struct daemon *d)
@@ -112,6 +117,175 @@ static void clear_status_line(void *ctx)
 		fputs("\r\033[K", stderr);
 		d->status_shown = false;
 	}
+}
+
+/* ---- the wearer's controls (control.h): the bus and the button ---- */
+
+static int minute_of_day(void *ctx)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	(void)ctx;
+	if (!localtime_r(&now, &tm))
+		return -1;
+	return tm.tm_hour * 60 + tm.tm_min;
+}
+
+static int local_date(time_t t)
+{
+	struct tm tm;
+
+	return localtime_r(&t, &tm) ? (tm.tm_year + 1900) * 1000 + tm.tm_yday : 0;
+}
+
+/* Pipeline time t_s as CLOCK_REALTIME microseconds (pipeline time runs speed times faster). */
+static uint64_t realtime_usec_at(const struct daemon *d, double t_s)
+{
+	struct timespec ts;
+	double now_real_s, now_pipe_s = pipeline_time_s(d, now_usec(d));
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now_real_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	now_real_s += (t_s - now_pipe_s) / d->speed;
+	return now_real_s > 0.0 ? (uint64_t)(now_real_s * 1e6) : 0;
+}
+
+/* The alerts of the local day: the count restarts at midnight (or at start-up). */
+static unsigned int alerts_today(struct daemon *d)
+{
+	int today = local_date(time(NULL));
+
+	if (today != d->today) {
+		d->today = today;
+		d->alerts_before_today = d->actions.alerts;
+	}
+	return (unsigned int)(d->actions.alerts - d->alerts_before_today);
+}
+
+static void control_status(void *ctx, struct control_status *out)
+{
+	struct daemon *d = ctx;
+	const struct pipeline *p = &d->pipeline;
+	const struct posture_angles *a = pipeline_angles(p);
+	double until_s;
+
+	memset(out, 0, sizeof(*out));
+	out->ready = d->ready;
+	out->state = posture_state_name(pipeline_state(p));
+	out->activity = pipeline_frame_t_s(p) > 0.0 ? activity_name(pipeline_activity(p)) : "";
+	out->trunk_deg = a->valid[ROLE_TRUNK] ? a->flexion_deg[ROLE_TRUNK] : NAN;
+	out->lateral_deg = a->valid[ROLE_TRUNK] ? a->lateral_deg[ROLE_TRUNK] : NAN;
+	out->head_deg = a->valid[ROLE_HEAD] ? a->flexion_deg[ROLE_HEAD] : NAN;
+	out->neck_deg = a->neck_valid ? a->neck_flexion_deg : NAN;
+	out->alerts_today = alerts_today(d);
+	out->mode = actions_mode(&d->actions);
+	if (actions_snoozed_until(&d->actions, &until_s))
+		out->snoozed_until_usec = realtime_usec_at(d, until_s);
+	out->calibrated_usec = d->actions.calibrated
+				   ? realtime_usec_at(d, d->actions.last_calibrated_s)
+				   : d->stored_calibration_usec;
+}
+
+static int control_calibrate(void *ctx, const char *who, char *err, size_t err_len)
+{
+	struct daemon *d = ctx;
+
+	(void)err;
+	(void)err_len;
+	log_info("%s: recalibrating as soon as the wearer is still", who);
+	pipeline_request_calibration(&d->pipeline);
+	return 0;
+}
+
+/* A day: beyond it a forgotten snooze would silence the device for good. */
+#define SNOOZE_MAX_S (24.0 * 3600.0)
+
+static int control_snooze(void *ctx, double duration_s, const char *who, char *err, size_t err_len)
+{
+	struct daemon *d = ctx;
+
+	if (!(duration_s >= 1.0 && duration_s <= SNOOZE_MAX_S)) {
+		snprintf(err, err_len, "a snooze lasts 1 s to 24 h, not %g s", duration_s);
+		return -EINVAL;
+	}
+	log_info("%s: alerts snoozed for %.0f s", who, duration_s);
+	actions_snooze(&d->actions, pipeline_time_s(d, now_usec(d)), duration_s * d->speed, who);
+	return 0;
+}
+
+static int control_resume(void *ctx, const char *who, char *err, size_t err_len)
+{
+	struct daemon *d = ctx;
+
+	(void)err;
+	(void)err_len;
+	actions_resume(&d->actions, pipeline_time_s(d, now_usec(d)), who);
+	return 0;
+}
+
+/* The detector's holding times for the mode in force. */
+static void apply_mode(struct daemon *d, struct pipeline_settings *ps)
+{
+	struct policy_settings pol;
+
+	config_policy_settings(d->cfg, &pol);
+	policy_detector_settings(actions_mode(&d->actions), &pol, &d->cfg->detector, &ps->detector);
+}
+
+static int control_set_mode(void *ctx, enum alert_mode mode, const char *who, char *err,
+			    size_t err_len)
+{
+	struct daemon *d = ctx;
+	struct stored_mode stored = { mode, config_mode(d->cfg) };
+	struct pipeline_settings ps;
+	char why[512];
+
+	if ((unsigned int)mode >= ALERT_MODE_COUNT) {
+		snprintf(err, err_len, "unknown mode %d: iso, training or tracking", (int)mode);
+		return -EINVAL;
+	}
+	actions_set_mode(&d->actions, pipeline_time_s(d, now_usec(d)), mode, who);
+	config_pipeline_settings(d->cfg, &ps);
+	apply_mode(d, &ps);
+	pipeline_set_settings(&d->pipeline, &ps);
+	if (calstore_save_mode(d->state_dir, &stored, why, sizeof(why)) < 0)
+		log_warning("%s (mode %s is in force until postured restarts)", why,
+			    alert_mode_name(mode));
+	return 0;
+}
+
+static const struct control_ops control_ops = {
+	.status = control_status,
+	.calibrate = control_calibrate,
+	.snooze = control_snooze,
+	.resume = control_resume,
+	.set_mode = control_set_mode,
+};
+
+/* The mode chosen at run time, unless [alerts] mode was edited since. */
+static enum alert_mode initial_mode(const struct daemon *d)
+{
+	struct stored_mode stored;
+	enum alert_mode ini = config_mode(d->cfg);
+	char err[512];
+	int ret = calstore_load_mode(d->state_dir, &stored, err, sizeof(err));
+
+	if (ret == -ENOENT)
+		return ini;
+	if (ret < 0) {
+		log_warning("%s: using [alerts] mode = %s", err, alert_mode_name(ini));
+		return ini;
+	}
+	if (stored.ini_mode != ini) {
+		log_info("[alerts] mode was edited to %s since mode %s was chosen at run time: %s",
+			 alert_mode_name(ini), alert_mode_name(stored.mode), alert_mode_name(ini));
+		return ini;
+	}
+	if (stored.mode != ini)
+		log_info("mode %s, as chosen at run time (stored in %s)",
+			 alert_mode_name(stored.mode), d->state_dir);
+	return stored.mode;
 }
 
 /* ---- motor ---- */
@@ -295,6 +469,7 @@ static void format_status(const struct daemon *d, char *buf, size_t len)
 	const struct posture_angles *a = pipeline_angles(p);
 	unsigned int alerts = pipeline_alerts(p);
 	bool any_open = false, any_seen = false;
+	double until_s;
 	size_t used = 0;
 
 	for (int r = 0; r < ROLE_COUNT; r++) {
@@ -331,7 +506,13 @@ static void format_status(const struct daemon *d, char *buf, size_t len)
 						 a->neck_flexion_deg);
 	}
 	if (used < len)
-		snprintf(buf + used, len - used, ", %u alert%s", alerts, alerts == 1 ? "" : "s");
+		used += (size_t)snprintf(buf + used, len - used, ", %u alert%s", alerts,
+					 alerts == 1 ? "" : "s");
+	if (actions_mode(&d->actions) != ALERT_MODE_ISO && used < len)
+		used += (size_t)snprintf(buf + used, len - used, ", %s mode",
+					 alert_mode_name(actions_mode(&d->actions)));
+	if (actions_snoozed_until(&d->actions, &until_s) && used < len)
+		snprintf(buf + used, len - used, ", snoozed");
 }
 
 static void notify_status(struct daemon *d)
@@ -352,6 +533,7 @@ static int on_status_timer(sd_event_source *s, uint64_t due_usec, void *userdata
 	struct daemon *d = userdata;
 
 	(void)due_usec;
+	actions_tick(&d->actions, pipeline_time_s(d, now_usec(d)));
 	notify_status(d);
 	sd_event_source_set_time(s, now_usec(d) + STATUS_INTERVAL_USEC);
 	return 0;
@@ -552,7 +734,7 @@ static void reload(struct daemon *d)
 	struct config *next = malloc(sizeof(*next));
 	struct pipeline_settings ps;
 	char err[1024];
-	bool reopen_sensors, reopen_motor;
+	bool reopen_sensors, reopen_motor, ini_mode_changed;
 	unsigned int changes;
 	struct timespec ts;
 
@@ -590,8 +772,14 @@ static void reload(struct daemon *d)
 		d->actions.motor_present = motor != NULL;
 	}
 	reopen_sensors = changes & CONFIG_NEEDS_INPUT;
+	ini_mode_changed = config_mode(next) != config_mode(d->cfg);
 	*d->cfg = *next;
+	actions_set_config(&d->actions, d->cfg);
+	/* An edited [alerts] mode is the wearer's latest word: it replaces a run-time choice. */
+	if (ini_mode_changed)
+		control_set_mode(d, config_mode(d->cfg), "the configuration", err, sizeof(err));
 	config_pipeline_settings(d->cfg, &ps);
+	apply_mode(d, &ps);
 	pipeline_set_settings(&d->pipeline, &ps);
 	if (reopen_sensors) {
 		for (int r = 0; r < ROLE_COUNT; r++)
@@ -622,8 +810,7 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 		reload(d);
 		break;
 	case SIGUSR1:
-		log_info("SIGUSR1: recalibrating as soon as the wearer is still");
-		pipeline_request_calibration(&d->pipeline);
+		control_ops.calibrate(d, "SIGUSR1", NULL, 0);
 		break;
 	default:
 		sd_event_exit(d->event, 0);
@@ -802,12 +989,17 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 		.state_dir = d->state_dir,
 		.motor_present = d->motor != NULL,
 		.buzz = buzz,
+		.minute_of_day = minute_of_day,
 		.hook_ctx = d,
 		.before_print = clear_status_line,
 	};
+	actions_init(&d->actions, cfg, initial_mode(d));
 	haptic_player_init(&d->player);
 	load_calibration(d, &cal);
+	if (cal.valid)
+		d->stored_calibration_usec = calstore_saved_usec(d->state_dir);
 	config_pipeline_settings(cfg, &ps);
+	apply_mode(d, &ps);
 	pipeline_init(&d->pipeline, &ps, &cal, actions_on_event, &d->actions);
 	restore_gyro_bias(d);
 

@@ -31,6 +31,9 @@ static const struct event_kind kinds[EVENT_TYPE_COUNT] = {
 	/* warning: the previous configuration stays in force, but the edit did not take effect. */
 	[EVENT_CONFIG_REJECTED] = { "config_rejected", "270e96d21fbd462a88afbe4eca5c32ae", 4 },
 	[EVENT_STOPPED] = { "stopped", "3b714edc2a10451eaa6702114aab5092", 6 },
+	[EVENT_SNOOZE_STARTED] = { "snooze_started", "c872815bd1774ef29b37a4c1584354a5", 6 },
+	[EVENT_SNOOZE_ENDED] = { "snooze_ended", "ecd4d9ba54b7487c9fd0df783ba2866c", 6 },
+	[EVENT_MODE_CHANGED] = { "mode_changed", "c193109cde7a4446b78b6dfef09c8788", 6 },
 };
 
 /* How the MESSAGE sentence names each cause; POSTURE_CAUSE carries angle_name(). */
@@ -251,6 +254,20 @@ static void put_summary(struct text *t, const struct posture_summary *s)
 	}
 }
 
+static const char *silence_phrase(enum policy_silence s)
+{
+	switch (s) {
+	case SILENCE_TRACKING:
+		return "tracking mode";
+	case SILENCE_SNOOZED:
+		return "snoozed";
+	case SILENCE_QUIET_HOURS:
+		return "quiet hours";
+	default:
+		return "";
+	}
+}
+
 static const char *cause_phrase(enum posture_angle cause)
 {
 	return (unsigned int)cause < ANGLE_COUNT ? cause_phrases[cause] : "an unknown angle";
@@ -294,6 +311,8 @@ static void build_message(const struct posture_event *ev, char *buf, size_t len)
 		put_duration(&t, ev->duration_s);
 		put_angles(&t, ev);
 		text_printf(&t, ": alert %u", ev->alert_count);
+		if (ev->silenced != SILENCE_NONE)
+			text_printf(&t, " (no buzz: %s)", silence_phrase(ev->silenced));
 		detail_explains = false;
 		break;
 	case EVENT_SLUMP_ENDED:
@@ -326,6 +345,20 @@ static void build_message(const struct posture_event *ev, char *buf, size_t len)
 		break;
 	case EVENT_STOPPED:
 		text_puts(&t, "Posture monitoring stopped");
+		break;
+	case EVENT_SNOOZE_STARTED:
+		text_puts(&t, "Alerts snoozed for ");
+		put_duration(&t, ev->duration_s);
+		detail_explains = false;
+		break;
+	case EVENT_SNOOZE_ENDED:
+		text_puts(&t, "Snooze ended after ");
+		put_duration(&t, ev->duration_s);
+		detail_explains = false;
+		break;
+	case EVENT_MODE_CHANGED:
+		text_printf(&t, "Alert mode is now %s", alert_mode_name(ev->mode));
+		detail_explains = false;
 		break;
 	default:
 		text_printf(&t, "Unknown posture event %d", (int)ev->type);
@@ -435,6 +468,12 @@ size_t event_fields(const struct posture_event *ev, struct event_field *fields, 
 	}
 	if (ev->type == EVENT_ALERT)
 		add_uint(&l, "POSTURE_ALERT_COUNT", ev->alert_count);
+	if (ev->have_mode)
+		add_text(&l, "POSTURE_MODE", alert_mode_name(ev->mode));
+	if (ev->silenced != SILENCE_NONE)
+		add_text(&l, "POSTURE_SILENCED", policy_silence_name(ev->silenced));
+	if (ev->type == EVENT_SNOOZE_STARTED || ev->type == EVENT_SNOOZE_ENDED)
+		add_decimal(&l, "POSTURE_DURATION_S", ev->duration_s);
 	if (ev->type == EVENT_SENSOR_LOST || ev->type == EVENT_SENSOR_RESTORED)
 		add_text(&l, "POSTURE_SENSOR", role_name(ev->role));
 	if (ev->type == EVENT_SUMMARY || ev->type == EVENT_STOPPED)

@@ -157,6 +157,7 @@ static void calibrate(struct pipeline *p, const bool has[ROLE_COUNT])
 	off_deg = reference_calibrated(&p->ref, &p->settings.reference, &p->cal, explicit_cal);
 	p->calibration_requested = false;
 	event_init(&ev, EVENT_CALIBRATED, p->t_s);
+	ev.requested = explicit_cal;
 	posture_angles(&p->cal, has, up, &p->angles);
 	snprintf(ev.detail, sizeof(ev.detail), "upright reference taken %s%s",
 		 explicit_cal ? "on request" : "while worn and settled",

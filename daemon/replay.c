@@ -90,7 +90,6 @@ int replay_run(const struct config *cfg, const char *recording_path, const struc
 	struct event_sink sink = { .to_stderr = true }; /* replay never writes to the journal */
 	/* The events are the live daemon's: with the motor the config names, never driven here. */
 	struct actions actions = {
-		.cfg = cfg,
 		.sink = &sink,
 		.motor_present = actions_motor_configured(cfg),
 	};
@@ -131,6 +130,8 @@ int replay_run(const struct config *cfg, const char *recording_path, const struc
 	for (int r = 0; r < ROLE_COUNT; r++)
 		ps.role_enabled[r] = has[r];
 	actions.pipeline = p;
+	/* The ini's mode; no quiet hours, since a recording's time is not the wall clock. */
+	actions_init(&actions, cfg, config_mode(cfg));
 	pipeline_init(p, &ps, NULL, actions_on_event, &actions);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 

@@ -10,6 +10,7 @@
 #include "postured/estimator.h"
 #include "postured/haptic.h"
 #include "postured/pipeline.h"
+#include "postured/policy.h"
 #include "postured/posture.h"
 #include "postured/reference.h"
 #include "postured/sample.h"
@@ -48,6 +49,15 @@ struct config {
 	bool haptic_active_low;
 	struct haptic_pattern alert_pattern;
 	struct haptic_pattern calibrated_pattern;
+	struct haptic_pattern repeat_alert_pattern; /* the second alert of one slump */
+	struct haptic_pattern urgent_alert_pattern; /* the third and later */
+	struct haptic_pattern correction_pattern;
+
+	char mode[16];			  /* alert_mode_name() */
+	char quiet_hours[CONFIG_STR_MAX]; /* quiet_hours_parse() */
+	double training_hold_s;
+	double training_realert_s;
+	bool correction_buzz;
 };
 
 /* What a changed key takes beyond the new settings, which every key takes effect by. */
@@ -68,8 +78,15 @@ void config_defaults(struct config *cfg);
  */
 int config_load(const char *path, struct config *cfg, char *err, size_t err_len);
 
-/* The pipeline's settings as the config says. */
+/* The pipeline's settings as the config says, with the detector's for the ini's mode. */
 void config_pipeline_settings(const struct config *cfg, struct pipeline_settings *ps);
+
+/* Whether and how alerts buzz, as the config says (its mode is the ini's, before any run-time
+ * choice). */
+void config_policy_settings(const struct config *cfg, struct policy_settings *out);
+
+/* The ini's [alerts] mode. */
+enum alert_mode config_mode(const struct config *cfg);
 
 /* The state directory: [calibration] state_dir, else $STATE_DIRECTORY, else /var/lib/postured. */
 void config_state_dir(const struct config *cfg, char *out, size_t len);

@@ -21,10 +21,10 @@ struct control_status {
 	double neck_deg;      /* neck flexion (head relative to trunk); NaN without a head sensor */
 	double lateral_deg;   /* trunk side bending; NaN when unknown */
 	double head_deg;      /* head inclination; NaN without a head sensor */
-	unsigned int alerts_today;    /* since local midnight */
+	unsigned int alerts_today; /* since local midnight */
 	enum alert_mode mode;
-	uint64_t snoozed_until_usec;  /* CLOCK_REALTIME, microseconds; 0: not snoozed */
-	uint64_t calibrated_usec;     /* CLOCK_REALTIME of the last calibration; 0: none yet */
+	uint64_t snoozed_until_usec; /* CLOCK_REALTIME, microseconds; 0: not snoozed */
+	uint64_t calibrated_usec;    /* CLOCK_REALTIME of the last calibration; 0: none yet */
 };
 
 /*
@@ -38,10 +38,12 @@ struct control_ops {
 	int (*calibrate)(void *ctx, const char *who, char *err, size_t err_len);
 	/* No buzz for duration_s from now (events still written); a new snooze replaces the old. */
 	int (*snooze)(void *ctx, double duration_s, const char *who, char *err, size_t err_len);
-	/* Ends a snooze early; -EALREADY-free: resuming when not snoozed is a no-op that returns 0. */
+	/* Ends a snooze early; -EALREADY-free: resuming when not snoozed is a no-op that returns 0.
+	 */
 	int (*resume)(void *ctx, const char *who, char *err, size_t err_len);
 	/* Switches the mode now and keeps it across restarts (the state directory). */
-	int (*set_mode)(void *ctx, enum alert_mode mode, const char *who, char *err, size_t err_len);
+	int (*set_mode)(void *ctx, enum alert_mode mode, const char *who, char *err,
+			size_t err_len);
 };
 
 #endif

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "postured/detector.h"
+#include "postured/policy.h"
 #include "postured/sample.h"
 
 enum event_type {
@@ -23,6 +24,9 @@ enum event_type {
 	EVENT_CONFIG_RELOADED,
 	EVENT_CONFIG_REJECTED,
 	EVENT_STOPPED,
+	EVENT_SNOOZE_STARTED,
+	EVENT_SNOOZE_ENDED,
+	EVENT_MODE_CHANGED,
 	EVENT_TYPE_COUNT,
 };
 
@@ -51,10 +55,14 @@ struct posture_event {
 	double head_deg; /* head inclination */
 	bool have_activity;
 	enum activity_class activity; /* what the wearer was doing */
-	bool warning; /* reported at warning priority (a calibration that looks wrong) */
+	bool warning;	/* reported at warning priority (a calibration that looks wrong) */
+	bool requested; /* calibrated: on the wearer's request (signal, bus, button) */
+	bool have_mode;
+	enum alert_mode mode;	      /* alerts, mode_changed */
+	enum policy_silence silenced; /* alerts: why the motor stayed off */
 
 	enum posture_angle cause;	/* slump events: which angle */
-	double duration_s;		/* slump events */
+	double duration_s;		/* slump events; snoozes: how long */
 	unsigned int alert_count;	/* alerts */
 	struct posture_summary summary; /* summary, stopped */
 	enum sensor_role role;		/* sensor_lost/restored */

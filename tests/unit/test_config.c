@@ -179,7 +179,7 @@ static void documented_file_is_the_defaults(void **state)
 				 value);
 		n_keys++;
 	}
-	assert_int_equal(n_keys, 61);
+	assert_int_equal(n_keys, 69);
 	assert_non_null(strstr(default_log, "config: built-in defaults\n"));
 	assert_non_null(strstr(documented_log, "config: " DOCUMENTED_INI "\n"));
 
@@ -690,8 +690,9 @@ static bool key_change_needs_what_it_feeds(struct testfs *fx, int key, const cha
 					   const char *name, unsigned int *needs)
 {
 	/* Tried in order until one is accepted and changes this key's logged value alone. */
-	static const char *const values[] = { "false", "true", "7",	 "45",	 "0.5",
-					      "200",   "+Y",   "+Y-X+Z", "/tmp", "none" };
+	static const char *const values[] = { "false", "true", "7",	   "45",
+					      "0.5",   "200",  "+Y",	   "+Y-X+Z",
+					      "/tmp",  "none", "training", "22:00-07:00" };
 	/* The trunk can only be turned off with the head on, the head only on at its own address.
 	 */
 	static const char *const bases[] = { "", "[head]\naddress = 0x69\n",

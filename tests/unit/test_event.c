@@ -41,7 +41,8 @@ static void names_follow_the_journal_interface(void **state)
 	static const char *const names[EVENT_TYPE_COUNT] = {
 		"started",	   "calibrated",      "slump_started", "alert",
 		"slump_ended",	   "summary",	      "sensor_lost",   "sensor_restored",
-		"config_reloaded", "config_rejected", "stopped",
+		"config_reloaded", "config_rejected", "stopped",       "snooze_started",
+		"snooze_ended",	   "mode_changed",
 	};
 
 	(void)state;
