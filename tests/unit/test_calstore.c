@@ -370,6 +370,31 @@ static void damaged_bias_files_are_refused(void **state)
 			  "rad/s): not a value postured wrote");
 }
 
+/* A mode chosen at run time is read back with the ini's mode of that moment; damage is named. */
+static void run_time_mode_is_kept(void **state)
+{
+	struct fixture *fx = *state;
+	struct stored_mode m = { ALERT_MODE_TRAINING, ALERT_MODE_ISO }, back;
+	char err[512] = "", path[TESTFS_PATH_MAX + 16];
+
+	assert_int_equal(calstore_load_mode(fx->sub, &back, err, sizeof(err)), -ENOENT);
+	if (calstore_save_mode(fx->sub, &m, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	memset(&back, 0x5a, sizeof(back));
+	assert_int_equal(calstore_load_mode(fx->sub, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.mode, ALERT_MODE_TRAINING);
+	assert_int_equal(back.ini_mode, ALERT_MODE_ISO);
+
+	snprintf(path, sizeof(path), "%s/mode", fx->fs.dir);
+	testfs_write(path, "# postured mode\nmode = sleepy\nini_mode = iso\n");
+	assert_int_equal(calstore_load_mode(fx->fs.dir, &back, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "/mode:2: expected 'mode = iso|training|tracking'"));
+	testfs_write(path, "# postured mode\nmode = tracking\n");
+	assert_int_equal(calstore_load_mode(fx->fs.dir, &back, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "needs both"));
+	assert_int_equal(back.mode, ALERT_MODE_TRAINING);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +410,7 @@ int main(void)
 						testfs_teardown),
 		cmocka_unit_test_setup_teardown(bias_is_saved_beside_the_calibration_and_read_back,
 						setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(run_time_mode_is_kept, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(damaged_bias_files_are_refused, setup,
 						testfs_teardown),
 	};
