@@ -66,6 +66,7 @@ struct key {
 	  check, 0, needs }
 
 static bool check_uri(const char *value, char *msg, size_t len);
+static bool check_capture(const char *value, char *msg, size_t len);
 static bool check_device(const char *value, char *msg, size_t len);
 static bool check_chip(const char *value, char *msg, size_t len);
 static bool check_remap(const char *value, char *msg, size_t len);
@@ -93,6 +94,7 @@ static const struct key keys[] = {
 	STR_KEY("input", "uri", uri, check_uri, CONFIG_NEEDS_INPUT),
 	{ "input", "rate_hz", KEY_DOUBLE, OFF(rate_hz), 0, 1, 1000, false, 1, NULL, 0,
 	  CONFIG_NEEDS_INPUT },
+	STR_KEY("input", "capture", capture, check_capture, CONFIG_NEEDS_INPUT),
 
 	SENSOR_KEYS(ROLE_TRUNK, "trunk"),
 	SENSOR_KEYS(ROLE_HEAD, "head"),
@@ -309,6 +311,31 @@ static bool check_backend(const char *value, char *msg, size_t len)
 		return false;
 	snprintf(msg, len, "'%s' must be gpiod or none", value);
 	return true;
+}
+
+static const char *const capture_names[CAPTURE_MODE_COUNT] = { "auto", "buffer", "poll" };
+
+static bool check_capture(const char *value, char *msg, size_t len)
+{
+	for (int m = 0; m < CAPTURE_MODE_COUNT; m++)
+		if (strcmp(value, capture_names[m]) == 0)
+			return false;
+	snprintf(msg, len, "'%s' must be auto, buffer or poll", value);
+	return true;
+}
+
+const char *capture_mode_name(enum capture_mode mode)
+{
+	return (unsigned int)mode < CAPTURE_MODE_COUNT ? capture_names[mode] : "?";
+}
+
+enum capture_mode config_capture(const struct config *cfg)
+{
+	for (int m = 0; m < CAPTURE_MODE_COUNT; m++)
+		if (strcmp(cfg->capture, capture_names[m]) == 0)
+			return (enum capture_mode)m;
+	/* Checked when the file was read: auto only stands in for a bug. */
+	return CAPTURE_AUTO;
 }
 
 static bool check_mode(const char *value, char *msg, size_t len)
@@ -802,6 +829,7 @@ void config_defaults(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->uri, sizeof(cfg->uri), "local:");
 	cfg->rate_hz = 50.0;
+	snprintf(cfg->capture, sizeof(cfg->capture), "auto");
 	for (int r = 0; r < ROLE_COUNT; r++)
 		snprintf(cfg->sensor[r].device, sizeof(cfg->sensor[r].device), "mpu6050");
 	cfg->sensor[ROLE_TRUNK].enabled = true;

@@ -27,11 +27,23 @@ struct sensor_config {
 	char axes[CONFIG_STR_MAX];    /* optional remap like "+Y-X+Z", overrides the mount matrix */
 };
 
+/* How samples are read: see [input] capture in config/postured.ini. */
+enum capture_mode {
+	CAPTURE_AUTO,	/* a triggered buffer when the device has a usable trigger, else polling */
+	CAPTURE_BUFFER, /* a triggered buffer or nothing (the sensor is reported and retried) */
+	CAPTURE_POLL,	/* read the attributes on a timer: every driver, ip: contexts */
+	CAPTURE_MODE_COUNT,
+};
+
+/* "auto", "buffer" or "poll". */
+const char *capture_mode_name(enum capture_mode mode);
+
 struct config {
 	char path[4096]; /* the file this was loaded from, for messages */
 
 	char uri[CONFIG_STR_MAX]; /* libiio context URI */
 	double rate_hz;
+	char capture[16]; /* capture_mode_name() */
 	struct sensor_config sensor[ROLE_COUNT];
 
 	struct estimator_settings estimator;
@@ -84,6 +96,9 @@ void config_pipeline_settings(const struct config *cfg, struct pipeline_settings
 /* Whether and how alerts buzz, as the config says (its mode is the ini's, before any run-time
  * choice). */
 void config_policy_settings(const struct config *cfg, struct policy_settings *out);
+
+/* [input] capture. */
+enum capture_mode config_capture(const struct config *cfg);
 
 /* The ini's [alerts] mode. */
 enum alert_mode config_mode(const struct config *cfg);
