@@ -1,6 +1,7 @@
 /*
- * The live daemon: an sd-event loop polls the sensors on a timer, feeds the pipeline, drives the
- * motor, reports to systemd (READY, STATUS, WATCHDOG, RELOADING) and handles signals.
+ * The live daemon: an sd-event loop takes the sensors' samples (blocks from their buffers as the
+ * kernel hands them over, or polls on a timer), feeds the pipeline, drives the motor, reports to
+ * systemd (READY, STATUS, WATCHDOG, RELOADING) and handles signals.
  */
 #include "postured/daemon.h"
 
@@ -19,6 +20,7 @@
 #include "postured/actions.h"
 #include "postured/calstore.h"
 #include "postured/control.h"
+#include "postured/framer.h"
 #include "postured/gpio.h"
 #include "postured/iio_source.h"
 #include "postured/log.h"
@@ -37,6 +39,9 @@
 #define STATUS_INTERVAL_USEC (USEC_PER_SEC / 4)
 /* How late a poll tick may fire: far below the sample period, yet lets the kernel batch wakeups. */
 #define POLL_ACCURACY_USEC 200
+/* A buffer silent this long (or three blocks, if longer) has a trigger that does not fire, or
+ * a device that is gone: the kernel's poll() says nothing about either. */
+#define SILENCE_USEC USEC_PER_SEC
 
 struct role_input {
 	struct daemon *d;
@@ -47,8 +52,12 @@ struct role_input {
 	bool seen;     /* opened at least once since start-up: "lost", not "missing" */
 	char why[320]; /* why it cannot be opened, for STATUS= */
 	uint64_t retry_usec;
+	uint64_t opened_usec;
 	uint64_t last_sample_usec;
 	sd_event_source *retry;
+	sd_event_source *block_io; /* a buffered sensor: its buffer's fd, readable once a block is in */
+	bool buffer_silent; /* its buffer never delivered: polled (capture = auto) until a reload */
+	unsigned int block_samples; /* samples of the latest read */
 };
 
 struct daemon {
@@ -61,6 +70,7 @@ struct daemon {
 	struct event_sink sink;
 	struct actions actions;
 	struct role_input in[ROLE_COUNT];
+	struct framer framer; /* pairs the roles' samples by time: blocks come at their own times */
 	struct recording_writer *recording;
 
 	struct gpio_motor *motor;
@@ -68,6 +78,7 @@ struct daemon {
 	sd_event_source *haptic_timer;
 
 	sd_event_source *poll_timer;
+	sd_event_source *silence_timer;
 	sd_event_source *status_timer;
 	sd_event_source *watchdog_timer;
 	uint64_t start_usec;
@@ -96,6 +107,12 @@ static uint64_t now_usec(const struct daemon *d)
 static double pipeline_time_s(const struct daemon *d, uint64_t usec)
 {
 	return (double)(usec - d->start_usec) / 1e6 * d->speed;
+}
+
+/* The pipeline time of a CLOCK_MONOTONIC instant in ns (a kernel timestamp). */
+static double pipeline_time_at_ns(const struct daemon *d, int64_t t_ns)
+{
+	return ((double)t_ns / 1e3 - (double)d->start_usec) / 1e6 * d->speed;
 }
 
 static void emit_simple(struct daemon *d, enum event_type type, enum sensor_role role,
@@ -341,6 +358,25 @@ static int open_motor(const struct config *cfg, struct gpio_motor **out, char *e
 /* ---- sensors ---- */
 
 static int on_retry(sd_event_source *s, uint64_t usec, void *userdata);
+static void update_capture(struct daemon *d);
+
+/* The role's block source goes before its sensor closes the fd under it. */
+static void stop_block_io(struct role_input *in)
+{
+	in->block_io = sd_event_source_disable_unref(in->block_io);
+	framer_set_active(&in->d->framer, (int)in->role, false);
+}
+
+static void close_sensor(struct role_input *in)
+{
+	if (!in->d)
+		return; /* never opened: start-up failed before the sensors */
+	stop_block_io(in);
+	iio_sensor_close(in->sensor);
+	in->sensor = NULL;
+	in->answered = false;
+	update_capture(in->d);
+}
 
 static void schedule_retry(struct role_input *in)
 {
@@ -365,28 +401,51 @@ static void sensor_lost(struct role_input *in, const char *why)
 	else
 		log_debug("%s sensor not there yet: %s", role_name(in->role), why);
 	snprintf(in->why, sizeof(in->why), "%.300s", why);
-	iio_sensor_close(in->sensor);
-	in->sensor = NULL;
+	close_sensor(in);
 	in->lost = true;
-	in->answered = false;
 	in->retry_usec = RETRY_FIRST_USEC;
 	pipeline_reset_role(&d->pipeline, in->role);
 	schedule_retry(in);
 }
 
+static int on_block(sd_event_source *s, int fd, uint32_t revents, void *userdata);
+
+/* A buffer that never delivered is not tried again until the input settings change. */
+static enum capture_mode role_capture(const struct role_input *in)
+{
+	enum capture_mode mode = config_capture(in->d->cfg);
+
+	return mode == CAPTURE_AUTO && in->buffer_silent ? CAPTURE_POLL : mode;
+}
+
 static int open_role(struct role_input *in, char *err, size_t len)
 {
-	const struct config *cfg = in->d->cfg;
+	struct daemon *d = in->d;
+	const struct config *cfg = d->cfg;
 	int ret = iio_sensor_open(cfg->uri, &cfg->sensor[in->role], in->role, cfg->rate_hz,
-				  &in->sensor, err, len);
+				  role_capture(in), &in->sensor, err, len);
 
-	if (ret == 0) {
-		in->seen = true;
-		log_info("%s sensor: %s, sampling_frequency in force %.1f Hz (polled at %.1f Hz)",
-			 role_name(in->role), iio_sensor_describe(in->sensor),
-			 iio_sensor_rate_hz(in->sensor), cfg->rate_hz);
+	if (ret < 0)
+		return ret;
+	in->seen = true;
+	in->opened_usec = now_usec(d);
+	log_info("%s sensor: %s, sampling_frequency in force %.1f Hz; %s", role_name(in->role),
+		 iio_sensor_describe(in->sensor), iio_sensor_rate_hz(in->sensor),
+		 iio_sensor_capture_why(in->sensor));
+	if (iio_sensor_buffered(in->sensor)) {
+		ret = sd_event_add_io(d->event, &in->block_io, iio_sensor_poll_fd(in->sensor),
+				      EPOLLIN, on_block, in);
+		if (ret < 0) {
+			snprintf(err, len, "cannot watch the buffer of %s: %s",
+				 iio_sensor_describe(in->sensor), strerror(-ret));
+			iio_sensor_close(in->sensor);
+			in->sensor = NULL;
+			return ret;
+		}
 	}
-	return ret;
+	framer_set_active(&d->framer, (int)in->role, true);
+	update_capture(d);
+	return 0;
 }
 
 static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
@@ -413,9 +472,7 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 
 static void close_role(struct role_input *in)
 {
-	iio_sensor_close(in->sensor);
-	in->sensor = NULL;
-	in->answered = false;
+	close_sensor(in);
 	in->lost = false;
 	in->retry = sd_event_source_disable_unref(in->retry);
 }
@@ -434,6 +491,7 @@ static void open_sensors(struct daemon *d)
 		in->d = d;
 		in->role = (enum sensor_role)r;
 		close_role(in);
+		in->buffer_silent = false;
 		if (!d->cfg->sensor[r].enabled)
 			continue;
 		if (open_role(in, err, sizeof(err)) == 0) {
@@ -647,39 +705,22 @@ static void record_frame(struct daemon *d, const struct frame *f)
 	}
 }
 
-/*
- * The callback's usec is when the tick was due, not when it runs: samples are stamped with the
- * time they are read, or a late tick would pair an old reading with a made-up time step.
- */
-static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
+/* Ready once every sensor in use has answered since it was opened. */
+static bool all_answered(const struct daemon *d)
 {
-	struct daemon *d = userdata;
-	uint64_t usec = now_usec(d);
-	struct frame f = { .t_s = pipeline_time_s(d, usec) };
-	bool any = false, all = true;
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (d->cfg->sensor[r].enabled && !d->in[r].answered)
+			return false;
+	return true;
+}
 
-	(void)due_usec;
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		struct role_input *in = &d->in[r];
-		char err[512];
+/* Hands the frames the framer has decided to the pipeline (and the recording). */
+static void deliver_frames(struct daemon *d)
+{
+	double now_s = pipeline_time_s(d, now_usec(d));
+	struct frame f;
 
-		if (!d->cfg->sensor[r].enabled)
-			continue;
-		if (!in->sensor) {
-			all = false;
-			continue;
-		}
-		if (iio_sensor_read(in->sensor, &f.imu[r], err, sizeof(err)) < 0) {
-			sensor_lost(in, err);
-			all = false;
-			continue;
-		}
-		f.has[r] = true;
-		in->answered = true;
-		in->last_sample_usec = usec;
-		any = true;
-	}
-	if (any) {
+	while (framer_pop(&d->framer, now_s, &f)) {
 		unsigned long dropped = pipeline_dropped_frames(&d->pipeline);
 
 		pipeline_push(&d->pipeline, &f);
@@ -691,8 +732,37 @@ static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 		if (d->recording)
 			record_frame(d, &f);
 	}
-	if (all && !d->ready)
+	if (!d->ready && all_answered(d))
 		become_ready(d);
+}
+
+/*
+ * The callback's usec is when the tick was due, not when it runs: samples are stamped with the
+ * time they are read, or a late tick would pair an old reading with a made-up time step.
+ */
+static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
+{
+	struct daemon *d = userdata;
+	uint64_t usec = now_usec(d);
+	double t_s = pipeline_time_s(d, usec);
+
+	(void)due_usec;
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		struct role_input *in = &d->in[r];
+		struct imu_sample imu;
+		char err[512];
+
+		if (!d->cfg->sensor[r].enabled || !in->sensor || iio_sensor_buffered(in->sensor))
+			continue;
+		if (iio_sensor_read(in->sensor, &imu, err, sizeof(err)) < 0) {
+			sensor_lost(in, err);
+			continue;
+		}
+		framer_push(&d->framer, r, t_s, &imu);
+		in->answered = true;
+		in->last_sample_usec = usec;
+	}
+	deliver_frames(d);
 
 	/* Keep a steady grid; after a stall, skip missed ticks instead of bursting. */
 	d->next_poll_usec += d->period_usec;
@@ -700,6 +770,188 @@ static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 		d->next_poll_usec = usec + d->period_usec;
 	sd_event_source_set_time(s, d->next_poll_usec);
 	return 0;
+}
+
+/* ---- buffered capture ---- */
+
+static void on_sample(void *ctx, int64_t t_ns, const struct imu_sample *imu)
+{
+	struct role_input *in = ctx;
+
+	framer_push(&in->d->framer, (int)in->role, pipeline_time_at_ns(in->d, t_ns), imu);
+}
+
+/* Takes what a buffered role's buffer holds; false when the sensor was lost reading it. */
+static bool drain(struct role_input *in, uint64_t now)
+{
+	char err[512];
+	int n = iio_sensor_read_block(in->sensor, on_sample, in, err, sizeof(err));
+
+	if (n < 0) {
+		sensor_lost(in, err);
+		return false;
+	}
+	if (n > 0) {
+		in->answered = true;
+		in->last_sample_usec = now;
+		in->block_samples = (unsigned int)n;
+	}
+	return true;
+}
+
+static bool buffered(const struct role_input *in)
+{
+	return in->sensor && iio_sensor_buffered(in->sensor);
+}
+
+/* How long a buffer may stay silent, in wall time: a second, or three blocks if longer. */
+static uint64_t silence_usec(const struct daemon *d, const struct role_input *in)
+{
+	uint64_t blocks = (uint64_t)(3e6 * iio_sensor_block_s(in->sensor) / d->speed);
+
+	return blocks > SILENCE_USEC ? blocks : SILENCE_USEC;
+}
+
+/*
+ * A buffer that never delivered has a trigger that does not fire (an INT pin declared but not
+ * wired): with capture = auto the sensor is polled from then on, and the message says what to
+ * wire. One that delivered and stopped, or any with capture = buffer, is a lost sensor.
+ */
+static void buffer_silent(struct role_input *in, uint64_t now)
+{
+	struct daemon *d = in->d;
+	double silent_s = (double)(now - (in->answered ? in->last_sample_usec : in->opened_usec)) /
+			  1e6;
+	char hint[320], why[512];
+
+	if (!drain(in, now) || in->last_sample_usec == now)
+		return; /* lost with the read's own error, or it delivered after all */
+	iio_sensor_silence_hint(in->sensor, hint, sizeof(hint));
+	if (in->answered || config_capture(d->cfg) == CAPTURE_BUFFER) {
+		snprintf(why, sizeof(why), "no samples from the buffer of %s for %.1f s: %s",
+			 iio_sensor_describe(in->sensor), silent_s, hint);
+		sensor_lost(in, why);
+		return;
+	}
+	snprintf(why, sizeof(why), "no samples from the buffer in %.1f s: %s (capture = auto)",
+		 silent_s, hint);
+	log_warning("%s sensor %s: %s; polling at %.1f Hz instead", role_name(in->role),
+		    iio_sensor_describe(in->sensor), why, d->cfg->rate_hz);
+	stop_block_io(in);
+	iio_sensor_stop_buffer(in->sensor, why);
+	in->buffer_silent = true;
+	framer_set_active(&d->framer, (int)in->role, true);
+	update_capture(d);
+}
+
+/* Every buffered role past its silence limit; re-arms the check for the earliest next one. */
+static void check_silence(struct daemon *d, uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+
+	if (!d->silence_timer)
+		return;
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		struct role_input *in = &d->in[r];
+		uint64_t due;
+
+		if (!buffered(in))
+			continue;
+		due = (in->answered ? in->last_sample_usec : in->opened_usec) +
+		      silence_usec(d, in);
+		if (due <= now) {
+			buffer_silent(in, now);
+			if (!buffered(in))
+				continue;
+			due = now + silence_usec(d, in);
+		}
+		if (due < next)
+			next = due;
+	}
+	if (next == UINT64_MAX) {
+		sd_event_source_set_enabled(d->silence_timer, SD_EVENT_OFF);
+		return;
+	}
+	sd_event_source_set_time(d->silence_timer, next);
+	sd_event_source_set_enabled(d->silence_timer, SD_EVENT_ONESHOT);
+}
+
+static int on_silence_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	(void)s;
+	(void)due_usec;
+	check_silence(d, now_usec(d));
+	deliver_frames(d);
+	return 0;
+}
+
+/*
+ * A block is in: every buffered role is drained at once, so two sensors cost one wake-up per
+ * block between them (the other's fd, drained here, has nothing left to wake us for), and the
+ * framer gets both roles' samples of the same stretch of time to pair.
+ */
+static int on_block(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct role_input *in = userdata;
+	struct daemon *d = in->d;
+	uint64_t now = now_usec(d);
+
+	(void)s;
+	(void)fd;
+	(void)revents;
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (buffered(&d->in[r]))
+			drain(&d->in[r], now);
+	check_silence(d, now);
+	deliver_frames(d);
+	return 0;
+}
+
+/*
+ * After a sensor opened, closed or fell back to polling: the poll timer runs only while some
+ * sensor is polled, and the framer pairs within three quarters of the slowest sample period
+ * and waits for a silent role two blocks of the slowest buffer.
+ */
+static void update_capture(struct daemon *d)
+{
+	struct framer_settings fs = { 0.75 / d->cfg->rate_hz, 2.0 / d->cfg->rate_hz, false };
+	bool polled = false;
+
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		const struct role_input *in = &d->in[r];
+		double rate_hz, block_s;
+
+		if (!in->sensor)
+			continue;
+		if (!buffered(in)) {
+			polled = true;
+			continue;
+		}
+		rate_hz = iio_sensor_rate_hz(in->sensor);
+		block_s = iio_sensor_block_s(in->sensor);
+		if (rate_hz > 0.0 && 0.75 / rate_hz > fs.tolerance_s)
+			fs.tolerance_s = 0.75 / rate_hz;
+		if (2.0 * block_s > fs.max_wait_s)
+			fs.max_wait_s = 2.0 * block_s;
+	}
+	framer_set_settings(&d->framer, &fs);
+	if (!d->poll_timer)
+		return;
+	if (!polled) {
+		sd_event_source_set_enabled(d->poll_timer, SD_EVENT_OFF);
+	} else {
+		int on = SD_EVENT_OFF;
+
+		sd_event_source_get_enabled(d->poll_timer, &on);
+		if (on == SD_EVENT_OFF) {
+			d->next_poll_usec = now_usec(d) + d->period_usec;
+			sd_event_source_set_time(d->poll_timer, d->next_poll_usec);
+			sd_event_source_set_enabled(d->poll_timer, SD_EVENT_ON);
+		}
+	}
+	check_silence(d, now_usec(d));
 }
 
 /* ---- signals ---- */
@@ -845,11 +1097,17 @@ static int setup_event_loop(struct daemon *d)
 	set_period(d);
 	d->next_poll_usec = now + d->period_usec;
 	/* Accuracy 0 would mean sd-event's default of 250 ms: ticks would come in bursts. */
+	/* Both off until a sensor opens: update_capture() says which of them runs. */
 	ret = sd_event_add_time(d->event, &d->poll_timer, CLOCK_MONOTONIC, d->next_poll_usec,
 				POLL_ACCURACY_USEC, on_poll_timer, d);
 	if (ret < 0)
 		return ret;
-	sd_event_source_set_enabled(d->poll_timer, SD_EVENT_ON);
+	sd_event_source_set_enabled(d->poll_timer, SD_EVENT_OFF);
+	ret = sd_event_add_time(d->event, &d->silence_timer, CLOCK_MONOTONIC, UINT64_MAX,
+				USEC_PER_SEC / 10, on_silence_timer, d);
+	if (ret < 0)
+		return ret;
+	sd_event_source_set_enabled(d->silence_timer, SD_EVENT_OFF);
 	ret = sd_event_add_time(d->event, &d->status_timer, CLOCK_MONOTONIC,
 				now + STATUS_INTERVAL_USEC, STATUS_INTERVAL_USEC / 10,
 				on_status_timer, d);
@@ -1001,6 +1259,8 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	config_pipeline_settings(cfg, &ps);
 	apply_mode(d, &ps);
 	pipeline_init(&d->pipeline, &ps, &cal, actions_on_event, &d->actions);
+	framer_init(&d->framer, &(struct framer_settings){ 0.75 / cfg->rate_hz, 2.0 / cfg->rate_hz,
+							   false });
 	restore_gyro_bias(d);
 
 	ret = setup_event_loop(d);
@@ -1051,6 +1311,7 @@ out:
 		status = EXIT_FAILURE;
 	}
 	sd_event_source_disable_unref(d->poll_timer);
+	sd_event_source_disable_unref(d->silence_timer);
 	sd_event_source_disable_unref(d->status_timer);
 	sd_event_source_disable_unref(d->watchdog_timer);
 	sd_event_source_disable_unref(d->haptic_timer);

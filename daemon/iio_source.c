@@ -1,6 +1,12 @@
 /*
- * Reads one sensor role through libiio attributes (in_*_raw, scale, offset): polling sysfs at the
- * configured rate needs no trigger or buffer setup, works over iiod (ip:) and on every driver.
+ * Reads one sensor role through libiio, in one of two ways:
+ * - polling the attributes (in_*_raw, scale, offset): no trigger or buffer setup, works over
+ *   iiod (ip:) and on every driver, but costs six sysfs reads (and six bus transactions) per
+ *   sample, from six instants, and a wake-up per sample;
+ * - a triggered buffer: the kernel captures all channels of one instant with its timestamp on
+ *   each trigger and hands them over in blocks (the buffer's watermark), so the daemon wakes a
+ *   few times a second. The trigger is the device's own (a data-ready interrupt, a FIFO), else
+ *   the "postured" hrtimer trigger that postured.service creates, if the driver accepts it.
  * Devices are matched by name, label and bus address, never by iio:deviceN, which changes
  * between boots.
  */
@@ -12,15 +18,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "postured/axes.h"
+#include "postured/framer.h"
 #include "postured/log.h"
+#include "postured/scan.h"
 
 enum { KIND_ACCEL, KIND_GYRO, KIND_COUNT };
 
 static const char *const kind_prefix[KIND_COUNT] = { "accel", "anglvel" };
 static const char *const axis_names[3] = { "x", "y", "z" };
+
+/* The hrtimer trigger postured.service creates (configfs: iio/triggers/hrtimer/postured). */
+#define HRTIMER_TRIGGER "postured"
+/* A block is a fifth of a second: at most 5 wake-ups a second, alerts at most that much later. */
+#define BLOCKS_PER_S 5.0
+/* The kernel buffer holds this many blocks: a daemon late by a block or three loses nothing. */
+#define KERNEL_BLOCKS 4
+
+enum trigger_kind { TRIGGER_NONE, TRIGGER_OWN, TRIGGER_FIFO, TRIGGER_HRTIMER };
+
+/* One device's buffer: a combined accel + gyro device has one, a split pair two. */
+struct capture {
+	struct iio_buffer *buf;
+	struct scan_layout layout;
+	/* Position in the layout of each axis of each kind the device has, and of the timestamp. */
+	int axis_at[KIND_COUNT][3];
+	int timestamp_at; /* -1: no timestamp channel, times come from the clock */
+	clockid_t clock;  /* the clock of the device's timestamps (current_timestamp_clock) */
+	uint8_t partial[64]; /* a scan cut short by a read (never from the kernel; a pty can) */
+	size_t partial_len;
+};
 
 struct iio_sensor {
 	enum sensor_role role;
@@ -32,6 +62,14 @@ struct iio_sensor {
 	double matrix[KIND_COUNT][3][3];
 	double rate_hz;
 	char description[256];
+
+	bool buffered;
+	enum trigger_kind trigger;
+	char trigger_name[64];
+	unsigned int block_samples;
+	struct capture cap[KIND_COUNT]; /* cap[KIND_GYRO] unused when one device has both */
+	struct framer *halves;		/* pairs the halves of a split pair by time */
+	char capture_why[640];
 };
 
 static const char *dev_label(const struct iio_device *dev)
@@ -264,30 +302,437 @@ static int setup_channels(struct iio_sensor *s, int kind, char *err, size_t err_
 	return 0;
 }
 
-/* Asks for rate_hz where the driver lets us, then reports what is actually in force. */
+/*
+ * Asks for rate_hz where the driver lets us (the device's sampling_frequency, or per channel type
+ * as bmi160 has it), then reports what is actually in force.
+ */
 static void setup_rate(struct iio_sensor *s, double rate_hz)
 {
 	s->rate_hz = 0.0;
 	for (int k = 0; k < KIND_COUNT; k++) {
 		const struct iio_device *dev = s->dev[k];
+		const struct iio_channel *chn = s->chn[k][0];
 		double in_force;
+		int ret;
 
-		if (!iio_device_find_attr(dev, "sampling_frequency"))
+		if (iio_device_find_attr(dev, "sampling_frequency")) {
+			/* One device with both kinds: once is enough. */
+			if (k == KIND_GYRO && s->dev[KIND_ACCEL] == dev)
+				continue;
+			ret = iio_device_attr_write_double(dev, "sampling_frequency", rate_hz);
+			if (ret < 0)
+				log_debug("%s: sampling_frequency is not writable (%s); keeping the "
+					  "driver's rate",
+					  dev_name(dev), strerror(-ret));
+			ret = iio_device_attr_read_double(dev, "sampling_frequency", &in_force);
+		} else if (iio_channel_find_attr(chn, "sampling_frequency")) {
+			if (iio_channel_attr_write_double(chn, "sampling_frequency", rate_hz) < 0)
+				log_debug("%s: in_%s_sampling_frequency is not writable; keeping the "
+					  "driver's rate",
+					  dev_name(dev), kind_prefix[k]);
+			ret = iio_channel_attr_read_double(chn, "sampling_frequency", &in_force);
+		} else {
 			continue;
-		if (iio_device_attr_write_double(dev, "sampling_frequency", rate_hz) < 0)
-			log_debug(
-			    "%s: sampling_frequency is not writable; keeping the driver's rate",
-			    dev_name(dev));
-		if (iio_device_attr_read_double(dev, "sampling_frequency", &in_force) == 0 &&
-		    (s->rate_hz == 0.0 || in_force < s->rate_hz))
+		}
+		if (ret == 0 && (s->rate_hz == 0.0 || in_force < s->rate_hz))
 			s->rate_hz = in_force;
-		if (k == KIND_ACCEL && s->dev[KIND_GYRO] == dev)
-			break;
 	}
 }
 
+/* ---- buffered capture ---- */
+
+/*
+ * The clock of the device's timestamps: the kernel's default is realtime, which NTP steps;
+ * monotonic (the daemon's own clock) is asked for where the attribute is writable, and any other
+ * is converted at each read.
+ */
+static clockid_t timestamp_clock(const struct iio_device *dev)
+{
+	static const struct {
+		const char *name;
+		clockid_t id;
+	} clocks[] = {
+		{ "realtime", CLOCK_REALTIME },
+		{ "monotonic", CLOCK_MONOTONIC },
+		{ "monotonic_raw", CLOCK_MONOTONIC_RAW },
+		{ "realtime_coarse", CLOCK_REALTIME_COARSE },
+		{ "monotonic_coarse", CLOCK_MONOTONIC_COARSE },
+		{ "boottime", CLOCK_BOOTTIME },
+		{ "tai", CLOCK_TAI },
+	};
+	char buf[32];
+
+	if (!iio_device_find_attr(dev, "current_timestamp_clock"))
+		return CLOCK_REALTIME;
+	if (iio_device_attr_read(dev, "current_timestamp_clock", buf, sizeof(buf)) > 0 &&
+	    strcmp(buf, "monotonic") != 0 &&
+	    iio_device_attr_write(dev, "current_timestamp_clock", "monotonic") < 0)
+		log_debug("%s: current_timestamp_clock is not writable: converting %s timestamps",
+			  dev_name(dev), buf);
+	if (iio_device_attr_read(dev, "current_timestamp_clock", buf, sizeof(buf)) <= 0)
+		return CLOCK_REALTIME;
+	for (size_t i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++)
+		if (strcmp(buf, clocks[i].name) == 0)
+			return clocks[i].id;
+	return CLOCK_REALTIME;
+}
+
+static int64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* "mpu6050-dev0": the data-ready trigger inv_mpu6050 and bmi160 register for iio:device0. */
+static const struct iio_device *own_trigger(struct iio_context *ctx, const struct iio_device *dev)
+{
+	const char *id = iio_device_get_id(dev);
+	const struct iio_device *trig;
+	char want[160];
+
+	if (strncmp(id, "iio:device", 10) != 0)
+		return NULL;
+	snprintf(want, sizeof(want), "%s-dev%s", dev_name(dev), id + 10);
+	trig = iio_context_find_device(ctx, want);
+	return trig && iio_device_is_trigger(trig) ? trig : NULL;
+}
+
+/* What to do about a sysfs file or device node we may not write. */
+static const char *permission_hint(int ret)
+{
+	return ret == -EACCES || ret == -EPERM || ret == -EROFS
+		   ? ": install postured's udev rules (make install) so that the iio group may set "
+		     "up buffers, then replug or reboot"
+		   : "";
+}
+
+/*
+ * Picks the device's trigger: its own (a data-ready interrupt), else the "postured" hrtimer
+ * trigger, if the driver accepts it (inv_mpu6050 takes only its own). A device without a
+ * trigger directory fills its buffer from its hardware FIFO (st_lsm6dsx with an interrupt).
+ */
+static int setup_trigger(struct iio_sensor *s, const struct iio_device *dev, double rate_hz,
+			 char *why, size_t why_len)
+{
+	const struct iio_device *current = NULL, *cand[2];
+	const enum trigger_kind kind[2] = { TRIGGER_OWN, TRIGGER_HRTIMER };
+	int ret = iio_device_get_trigger(dev, &current);
+	size_t used;
+
+	if (ret == -ENOENT) {
+		s->trigger = TRIGGER_FIFO;
+		snprintf(s->trigger_name, sizeof(s->trigger_name), "its FIFO");
+		return 0;
+	}
+	if (ret < 0 && ret != -ENXIO) {
+		snprintf(why, why_len, "cannot read trigger/current_trigger of %s (%s): %s",
+			 dev_name(dev), iio_device_get_id(dev), strerror(-ret));
+		return ret;
+	}
+	cand[0] = own_trigger(s->ctx, dev);
+	cand[1] = iio_context_find_device(s->ctx, HRTIMER_TRIGGER);
+	if (cand[1] && !iio_device_is_trigger(cand[1]))
+		cand[1] = NULL;
+	used = (size_t)snprintf(why, why_len, "%s (%s)", dev_name(dev), iio_device_get_id(dev));
+	for (int i = 0; i < 2; i++) {
+		if (!cand[i])
+			continue;
+		ret = current == cand[i] ? 0 : iio_device_set_trigger(dev, cand[i]);
+		if (ret == 0) {
+			s->trigger = kind[i];
+			snprintf(s->trigger_name, sizeof(s->trigger_name), "%s",
+				 dev_name(cand[i]));
+			return 0;
+		}
+		if (used < why_len)
+			used += (size_t)snprintf(why + used, why_len - used,
+						 "%s refuses trigger %s (%s)%s", i ? "; " : " ",
+						 dev_name(cand[i]), strerror(-ret),
+						 permission_hint(ret));
+	}
+	if (!cand[0] && used < why_len)
+		used += (size_t)snprintf(
+		    why + used, why_len - used,
+		    "%shas no data-ready trigger (an MPU-6050 has one when its INT pin is wired and "
+		    "declared: dtoverlay=mpu6050,interrupt=GPIO)",
+		    cand[1] ? "; " : " ");
+	if (!cand[1] && used < why_len)
+		snprintf(why + used, why_len - used,
+			 " and there is no hrtimer trigger '" HRTIMER_TRIGGER
+			 "' (postured.service creates it; it needs the iio-trig-hrtimer module)");
+	(void)rate_hz;
+	return -ENODEV;
+}
+
+/* The hrtimer trigger runs at rate_hz where writable; returns the rate in force. */
+static double setup_trigger_rate(struct iio_sensor *s, double rate_hz)
+{
+	const struct iio_device *trig = iio_context_find_device(s->ctx, s->trigger_name);
+	double in_force;
+
+	if (s->trigger != TRIGGER_HRTIMER)
+		return s->rate_hz > 0.0 ? s->rate_hz : rate_hz;
+	if (iio_device_attr_write_double(trig, "sampling_frequency", rate_hz) < 0)
+		log_debug("trigger %s: sampling_frequency is not writable; keeping its rate",
+			  s->trigger_name);
+	if (iio_device_attr_read_double(trig, "sampling_frequency", &in_force) < 0 ||
+	    in_force <= 0.0)
+		return rate_hz;
+	return in_force;
+}
+
+static bool wanted_channel(const struct iio_channel *chn, int *kind, int *axis)
+{
+	const char *id = iio_channel_get_id(chn);
+
+	if (iio_channel_is_output(chn))
+		return false;
+	if (strcmp(id, "timestamp") == 0) {
+		*kind = -1;
+		return true;
+	}
+	for (int k = 0; k < KIND_COUNT; k++)
+		for (int a = 0; a < 3; a++) {
+			char want[32];
+
+			snprintf(want, sizeof(want), "%s_%s", kind_prefix[k], axis_names[a]);
+			if (strcmp(id, want) == 0) {
+				*kind = k;
+				*axis = a;
+				return true;
+			}
+		}
+	return false;
+}
+
+/* Enables the channels we read (and only those) and learns where they sit in a scan. */
+static int setup_scan(struct iio_sensor *s, int k, char *why, size_t why_len)
+{
+	const struct iio_device *dev = s->dev[k];
+	struct capture *c = &s->cap[k];
+	struct scan_element els[SCAN_MAX_ELEMENTS];
+	size_t n = 0;
+	ssize_t libiio_bytes;
+
+	memset(c->axis_at, -1, sizeof(c->axis_at));
+	c->timestamp_at = -1;
+	for (unsigned int i = 0; i < iio_device_get_channels_count(dev); i++) {
+		struct iio_channel *chn = iio_device_get_channel(dev, i);
+		const struct iio_data_format *fmt = iio_channel_get_data_format(chn);
+		int kind = 0, axis = 0;
+
+		if (!iio_channel_is_scan_element(chn))
+			continue;
+		if (!wanted_channel(chn, &kind, &axis) || n == SCAN_MAX_ELEMENTS ||
+		    (kind >= 0 && s->dev[kind] != dev)) {
+			iio_channel_disable(chn);
+			continue;
+		}
+		iio_channel_enable(chn);
+		els[n] = (struct scan_element){
+			.index = (unsigned int)iio_channel_get_index(chn),
+			.storage_bits = fmt->length,
+			.real_bits = fmt->bits,
+			.shift = fmt->shift,
+			.is_signed = fmt->is_signed,
+			.big_endian = fmt->is_be,
+		};
+		if (kind < 0)
+			c->timestamp_at = (int)n;
+		else
+			c->axis_at[kind][axis] = (int)n;
+		n++;
+	}
+	for (int kind = 0; kind < KIND_COUNT; kind++)
+		for (int a = 0; a < 3 && s->dev[kind] == dev; a++)
+			if (c->axis_at[kind][a] < 0) {
+				snprintf(why, why_len, "%s (%s) has no scan element in_%s_%s",
+					 dev_name(dev), iio_device_get_id(dev), kind_prefix[kind],
+					 axis_names[a]);
+				return -ENODEV;
+			}
+	libiio_bytes = iio_device_get_sample_size(dev);
+	if (scan_layout_init(&c->layout, els, n) < 0 || c->layout.scan_bytes > sizeof(c->partial) ||
+	    libiio_bytes != (ssize_t)c->layout.scan_bytes) {
+		snprintf(why, why_len,
+			 "the scan layout of %s (%s) is not one postured reads (%zu bytes; libiio "
+			 "says %zd)",
+			 dev_name(dev), iio_device_get_id(dev), c->layout.scan_bytes, libiio_bytes);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/*
+ * The buffer holds KERNEL_BLOCKS blocks and wakes its reader (poll) once a block is in: the
+ * watermark. It can only change while the buffer is off and must not exceed its length, so the
+ * length is set first; libiio then sets the same length when it starts the buffer.
+ */
+static int start_buffer(struct iio_sensor *s, int k, char *why, size_t why_len)
+{
+	const struct iio_device *dev = s->dev[k];
+	struct capture *c = &s->cap[k];
+	char length[32];
+	int ret;
+
+	c->clock = timestamp_clock(dev);
+	iio_device_attr_write(dev, "buffer/enable", "0");
+	snprintf(length, sizeof(length), "%u", s->block_samples * KERNEL_BLOCKS);
+	iio_device_attr_write(dev, "buffer/length", length);
+	if (iio_device_find_buffer_attr(dev, "watermark") &&
+	    iio_device_buffer_attr_write_longlong(dev, "watermark", s->block_samples) < 0)
+		log_debug("%s: buffer/watermark is not writable: woken per sample", dev_name(dev));
+	errno = 0;
+	c->buf = iio_device_create_buffer(dev, s->block_samples, false);
+	if (!c->buf) {
+		ret = errno ? -errno : -EIO;
+		snprintf(why, why_len, "cannot start the buffer of %s (%s): %s%s", dev_name(dev),
+			 iio_device_get_id(dev), strerror(-ret), permission_hint(ret));
+		return ret;
+	}
+	ret = iio_buffer_set_blocking_mode(c->buf, false);
+	if (ret < 0) {
+		snprintf(why, why_len, "cannot make the buffer of %s (%s) non-blocking: %s",
+			 dev_name(dev), iio_device_get_id(dev), strerror(-ret));
+		return ret;
+	}
+	c->partial_len = 0;
+	return 0;
+}
+
+static bool has_buffer(const struct iio_sensor *s, int k)
+{
+	return iio_channel_is_scan_element(s->chn[k][0]) &&
+	       iio_device_get_buffer_attrs_count(s->dev[k]) > 0;
+}
+
+static void stop_captures(struct iio_sensor *s)
+{
+	for (int k = 0; k < KIND_COUNT; k++) {
+		if (s->cap[k].buf)
+			iio_buffer_destroy(s->cap[k].buf);
+		s->cap[k].buf = NULL;
+	}
+	free(s->halves);
+	s->halves = NULL;
+	s->buffered = false;
+}
+
+static int split(const struct iio_sensor *s)
+{
+	return s->dev[KIND_ACCEL] != s->dev[KIND_GYRO];
+}
+
+static int setup_buffered(struct iio_sensor *s, const char *uri, double rate_hz, char *why,
+			  size_t why_len)
+{
+	int kinds = split(s) ? KIND_COUNT : 1, ret;
+	double capture_hz;
+
+	if (strncmp(uri, "local:", 6) != 0) {
+		snprintf(why, why_len, "buffered capture needs the local: context (uri is %s)",
+			 uri);
+		return -ENOTSUP;
+	}
+	for (int k = 0; k < kinds; k++) {
+		if (!has_buffer(s, k)) {
+			snprintf(why, why_len,
+				 "%s (%s) offers no buffer%s", dev_name(s->dev[k]),
+				 iio_device_get_id(s->dev[k]),
+				 strncmp(dev_name(s->dev[k]), "mpu", 3) == 0
+				     ? " (inv_mpu6050 offers one only when its INT pin is wired "
+				       "and declared: dtoverlay=mpu6050,interrupt=GPIO)"
+				     : "");
+			return -ENODEV;
+		}
+		ret = setup_trigger(s, s->dev[k], rate_hz, why, why_len);
+		if (ret < 0)
+			return ret;
+		ret = setup_scan(s, k, why, why_len);
+		if (ret < 0)
+			return ret;
+	}
+	capture_hz = setup_trigger_rate(s, rate_hz);
+	s->block_samples = (unsigned int)lround(capture_hz / BLOCKS_PER_S);
+	if (s->block_samples < 1)
+		s->block_samples = 1;
+	for (int k = 0; k < kinds; k++) {
+		ret = start_buffer(s, k, why, why_len);
+		if (ret < 0) {
+			stop_captures(s);
+			return ret;
+		}
+	}
+	if (kinds == KIND_COUNT) {
+		struct framer_settings fs = { 0.5 / capture_hz, 2.0 / BLOCKS_PER_S, true };
+
+		s->halves = malloc(sizeof(*s->halves));
+		if (!s->halves) {
+			stop_captures(s);
+			snprintf(why, why_len, "out of memory");
+			return -ENOMEM;
+		}
+		framer_init(s->halves, &fs);
+		framer_set_active(s->halves, KIND_ACCEL, true);
+		framer_set_active(s->halves, KIND_GYRO, true);
+	}
+	s->rate_hz = capture_hz;
+	s->buffered = true;
+	return 0;
+}
+
+static const char *trigger_words(enum trigger_kind t)
+{
+	switch (t) {
+	case TRIGGER_OWN:
+		return "its own data-ready trigger";
+	case TRIGGER_FIFO:
+		return "its hardware FIFO";
+	case TRIGGER_HRTIMER:
+		return "the hrtimer trigger";
+	default:
+		return "no trigger";
+	}
+}
+
+/* Chooses how the sensor is read, as [input] capture says; fails only for capture = buffer. */
+static int setup_capture(struct iio_sensor *s, const char *uri, double rate_hz,
+			 enum capture_mode capture, char *err, size_t err_len)
+{
+	char why[512];
+	int ret;
+
+	if (capture == CAPTURE_POLL) {
+		snprintf(s->capture_why, sizeof(s->capture_why),
+			 "polling at %.1f Hz (capture = poll)", rate_hz);
+		return 0;
+	}
+	ret = setup_buffered(s, uri, rate_hz, why, sizeof(why));
+	if (ret == 0) {
+		snprintf(s->capture_why, sizeof(s->capture_why),
+			 "triggered buffer on %s%s%s at %.1f Hz, in blocks of %u samples "
+			 "(capture = %s)",
+			 trigger_words(s->trigger),
+			 s->trigger == TRIGGER_FIFO ? "" : " ",
+			 s->trigger == TRIGGER_FIFO ? "" : s->trigger_name, s->rate_hz,
+			 s->block_samples, capture_mode_name(capture));
+		return 0;
+	}
+	if (capture == CAPTURE_BUFFER) {
+		snprintf(err, err_len, "[%s] no triggered buffer (capture = buffer): %s",
+			 role_name(s->role), why);
+		return ret;
+	}
+	snprintf(s->capture_why, sizeof(s->capture_why), "polling at %.1f Hz (capture = auto): %.500s",
+		 rate_hz, why);
+	return 0;
+}
+
 int iio_sensor_open(const char *uri, const struct sensor_config *sc, enum sensor_role role,
-		    double rate_hz, struct iio_sensor **out, char *err, size_t err_len)
+		    double rate_hz, enum capture_mode capture, struct iio_sensor **out, char *err,
+		    size_t err_len)
 {
 	struct iio_sensor *s = calloc(1, sizeof(*s));
 	int ret;
@@ -337,6 +782,11 @@ int iio_sensor_open(const char *uri, const struct sensor_config *sc, enum sensor
 		snprintf(s->description, sizeof(s->description), "%s (%s) + %s (%s)",
 			 dev_name(s->dev[KIND_ACCEL]), iio_device_get_id(s->dev[KIND_ACCEL]),
 			 dev_name(s->dev[KIND_GYRO]), iio_device_get_id(s->dev[KIND_GYRO]));
+	ret = setup_capture(s, uri, rate_hz, capture, err, err_len);
+	if (ret < 0) {
+		iio_sensor_close(s);
+		return ret;
+	}
 	*out = s;
 	return 0;
 }
@@ -364,6 +814,174 @@ int iio_sensor_read(struct iio_sensor *s, struct imu_sample *out, char *err, siz
 	return 0;
 }
 
+/* One scan of capture c: the axes it holds, scaled and turned by the mount matrix, into imu. */
+static void decode_scan(const struct iio_sensor *s, const struct capture *c, const uint8_t *scan,
+			struct imu_sample *imu)
+{
+	for (int k = 0; k < KIND_COUNT; k++) {
+		double v[3];
+
+		if (c->axis_at[k][0] < 0)
+			continue;
+		for (int a = 0; a < 3; a++)
+			v[a] = ((double)scan_value(&c->layout, (size_t)c->axis_at[k][a], scan) +
+				s->offset[k][a]) *
+			       s->scale[k][a];
+		axes_apply(s->matrix[k], v, k == KIND_ACCEL ? imu->accel_m_s2 : imu->gyro_rad_s);
+	}
+}
+
+struct block_reader {
+	struct iio_sensor *s;
+	int k;
+	int64_t mono_now_ns, offset_ns; /* offset: monotonic minus the timestamps' clock */
+	size_t scans, total;		/* scans handed on so far, and in this refill */
+	iio_sample_fn fn;
+	void *ctx;
+	int delivered;
+};
+
+static void deliver_scan(struct block_reader *r, const uint8_t *scan)
+{
+	struct iio_sensor *s = r->s;
+	const struct capture *c = &s->cap[r->k];
+	struct imu_sample imu;
+	int64_t t_ns;
+
+	memset(&imu, 0, sizeof(imu));
+	decode_scan(s, c, scan, &imu);
+	if (c->timestamp_at >= 0)
+		t_ns = scan_value(&c->layout, (size_t)c->timestamp_at, scan) + r->offset_ns;
+	else /* no timestamp channel: spaced back from now at the rate in force */
+		t_ns = r->mono_now_ns -
+		       (int64_t)((double)(r->total - 1 - r->scans) * 1e9 / s->rate_hz);
+	r->scans++;
+	if (s->halves) {
+		framer_push(s->halves, r->k, (double)t_ns / 1e9, &imu);
+		return;
+	}
+	r->fn(r->ctx, t_ns, &imu);
+	r->delivered++;
+}
+
+/* Hands on the whole scans of what one refill read, keeping a cut-off scan for the next. */
+static void deliver_bytes(struct block_reader *r, const uint8_t *p, size_t left)
+{
+	struct capture *c = &r->s->cap[r->k];
+	size_t bytes = c->layout.scan_bytes;
+
+	r->scans = 0;
+	r->total = (c->partial_len + left) / bytes;
+	if (c->partial_len) {
+		size_t take = bytes - c->partial_len < left ? bytes - c->partial_len : left;
+
+		memcpy(c->partial + c->partial_len, p, take);
+		c->partial_len += take;
+		p += take;
+		left -= take;
+		if (c->partial_len < bytes)
+			return;
+		deliver_scan(r, c->partial);
+		c->partial_len = 0;
+	}
+	for (; left >= bytes; p += bytes, left -= bytes)
+		deliver_scan(r, p);
+	memcpy(c->partial, p, left);
+	c->partial_len = left;
+}
+
+int iio_sensor_read_block(struct iio_sensor *s, iio_sample_fn fn, void *ctx, char *err,
+			  size_t err_len)
+{
+	struct block_reader r = { .s = s, .fn = fn, .ctx = ctx };
+	struct frame f;
+
+	r.mono_now_ns = clock_ns(CLOCK_MONOTONIC);
+	for (int k = 0; k < KIND_COUNT; k++) {
+		struct capture *c = &s->cap[k];
+
+		if (!c->buf)
+			continue;
+		r.k = k;
+		r.offset_ns = c->clock == CLOCK_MONOTONIC ? 0 : r.mono_now_ns - clock_ns(c->clock);
+		/* A late read finds several blocks: take them all, never more than the kernel
+		 * holds. */
+		for (int i = 0; i <= KERNEL_BLOCKS; i++) {
+			ssize_t got = iio_buffer_refill(c->buf);
+
+			if (got == -EAGAIN)
+				break;
+			if (got < 0) {
+				snprintf(err, err_len, "cannot read the buffer of %s: %s",
+					 s->description, strerror((int)-got));
+				return (int)got;
+			}
+			deliver_bytes(&r, iio_buffer_start(c->buf), (size_t)got);
+			if ((size_t)got < (size_t)s->block_samples * c->layout.scan_bytes)
+				break;
+		}
+	}
+	while (s->halves && framer_pop(s->halves, (double)r.mono_now_ns / 1e9, &f)) {
+		struct imu_sample imu;
+
+		memcpy(imu.accel_m_s2, f.imu[KIND_ACCEL].accel_m_s2, sizeof(imu.accel_m_s2));
+		memcpy(imu.gyro_rad_s, f.imu[KIND_GYRO].gyro_rad_s, sizeof(imu.gyro_rad_s));
+		fn(ctx, (int64_t)(f.t_s * 1e9), &imu);
+		r.delivered++;
+	}
+	return r.delivered;
+}
+
+bool iio_sensor_buffered(const struct iio_sensor *s)
+{
+	return s->buffered;
+}
+
+int iio_sensor_poll_fd(const struct iio_sensor *s)
+{
+	return s->buffered ? iio_buffer_get_poll_fd(s->cap[KIND_ACCEL].buf) : -1;
+}
+
+double iio_sensor_block_s(const struct iio_sensor *s)
+{
+	return s->buffered ? (double)s->block_samples / s->rate_hz : 0.0;
+}
+
+const char *iio_sensor_capture_why(const struct iio_sensor *s)
+{
+	return s->capture_why;
+}
+
+void iio_sensor_silence_hint(const struct iio_sensor *s, char *buf, size_t len)
+{
+	switch (s->trigger) {
+	case TRIGGER_OWN:
+		snprintf(buf, len,
+			 "its data-ready trigger %s never fired: the INT pin is not wired, or not "
+			 "to the GPIO the device tree names (Raspberry Pi: wire INT to a GPIO and "
+			 "add it to the overlay, dtoverlay=mpu6050,interrupt=GPIO)",
+			 s->trigger_name);
+		break;
+	case TRIGGER_FIFO:
+		snprintf(buf, len,
+			 "its FIFO interrupt never came: wire the INT1 pin to the GPIO the device "
+			 "tree names");
+		break;
+	default:
+		snprintf(buf, len,
+			 "the hrtimer trigger %s never fired: check "
+			 "/sys/bus/iio/devices/trigger*/sampling_frequency",
+			 s->trigger_name);
+		break;
+	}
+}
+
+void iio_sensor_stop_buffer(struct iio_sensor *s, const char *why)
+{
+	stop_captures(s);
+	snprintf(s->capture_why, sizeof(s->capture_why), "polling: %s", why);
+}
+
 const char *iio_sensor_describe(const struct iio_sensor *s)
 {
 	return s->description;
@@ -378,6 +996,7 @@ void iio_sensor_close(struct iio_sensor *s)
 {
 	if (!s)
 		return;
+	stop_captures(s);
 	if (s->ctx)
 		iio_context_destroy(s->ctx);
 	free(s);
