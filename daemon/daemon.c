@@ -826,9 +826,17 @@ static void buffer_silent(struct role_input *in, uint64_t now)
 
 	if (!drain(in, now) || in->last_sample_usec == now)
 		return; /* lost with the read's own error, or it delivered after all */
+	if (in->answered) {
+		snprintf(why, sizeof(why),
+			 "no samples from the buffer of %s for %.1f s: the device is gone or its "
+			 "trigger stopped",
+			 iio_sensor_describe(in->sensor), silent_s);
+		sensor_lost(in, why);
+		return;
+	}
 	iio_sensor_silence_hint(in->sensor, hint, sizeof(hint));
-	if (in->answered || config_capture(d->cfg) == CAPTURE_BUFFER) {
-		snprintf(why, sizeof(why), "no samples from the buffer of %s for %.1f s: %s",
+	if (config_capture(d->cfg) == CAPTURE_BUFFER) {
+		snprintf(why, sizeof(why), "no samples from the buffer of %s in %.1f s: %s",
 			 iio_sensor_describe(in->sensor), silent_s, hint);
 		sensor_lost(in, why);
 		return;

@@ -13,6 +13,7 @@
 #include "postured/iio_source.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <iio.h>
 #include <limits.h>
 #include <stdio.h>
@@ -399,6 +400,31 @@ static const struct iio_device *own_trigger(struct iio_context *ctx, const struc
 	return trig && iio_device_is_trigger(trig) ? trig : NULL;
 }
 
+/*
+ * libiio 0.24 prints to stderr, which is the journal, and has no switch for it: "WARNING:
+ * High-speed mode not enabled" at every buffer start (the mmap interface is for DMA
+ * converters; read() is what IMU drivers offer), and an error per channel when a buffer of a
+ * device already unplugged is closed. What matters is reported by us, with what to do.
+ */
+static int mute_stderr(void)
+{
+	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (saved >= 0 && null >= 0)
+		dup2(null, STDERR_FILENO);
+	if (null >= 0)
+		close(null);
+	return saved;
+}
+
+static void unmute_stderr(int saved)
+{
+	if (saved < 0)
+		return;
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
 /* What to do about a sysfs file or device node we may not write. */
 static const char *permission_hint(int ret)
 {
@@ -584,10 +610,15 @@ static int start_buffer(struct iio_sensor *s, int k, char *why, size_t why_len)
 	if (iio_device_find_buffer_attr(dev, "watermark") &&
 	    iio_device_buffer_attr_write_longlong(dev, "watermark", s->block_samples) < 0)
 		log_debug("%s: buffer/watermark is not writable: woken per sample", dev_name(dev));
-	errno = 0;
-	c->buf = iio_device_create_buffer(dev, s->block_samples, false);
-	if (!c->buf) {
+	{
+		int saved = mute_stderr();
+
+		errno = 0;
+		c->buf = iio_device_create_buffer(dev, s->block_samples, false);
 		ret = errno ? -errno : -EIO;
+		unmute_stderr(saved);
+	}
+	if (!c->buf) {
 		snprintf(why, why_len, "cannot start the buffer of %s (%s): %s%s", dev_name(dev),
 			 iio_device_get_id(dev), strerror(-ret), permission_hint(ret));
 		return ret;
@@ -610,11 +641,14 @@ static bool has_buffer(const struct iio_sensor *s, int k)
 
 static void stop_captures(struct iio_sensor *s)
 {
+	int saved = s->buffered ? mute_stderr() : -1;
+
 	for (int k = 0; k < KIND_COUNT; k++) {
 		if (s->cap[k].buf)
 			iio_buffer_destroy(s->cap[k].buf);
 		s->cap[k].buf = NULL;
 	}
+	unmute_stderr(saved);
 	free(s->halves);
 	s->halves = NULL;
 	s->buffered = false;

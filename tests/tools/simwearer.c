@@ -45,6 +45,15 @@
  *                of "over", are the wearer's. Give the daemon the same --speed.
  * --ready-file F once COMMAND runs, written atomically: "pid PID" and "sysfs DIR" (the testbed
  *                root, DIR/sys/... being what COMMAND sees as /sys/...) lines.
+ * --buffer MODE  off (default): the devices offer no buffer, as an MPU-6050 without its INT pin;
+ *                on: each device has a buffer (buffer/enable, length, watermark), a device node
+ *                /dev/iio:deviceN (a pty) and, for the MPU-6050, its data-ready trigger
+ *                "mpu6050-devN" (the LSM6DSO fills its buffer from its FIFO, without a trigger).
+ *                While buffer/enable is 1, scans of the enabled channels (scan_elements/X_en = 1), laid
+ *                out as the kernel lays them out, with the timestamp in the clock that
+ *                current_timestamp_clock names, stream into the pty at the device's
+ *                sampling_frequency, a watermark's worth per write, as the kernel wakes a reader;
+ *                stalled: the same, but the trigger never fires (INT declared, not wired).
  *
  * Until an input says otherwise every sensor is worn upright, breathing: its pose is accel
  * (0, 0, 9.80665) m/s^2, gyro 0. --play and --script can be combined. With neither, or after the
@@ -76,6 +85,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -84,7 +94,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <umockdev.h>
 #include <unistd.h>
@@ -124,6 +136,11 @@ struct sim_device {
 	char *syspath;		      /* NULL while unplugged */
 	unsigned int number;	      /* N of iio:deviceN while plugged */
 	long raw[Q_COUNT][3];	      /* what the files hold while plugged */
+	/* --buffer on|stalled: the pty behind /dev/iio:deviceN, and the scans being streamed */
+	int pty_master, pty_slave; /* -1 while unplugged */
+	char *trigger_syspath;
+	bool streaming;
+	struct scan_out *scan;
 };
 
 /* A constant-rate turn of the up vector about a fixed axis, in wearer time. */
@@ -160,7 +177,29 @@ struct action {
 	bool on;		/* ACT_BREATHING */
 };
 
+enum buffer_mode { BUFFER_OFF, BUFFER_ON, BUFFER_STALLED };
+
+#define MAX_SCAN_CHANNELS 8
+/* Scans on their way into a device's pty: what the enabled channels ask for, where they sit. */
+struct scan_out {
+	size_t n;
+	char channel[MAX_SCAN_CHANNELS][32]; /* "in_accel_x", "in_temp", "in_timestamp" */
+	unsigned int bytes[MAX_SCAN_CHANNELS], shift[MAX_SCAN_CHANNELS];
+	bool big_endian[MAX_SCAN_CHANNELS];
+	size_t offset[MAX_SCAN_CHANNELS];
+	size_t scan_bytes;
+	unsigned int watermark;
+	double period_s;       /* wearer time between scans */
+	bool realtime;	       /* current_timestamp_clock: realtime, else monotonic */
+	double next_s;	       /* wearer time of the next scan */
+	uint8_t pending[8192]; /* a watermark's worth, written at once */
+	size_t pending_len;
+	unsigned int pending_scans;
+};
+
 struct sim {
+	enum buffer_mode buffer;
+	double start_wall_s, speed; /* for the scans' timestamps */
 	UMockdevTestbed *tb;
 	char *root; /* testbed root directory */
 	char *client_syspath[MAX_CLIENTS];
@@ -254,6 +293,7 @@ static struct sim_device *new_device(struct sim *sim, enum sensor_role role, con
 	d->role = role;
 	snprintf(d->iio_name, sizeof(d->iio_name), "%s", iio_name);
 	d->parent_syspath = parent_syspath;
+	d->pty_master = d->pty_slave = -1;
 	d->attrs = g_ptr_array_new_with_free_func(g_free);
 	add_attr(d, "name", "%s", iio_name);
 	sim->role[role].present = true;
@@ -440,6 +480,95 @@ static unsigned int free_device_number(const struct sim *sim)
 	}
 }
 
+static bool has_own_trigger(const struct sim_device *d)
+{
+	return strcmp(d->iio_name, "mpu6050") == 0;
+}
+
+static void add_pair(GPtrArray *attrs, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_pair(GPtrArray *attrs, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	char *value;
+
+	va_start(ap, fmt);
+	value = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_ptr_array_add(attrs, g_strdup(name));
+	g_ptr_array_add(attrs, g_strdup_printf("%s\n", value));
+	g_free(value);
+}
+
+/* The buffer directory of a kernel with kfifo buffers (length 2 and watermark 1 at probe), and
+ * the MPU-6050's own trigger in force, as inv_mpu6050 sets it at probe. */
+static void add_buffer_attrs(const struct sim_device *d, GPtrArray *attrs, unsigned int n)
+{
+	add_pair(attrs, "buffer/enable", "0");
+	add_pair(attrs, "buffer/length", "2");
+	add_pair(attrs, "buffer/watermark", "1");
+	add_pair(attrs, "buffer/data_available", "0");
+	if (has_own_trigger(d))
+		add_pair(attrs, "trigger/current_trigger", "%s-dev%u", d->iio_name, n);
+}
+
+/*
+ * /dev/iio:deviceN is a pty whose other end simwearer writes scans into; the trigger device
+ * sits below the IIO device, as in sysfs. simwearer keeps the pty's slave open too, so a reader
+ * that comes and goes never sees a hangup, and it can flush what a reader left unread.
+ */
+static int add_buffer_node(struct sim *sim, struct sim_device *d)
+{
+	char pty_name[256], node[4200], dir[4096], name[32], trigger[64];
+	struct termios tio;
+
+	if (openpty(&d->pty_master, &d->pty_slave, pty_name, NULL, NULL) < 0) {
+		say("cannot open a pty for %s: %s", d->iio_name, strerror(errno));
+		return -EIO;
+	}
+	tcgetattr(d->pty_slave, &tio);
+	cfmakeraw(&tio);
+	tcsetattr(d->pty_slave, TCSANOW, &tio);
+	fcntl(d->pty_master, F_SETFL, fcntl(d->pty_master, F_GETFL) | O_NONBLOCK);
+	snprintf(dir, sizeof(dir), "%s/dev", sim->root);
+	mkdir(dir, 0755);
+	snprintf(node, sizeof(node), "%s/iio:device%u", dir, d->number);
+	unlink(node);
+	if (symlink(pty_name, node) < 0) {
+		say("cannot create %s: %s", node, strerror(errno));
+		return -EIO;
+	}
+	if (has_own_trigger(d)) {
+		snprintf(name, sizeof(name), "trigger%u", d->number);
+		snprintf(trigger, sizeof(trigger), "%s-dev%u\n", d->iio_name, d->number);
+		d->trigger_syspath =
+		    umockdev_testbed_add_device(sim->tb, "iio", name, d->syspath, "name", trigger,
+						NULL, NULL);
+	}
+	d->streaming = false;
+	return 0;
+}
+
+static void remove_buffer_node(struct sim *sim, struct sim_device *d)
+{
+	char node[4096];
+
+	if (d->trigger_syspath) {
+		umockdev_testbed_remove_device(sim->tb, d->trigger_syspath);
+		g_free(d->trigger_syspath);
+		d->trigger_syspath = NULL;
+	}
+	snprintf(node, sizeof(node), "%s/dev/iio:device%u", sim->root, d->number);
+	unlink(node);
+	if (d->pty_master >= 0) {
+		close(d->pty_master);
+		close(d->pty_slave);
+	}
+	d->pty_master = d->pty_slave = -1;
+	d->streaming = false;
+}
+
 static int plug(struct sim *sim, struct sim_device *d)
 {
 	GPtrArray *attrs = g_ptr_array_new_with_free_func(g_free);
@@ -457,6 +586,8 @@ static int plug(struct sim *sim, struct sim_device *d)
 			g_ptr_array_add(attrs, g_strdup(name));
 			g_ptr_array_add(attrs, g_strdup_printf("%ld\n", d->raw[q][i]));
 		}
+	if (sim->buffer != BUFFER_OFF)
+		add_buffer_attrs(d, attrs, n);
 	g_ptr_array_add(attrs, NULL);
 	snprintf(name, sizeof(name), "iio:device%u", n);
 	d->syspath = umockdev_testbed_add_devicev(sim->tb, "iio", name, d->parent_syspath,
@@ -467,6 +598,8 @@ static int plug(struct sim *sim, struct sim_device *d)
 		return -EIO;
 	}
 	d->number = n;
+	if (sim->buffer != BUFFER_OFF && add_buffer_node(sim, d) < 0)
+		return -EIO;
 	umockdev_testbed_uevent(sim->tb, d->syspath, "add");
 	return 0;
 }
@@ -474,6 +607,7 @@ static int plug(struct sim *sim, struct sim_device *d)
 static void unplug(struct sim *sim, struct sim_device *d)
 {
 	umockdev_testbed_uevent(sim->tb, d->syspath, "remove");
+	remove_buffer_node(sim, d);
 	umockdev_testbed_remove_device(sim->tb, d->syspath);
 	g_free(d->syspath);
 	d->syspath = NULL;
@@ -532,6 +666,196 @@ static int flush(struct sim *sim)
 			}
 	}
 	return 0;
+}
+
+/* ---- the buffer: scans into the pty -------------------------------------------------------- */
+
+/* A sysfs value as the daemon left it, without its newline; "" when it cannot be read. */
+static void read_attr(const struct sim *sim, const struct sim_device *d, const char *name,
+		      char *buf, size_t len)
+{
+	char path[4096];
+	FILE *f;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s%s/%s", sim->root, d->syspath, name);
+	f = fopen(path, "re");
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static double attr_number(const struct sim *sim, const struct sim_device *d, const char *name,
+			  double fallback)
+{
+	char buf[64], *end;
+	double v;
+
+	read_attr(sim, d, name, buf, sizeof(buf));
+	v = strtod(buf, &end);
+	return end == buf ? fallback : v;
+}
+
+/*
+ * The layout of include/linux/iio/buffer.h's scans, written here from the kernel's rules rather
+ * than shared with the daemon's decoder, so that a test can catch either side: the enabled
+ * channels in index order, each aligned to its storage size, the scan padded to the largest.
+ */
+static int start_stream(struct sim *sim, struct sim_device *d, double now_s)
+{
+	struct scan_out *o = d->scan;
+	char dir[4096], buf[64];
+	int index[MAX_SCAN_CHANNELS];
+	size_t at = 0, largest = 1;
+	GDir *gd;
+	const char *entry;
+
+	if (!o)
+		o = d->scan = g_new0(struct scan_out, 1);
+	memset(o, 0, sizeof(*o));
+	snprintf(dir, sizeof(dir), "%s%s/scan_elements", sim->root, d->syspath);
+	gd = g_dir_open(dir, 0, NULL);
+	while (gd && (entry = g_dir_read_name(gd))) {
+		size_t len = strlen(entry), k;
+		char name[96], endian, sign;
+		unsigned int real, storage, shift;
+
+		if (len < 4 || strcmp(entry + len - 3, "_en") != 0 || o->n == MAX_SCAN_CHANNELS)
+			continue;
+		snprintf(name, sizeof(name), "scan_elements/%s", entry);
+		read_attr(sim, d, name, buf, sizeof(buf));
+		if (strcmp(buf, "1") != 0)
+			continue;
+		k = o->n++;
+		snprintf(o->channel[k], sizeof(o->channel[k]), "%.*s", (int)(len - 3), entry);
+		snprintf(name, sizeof(name), "scan_elements/%s_index", o->channel[k]);
+		index[k] = (int)attr_number(sim, d, name, 0);
+		snprintf(name, sizeof(name), "scan_elements/%s_type", o->channel[k]);
+		read_attr(sim, d, name, buf, sizeof(buf));
+		if (sscanf(buf, "%ce:%c%u/%u>>%u", &endian, &sign, &real, &storage, &shift) != 5) {
+			say("%s: cannot parse %s '%s'", d->iio_name, name, buf);
+			return -EINVAL;
+		}
+		o->bytes[k] = storage / 8;
+		o->shift[k] = shift;
+		o->big_endian[k] = endian == 'b';
+	}
+	if (gd)
+		g_dir_close(gd);
+	for (size_t done = 0; done < o->n; done++) {
+		size_t next = o->n;
+
+		for (size_t k = 0; k < o->n; k++)
+			if (index[k] >= 0 && (next == o->n || index[k] < index[next]))
+				next = k;
+		if (at % o->bytes[next])
+			at += o->bytes[next] - at % o->bytes[next];
+		o->offset[next] = at;
+		at += o->bytes[next];
+		if (o->bytes[next] > largest)
+			largest = o->bytes[next];
+		index[next] = -1;
+	}
+	o->scan_bytes = at % largest ? at + largest - at % largest : at;
+	o->watermark = (unsigned int)fmax(1.0, attr_number(sim, d, "buffer/watermark", 1));
+	o->period_s = 1.0 / attr_number(sim, d, "sampling_frequency", 50.0);
+	read_attr(sim, d, "current_timestamp_clock", buf, sizeof(buf));
+	o->realtime = strcmp(buf, "monotonic") != 0;
+	o->next_s = now_s;
+	/* What a reader left in the pty is not this buffer's. */
+	tcflush(d->pty_slave, TCIFLUSH);
+	d->streaming = true;
+	say("%.2f s: %s (iio:device%u) buffer enabled: %zu channels, %zu-byte scans, watermark %u",
+	    now_s, d->iio_name, d->number, o->n, o->scan_bytes, o->watermark);
+	return 0;
+}
+
+static void put_value(uint8_t *p, unsigned int bytes, bool big_endian, uint64_t v)
+{
+	for (unsigned int b = 0; b < bytes; b++)
+		p[big_endian ? bytes - 1 - b : b] = (uint8_t)(v >> (8 * b));
+}
+
+/* One scan at wearer time t_s, of the readings in force now. */
+static void append_scan(struct sim *sim, struct sim_device *d, double t_s)
+{
+	struct scan_out *o = d->scan;
+	uint8_t *scan = o->pending + o->pending_len;
+	long raw[Q_COUNT][3] = { { 0 } };
+	double wall_s = sim->start_wall_s + t_s / sim->speed;
+	struct timespec real, mono;
+
+	compute_raw(d, sim, raw);
+	memset(scan, 0, o->scan_bytes);
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	if (o->realtime)
+		wall_s += (double)(real.tv_sec - mono.tv_sec) +
+			  (double)(real.tv_nsec - mono.tv_nsec) * 1e-9;
+	for (size_t k = 0; k < o->n; k++) {
+		const char *c = o->channel[k];
+		int64_t v = 0;
+
+		if (strcmp(c, "in_timestamp") == 0)
+			v = (int64_t)(wall_s * 1e9);
+		else if (strcmp(c, "in_temp") == 0)
+			v = -3920;
+		for (int q = 0; q < Q_COUNT; q++)
+			for (int i = 0; i < 3; i++) {
+				char want[32];
+
+				snprintf(want, sizeof(want), "%s_%c", quantity_prefix[q],
+					 axis_letter[i]);
+				if (strcmp(c, want) == 0)
+					v = raw[q][i];
+			}
+		put_value(scan + o->offset[k], o->bytes[k], o->big_endian[k],
+			  (uint64_t)v << o->shift[k]);
+	}
+	o->pending_len += o->scan_bytes;
+	o->pending_scans++;
+}
+
+/*
+ * Follows buffer/enable and streams the scans due by now_s; returns the wearer time of the next
+ * scan (INFINITY when not streaming). A reader that does not keep up loses scans, as with a full
+ * kernel buffer.
+ */
+static double stream(struct sim *sim, struct sim_device *d, double now_s)
+{
+	char enable[8];
+	struct scan_out *o;
+
+	if (!d->syspath || d->pty_master < 0)
+		return INFINITY;
+	read_attr(sim, d, "buffer/enable", enable, sizeof(enable));
+	if (strcmp(enable, "1") != 0) {
+		d->streaming = false;
+		return INFINITY;
+	}
+	if (sim->buffer == BUFFER_STALLED)
+		return INFINITY;
+	if (!d->streaming && start_stream(sim, d, now_s) < 0)
+		return INFINITY;
+	o = d->scan;
+	while (o->next_s <= now_s) {
+		if (o->pending_len + o->scan_bytes > sizeof(o->pending)) {
+			o->pending_len = 0;
+			o->pending_scans = 0;
+		}
+		append_scan(sim, d, o->next_s);
+		o->next_s += o->period_s;
+		if (o->pending_scans >= o->watermark) {
+			if (write(d->pty_master, o->pending, o->pending_len) < 0 && errno != EAGAIN)
+				say("cannot write scans of %s: %s", d->iio_name, strerror(errno));
+			o->pending_len = 0;
+			o->pending_scans = 0;
+		}
+	}
+	return o->next_s;
 }
 
 static void describe_role_devices(const struct sim *sim, enum sensor_role role, char *buf,
@@ -1034,6 +1358,8 @@ static void run_loop(struct run *run, int sfd)
 			}
 			if (flush(sim) < 0)
 				abort_run(run);
+			for (size_t k = 0; k < sim->n_devices; k++)
+				next_s = fmin(next_s, stream(sim, &sim->dev[k], now_s));
 		}
 		if (run->stopping) {
 			next_s = now_s + (run->kill_at_wall_s - now_wall) * run->speed;
@@ -1073,6 +1399,9 @@ static void usage(FILE *out)
 static void free_sim(struct sim *sim)
 {
 	for (size_t k = 0; k < sim->n_devices; k++) {
+		if (sim->dev[k].syspath)
+			remove_buffer_node(sim, &sim->dev[k]);
+		g_free(sim->dev[k].scan);
 		g_free(sim->dev[k].syspath);
 		g_ptr_array_free(sim->dev[k].attrs, TRUE);
 	}
@@ -1093,6 +1422,7 @@ int main(int argc, char **argv)
 		{ "script", required_argument, NULL, 's' },
 		{ "speed", required_argument, NULL, 'x' },
 		{ "ready-file", required_argument, NULL, 'r' },
+		{ "buffer", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -1121,6 +1451,16 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			ready_file = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "on") == 0)
+				sim.buffer = BUFFER_ON;
+			else if (strcmp(optarg, "stalled") == 0)
+				sim.buffer = BUFFER_STALLED;
+			else if (strcmp(optarg, "off") != 0) {
+				say("--buffer %s: expected on, stalled or off", optarg);
+				return EXIT_SETUP;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -1196,6 +1536,8 @@ int main(int argc, char **argv)
 			goto out;
 
 	run.start_wall_s = monotonic_s();
+	sim.start_wall_s = run.start_wall_s;
+	sim.speed = run.speed;
 	run.child = spawn(&argv[optind], &old_mask);
 	if (run.child < 0) {
 		say("cannot fork to run %s: %s", argv[optind], strerror(errno));
