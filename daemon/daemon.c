@@ -55,7 +55,8 @@ struct role_input {
 	uint64_t opened_usec;
 	uint64_t last_sample_usec;
 	sd_event_source *retry;
-	sd_event_source *block_io; /* a buffered sensor: its buffer's fd, readable once a block is in */
+	sd_event_source
+	    *block_io;	    /* a buffered sensor: its buffer's fd, readable once a block is in */
 	bool buffer_silent; /* its buffer never delivered: polled (capture = auto) until a reload */
 	unsigned int block_samples; /* samples of the latest read */
 };
@@ -820,8 +821,8 @@ static uint64_t silence_usec(const struct daemon *d, const struct role_input *in
 static void buffer_silent(struct role_input *in, uint64_t now)
 {
 	struct daemon *d = in->d;
-	double silent_s = (double)(now - (in->answered ? in->last_sample_usec : in->opened_usec)) /
-			  1e6;
+	double silent_s =
+	    (double)(now - (in->answered ? in->last_sample_usec : in->opened_usec)) / 1e6;
 	char hint[320], why[512];
 
 	if (!drain(in, now) || in->last_sample_usec == now)
@@ -865,8 +866,7 @@ static void check_silence(struct daemon *d, uint64_t now)
 
 		if (!buffered(in))
 			continue;
-		due = (in->answered ? in->last_sample_usec : in->opened_usec) +
-		      silence_usec(d, in);
+		due = (in->answered ? in->last_sample_usec : in->opened_usec) + silence_usec(d, in);
 		if (due <= now) {
 			buffer_silent(in, now);
 			if (!buffered(in))
@@ -1267,8 +1267,8 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	config_pipeline_settings(cfg, &ps);
 	apply_mode(d, &ps);
 	pipeline_init(&d->pipeline, &ps, &cal, actions_on_event, &d->actions);
-	framer_init(&d->framer, &(struct framer_settings){ 0.75 / cfg->rate_hz, 2.0 / cfg->rate_hz,
-							   false });
+	framer_init(&d->framer,
+		    &(struct framer_settings){ 0.75 / cfg->rate_hz, 2.0 / cfg->rate_hz, false });
 	restore_gyro_bias(d);
 
 	ret = setup_event_loop(d);

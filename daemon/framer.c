@@ -100,8 +100,8 @@ bool framer_pop(struct framer *f, double now_s, struct frame *out)
 			continue;
 		}
 		for (int s = 0; s < FRAMER_STREAMS; s++) {
-			partner[s] = s == a || !f->active[s] ? PARTNER_NONE
-							     : find_partner(f, s, t_s, now_s);
+			partner[s] =
+			    s == a || !f->active[s] ? PARTNER_NONE : find_partner(f, s, t_s, now_s);
 			if (partner[s] == PARTNER_UNDECIDED)
 				return false;
 			if (s != a && f->active[s] && partner[s] == PARTNER_NONE)

@@ -47,8 +47,8 @@ struct capture {
 	struct scan_layout layout;
 	/* Position in the layout of each axis of each kind the device has, and of the timestamp. */
 	int axis_at[KIND_COUNT][3];
-	int timestamp_at; /* -1: no timestamp channel, times come from the clock */
-	clockid_t clock;  /* the clock of the device's timestamps (current_timestamp_clock) */
+	int timestamp_at;    /* -1: no timestamp channel, times come from the clock */
+	clockid_t clock;     /* the clock of the device's timestamps (current_timestamp_clock) */
 	uint8_t partial[64]; /* a scan cut short by a read (never from the kernel; a pty can) */
 	size_t partial_len;
 };
@@ -322,15 +322,17 @@ static void setup_rate(struct iio_sensor *s, double rate_hz)
 				continue;
 			ret = iio_device_attr_write_double(dev, "sampling_frequency", rate_hz);
 			if (ret < 0)
-				log_debug("%s: sampling_frequency is not writable (%s); keeping the "
-					  "driver's rate",
-					  dev_name(dev), strerror(-ret));
+				log_debug(
+				    "%s: sampling_frequency is not writable (%s); keeping the "
+				    "driver's rate",
+				    dev_name(dev), strerror(-ret));
 			ret = iio_device_attr_read_double(dev, "sampling_frequency", &in_force);
 		} else if (iio_channel_find_attr(chn, "sampling_frequency")) {
 			if (iio_channel_attr_write_double(chn, "sampling_frequency", rate_hz) < 0)
-				log_debug("%s: in_%s_sampling_frequency is not writable; keeping the "
-					  "driver's rate",
-					  dev_name(dev), kind_prefix[k]);
+				log_debug(
+				    "%s: in_%s_sampling_frequency is not writable; keeping the "
+				    "driver's rate",
+				    dev_name(dev), kind_prefix[k]);
 			ret = iio_channel_attr_read_double(chn, "sampling_frequency", &in_force);
 		} else {
 			continue;
@@ -468,8 +470,7 @@ static int setup_trigger(struct iio_sensor *s, const struct iio_device *dev, dou
 		ret = current == cand[i] ? 0 : iio_device_set_trigger(dev, cand[i]);
 		if (ret == 0) {
 			s->trigger = kind[i];
-			snprintf(s->trigger_name, sizeof(s->trigger_name), "%s",
-				 dev_name(cand[i]));
+			snprintf(s->trigger_name, sizeof(s->trigger_name), "%s", dev_name(cand[i]));
 			return 0;
 		}
 		if (used < why_len)
@@ -479,11 +480,11 @@ static int setup_trigger(struct iio_sensor *s, const struct iio_device *dev, dou
 						 permission_hint(ret));
 	}
 	if (!cand[0] && used < why_len)
-		used += (size_t)snprintf(
-		    why + used, why_len - used,
-		    "%shas no data-ready trigger (an MPU-6050 has one when its INT pin is wired and "
-		    "declared: dtoverlay=mpu6050,interrupt=GPIO)",
-		    cand[1] ? "; " : " ");
+		used += (size_t)snprintf(why + used, why_len - used,
+					 "%shas no data-ready trigger (an MPU-6050 has one when "
+					 "its INT pin is wired and "
+					 "declared: dtoverlay=mpu6050,interrupt=GPIO)",
+					 cand[1] ? "; " : " ");
 	if (!cand[1] && used < why_len)
 		snprintf(why + used, why_len - used,
 			 " and there is no hrtimer trigger '" HRTIMER_TRIGGER
@@ -672,8 +673,7 @@ static int setup_buffered(struct iio_sensor *s, const char *uri, double rate_hz,
 	}
 	for (int k = 0; k < kinds; k++) {
 		if (!has_buffer(s, k)) {
-			snprintf(why, why_len,
-				 "%s (%s) offers no buffer%s", dev_name(s->dev[k]),
+			snprintf(why, why_len, "%s (%s) offers no buffer%s", dev_name(s->dev[k]),
 				 iio_device_get_id(s->dev[k]),
 				 strncmp(dev_name(s->dev[k]), "mpu", 3) == 0
 				     ? " (inv_mpu6050 offers one only when its INT pin is wired "
@@ -748,8 +748,7 @@ static int setup_capture(struct iio_sensor *s, const char *uri, double rate_hz,
 		snprintf(s->capture_why, sizeof(s->capture_why),
 			 "triggered buffer on %s%s%s at %.1f Hz, in blocks of %u samples "
 			 "(capture = %s)",
-			 trigger_words(s->trigger),
-			 s->trigger == TRIGGER_FIFO ? "" : " ",
+			 trigger_words(s->trigger), s->trigger == TRIGGER_FIFO ? "" : " ",
 			 s->trigger == TRIGGER_FIFO ? "" : s->trigger_name, s->rate_hz,
 			 s->block_samples, capture_mode_name(capture));
 		return 0;
@@ -759,8 +758,8 @@ static int setup_capture(struct iio_sensor *s, const char *uri, double rate_hz,
 			 role_name(s->role), why);
 		return ret;
 	}
-	snprintf(s->capture_why, sizeof(s->capture_why), "polling at %.1f Hz (capture = auto): %.500s",
-		 rate_hz, why);
+	snprintf(s->capture_why, sizeof(s->capture_why),
+		 "polling at %.1f Hz (capture = auto): %.500s", rate_hz, why);
 	return 0;
 }
 

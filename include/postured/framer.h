@@ -18,7 +18,7 @@
 struct framer_settings {
 	double tolerance_s; /* samples of two streams this close in time are one frame */
 	double max_wait_s;  /* how long a sample waits for a partner from a stream still silent */
-	bool need_all;	    /* a frame needs every active stream (accel + gyro); else alone is fine */
+	bool need_all; /* a frame needs every active stream (accel + gyro); else alone is fine */
 };
 
 struct framer_item {

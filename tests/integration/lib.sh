@@ -59,7 +59,8 @@ quick_config() {
 }
 
 # start_sim PROFILE SCRIPT [POSTURED_ARG...]: postured with $T/postured.ini on emulated sensors,
-# moved by the simwearer SCRIPT (a file); its output goes to $LOG. Returns once the daemon
+# moved by the simwearer SCRIPT (a file); its output goes to $LOG. SIM_BUFFER=on|stalled gives
+# the emulated devices triggered buffers (simwearer --buffer); the default is off. Returns once the daemon
 # process runs, with SIM_PID (simwearer) and DAEMON_PID (postured) set. After stop_sim it may be
 # called again, as a restart: the state directory $T/state (the stored calibration) is kept, while
 # the events file and $LOG start afresh.
@@ -70,7 +71,7 @@ start_sim() {
 	mkdir -p "$T/state"
 	rm -f "$T/ready" "$EVENTS"
 	umockdev-wrapper "$BUILD/simwearer" --devices "$profile" --script "$script" \
-		--speed "$SPEED" --ready-file "$T/ready" -- \
+		--speed "$SPEED" --ready-file "$T/ready" --buffer "${SIM_BUFFER:-off}" -- \
 		"$BUILD/postured" --config "$T/postured.ini" --foreground --speed "$SPEED" \
 		--state-dir "$T/state" --events "$EVENTS" "$@" >"$LOG" 2>&1 &
 	SIM_PID=$!
@@ -160,6 +161,24 @@ expect_clean_stop() {
 	[ "$SIM_STATUS" -eq 0 ] ||
 		fail "postured exited with status $SIM_STATUS after SIGTERM, expected 0"
 	[ "$(count_events stopped)" -eq 1 ] || fail "expected one stopped event after SIGTERM"
+}
+
+# event_times: "EVENT T" for each event so far (T, the pipeline time in s), one per line.
+event_times() {
+	sed -n 's/^{"t":\([0-9.]*\),.*"POSTURE_EVENT":"\([^"]*\)".*/\2 \1/p' "$EVENTS" 2>/dev/null
+}
+
+# same_events A B TOLERANCE_S WHAT: the event_times lists in files A and B name the same events
+# in the same order, each at the same time within TOLERANCE_S.
+same_events() {
+	awk -v tol="$3" 'NR == FNR { name[NR] = $1; t[NR] = $2; n = NR; next }
+		{ m = FNR; if (name[m] != $1) { print "event " m ": " name[m] " vs " $1; bad = 1 }
+		  else if ((t[m] - $2) > tol || ($2 - t[m]) > tol) {
+			print "event " m " (" $1 "): at " t[m] " s vs " $2 " s"; bad = 1 } }
+		END { if (n != m) { print n " events vs " m; bad = 1 }; exit bad }' "$1" "$2" \
+		>"$T/same-events.diff" ||
+		fail "$4: the events differ: $(cat "$T/same-events.diff"); first: $(tr '\n' ' ' <"$1");" \
+			"second: $(tr '\n' ' ' <"$2")"
 }
 
 # Never leave a daemon behind, whatever way the test ends.

@@ -49,8 +49,8 @@
  *                on: each device has a buffer (buffer/enable, length, watermark), a device node
  *                /dev/iio:deviceN (a pty) and, for the MPU-6050, its data-ready trigger
  *                "mpu6050-devN" (the LSM6DSO fills its buffer from its FIFO, without a trigger).
- *                While buffer/enable is 1, scans of the enabled channels (scan_elements/X_en = 1), laid
- *                out as the kernel lays them out, with the timestamp in the clock that
+ *                While buffer/enable is 1, scans of the enabled channels (scan_elements/X_en = 1),
+ * laid out as the kernel lays them out, with the timestamp in the clock that
  *                current_timestamp_clock names, stream into the pty at the device's
  *                sampling_frequency, a watermark's worth per write, as the kernel wakes a reader;
  *                stalled: the same, but the trigger never fires (INT declared, not wired).
@@ -542,9 +542,8 @@ static int add_buffer_node(struct sim *sim, struct sim_device *d)
 	if (has_own_trigger(d)) {
 		snprintf(name, sizeof(name), "trigger%u", d->number);
 		snprintf(trigger, sizeof(trigger), "%s-dev%u\n", d->iio_name, d->number);
-		d->trigger_syspath =
-		    umockdev_testbed_add_device(sim->tb, "iio", name, d->syspath, "name", trigger,
-						NULL, NULL);
+		d->trigger_syspath = umockdev_testbed_add_device(sim->tb, "iio", name, d->syspath,
+								 "name", trigger, NULL, NULL);
 	}
 	d->streaming = false;
 	return 0;

@@ -179,7 +179,7 @@ static void documented_file_is_the_defaults(void **state)
 				 value);
 		n_keys++;
 	}
-	assert_int_equal(n_keys, 69);
+	assert_int_equal(n_keys, 70);
 	assert_non_null(strstr(default_log, "config: built-in defaults\n"));
 	assert_non_null(strstr(documented_log, "config: " DOCUMENTED_INI "\n"));
 
@@ -639,6 +639,7 @@ static unsigned int needs_by_fields(const struct config *a, const struct config 
 	unsigned int needs = 0;
 
 	if (strcmp(a->uri, b->uri) != 0 || a->rate_hz != b->rate_hz ||
+	    strcmp(a->capture, b->capture) != 0 ||
 	    memcmp(a->sensor, b->sensor, sizeof(a->sensor)) != 0)
 		needs |= CONFIG_NEEDS_INPUT;
 	if (strcmp(a->haptic_backend, b->haptic_backend) != 0 ||
@@ -690,9 +691,9 @@ static bool key_change_needs_what_it_feeds(struct testfs *fx, int key, const cha
 					   const char *name, unsigned int *needs)
 {
 	/* Tried in order until one is accepted and changes this key's logged value alone. */
-	static const char *const values[] = { "false", "true", "7",	   "45",
-					      "0.5",   "200",  "+Y",	   "+Y-X+Z",
-					      "/tmp",  "none", "training", "22:00-07:00" };
+	static const char *const values[] = { "false",	  "true",	 "7",	   "45",   "0.5",
+					      "200",	  "+Y",		 "+Y-X+Z", "/tmp", "none",
+					      "training", "22:00-07:00", "poll" };
 	/* The trunk can only be turned off with the head on, the head only on at its own address.
 	 */
 	static const char *const bases[] = { "", "[head]\naddress = 0x69\n",

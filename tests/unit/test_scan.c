@@ -10,8 +10,14 @@
 
 #include "postured/scan.h"
 
-#define S16_BE { 0, 16, 16, 0, true, true }
-#define TS_LE { 0, 64, 64, 0, true, false }
+#define S16_BE                                                                                     \
+	{                                                                                          \
+		0, 16, 16, 0, true, true                                                           \
+	}
+#define TS_LE                                                                                      \
+	{                                                                                          \
+		0, 64, 64, 0, true, false                                                          \
+	}
 
 /* inv_mpu6050 with accel, gyro and timestamp enabled (temp, index 3, disabled). */
 static void mpu6050_scan(void **state)
@@ -20,7 +26,7 @@ static void mpu6050_scan(void **state)
 	static const unsigned int index[7] = { 0, 1, 2, 4, 5, 6, 7 };
 	const uint8_t scan[24] = { 0x00, 0x10, 0xff, 0xfe, 0x40, 0x00, /* accel 16, -2, 16384 */
 				   0x80, 0x00, 0x7f, 0xff, 0x00, 0x00, /* gyro -32768, 32767, 0 */
-				   0xaa, 0xbb, 0xcc, 0xdd,		/* padding */
+				   0xaa, 0xbb, 0xcc, 0xdd,	       /* padding */
 				   0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01 };
 	struct scan_layout l;
 
