@@ -8,6 +8,7 @@ SYSCONFDIR ?= /etc
 SYSTEMDUNITDIR ?= /usr/lib/systemd/system
 CATALOGDIR ?= /usr/lib/systemd/catalog
 SYSUSERSDIR ?= /usr/lib/sysusers.d
+UDEVRULESDIR ?= /usr/lib/udev/rules.d
 DESTDIR ?=
 
 # make predefines CC as cc, so "CC ?= gcc" would never apply: gcc unless CC was given.
@@ -205,13 +206,18 @@ install: $(BIN)
 	install -D -m 0644 $(BUILD)/postured.service $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service
 	install -D -m 0644 systemd/postured.catalog $(DESTDIR)$(CATALOGDIR)/postured.catalog
 	install -D -m 0644 systemd/postured.sysusers $(DESTDIR)$(SYSUSERSDIR)/postured.conf
+	install -D -m 0644 systemd/60-postured-iio.rules $(DESTDIR)$(UDEVRULESDIR)/60-postured-iio.rules
 	@if [ -z "$(DESTDIR)" ] && command -v journalctl >/dev/null; then journalctl --update-catalog || true; fi
 	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
 		systemd-sysusers $(SYSUSERSDIR)/postured.conf; fi
+	@# The sensors already there get the iio group's files now, not at the next boot.
+	@if [ -z "$(DESTDIR)" ] && command -v udevadm >/dev/null && [ -d /run/udev ]; then \
+		udevadm control --reload && udevadm trigger --subsystem-match=iio --action=add || true; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/postured $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service \
-		$(DESTDIR)$(CATALOGDIR)/postured.catalog $(DESTDIR)$(SYSUSERSDIR)/postured.conf
+		$(DESTDIR)$(CATALOGDIR)/postured.catalog $(DESTDIR)$(SYSUSERSDIR)/postured.conf \
+		$(DESTDIR)$(UDEVRULESDIR)/60-postured-iio.rules
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini (your settings)"
 
 # The house style is .clang-format (tabs, 100 columns), over every C file of ours.

@@ -127,11 +127,12 @@ for case in without-gpio with-gpio; do
 		fail "systemd-sysusers postured.sysusers ($case, status $rc):"
 		show "$out"
 	elif ! grep -q '^postured:x:[0-9]*:[0-9]*:.*:/usr/sbin/nologin$' "$sroot/etc/passwd" ||
-		! grep -q "$want" "$sroot/etc/group"; then
-		fail "systemd-sysusers ($case): no postured user in the gpio group:"
+		! grep -q "$want" "$sroot/etc/group" ||
+		! grep -q '^iio:x:[0-9]*:postured$' "$sroot/etc/group"; then
+		fail "systemd-sysusers ($case): no postured user in the gpio and iio groups:"
 		show "$(cat "$sroot/etc/passwd" "$sroot/etc/group")"
 	else
-		pass "systemd-sysusers ($case): $(grep '^gpio:' "$sroot/etc/group")"
+		pass "systemd-sysusers ($case): $(grep -E '^(gpio|iio):' "$sroot/etc/group" | tr '\n' ' ')"
 	fi
 done
 
