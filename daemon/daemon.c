@@ -81,6 +81,7 @@ struct daemon {
 	sd_event_source *poll_timer;
 	sd_event_source *silence_timer;
 	sd_event_source *status_timer;
+	uint64_t last_status_usec;
 	sd_event_source *watchdog_timer;
 	uint64_t start_usec;
 	uint64_t period_usec;
@@ -587,14 +588,28 @@ static void notify_status(struct daemon *d)
 	}
 }
 
+/*
+ * While a sensor is buffered, STATUS= is updated on its blocks' wake-ups (every 200 ms) and the
+ * timer is only the fallback for when they stop: otherwise it would wake the daemon 4 times a
+ * second on top of the blocks' 5.
+ */
+static uint64_t status_interval_usec(const struct daemon *d)
+{
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (d->in[r].block_io)
+			return 4 * STATUS_INTERVAL_USEC;
+	return STATUS_INTERVAL_USEC;
+}
+
 static int on_status_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 {
 	struct daemon *d = userdata;
 
 	(void)due_usec;
-	actions_tick(&d->actions, pipeline_time_s(d, now_usec(d)));
+	d->last_status_usec = now_usec(d);
+	actions_tick(&d->actions, pipeline_time_s(d, d->last_status_usec));
 	notify_status(d);
-	sd_event_source_set_time(s, now_usec(d) + STATUS_INTERVAL_USEC);
+	sd_event_source_set_time(s, d->last_status_usec + status_interval_usec(d));
 	return 0;
 }
 
@@ -896,9 +911,10 @@ static int on_silence_timer(sd_event_source *s, uint64_t due_usec, void *userdat
 }
 
 /*
- * A block is in: every buffered role is drained at once, so two sensors cost one wake-up per
- * block between them (the other's fd, drained here, has nothing left to wake us for), and the
- * framer gets both roles' samples of the same stretch of time to pair.
+ * A block is in the leader's buffer: every buffered role is drained at once, so two sensors cost
+ * one wake-up per block between them, and the framer gets both roles' samples of the same
+ * stretch of time to pair. Only the leader's fd is watched: the others' blocks, filling at their
+ * own moments, would each wake us once more.
  */
 static int on_block(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
@@ -914,18 +930,21 @@ static int on_block(sd_event_source *s, int fd, uint32_t revents, void *userdata
 			drain(&d->in[r], now);
 	check_silence(d, now);
 	deliver_frames(d);
+	/* STATUS= rides on the blocks' wake-ups (see status_interval_usec). */
+	if (now >= d->last_status_usec + STATUS_INTERVAL_USEC / 2)
+		on_status_timer(d->status_timer, now, d);
 	return 0;
 }
 
 /*
- * After a sensor opened, closed or fell back to polling: the poll timer runs only while some
- * sensor is polled, and the framer pairs within three quarters of the slowest sample period
- * and waits for a silent role two blocks of the slowest buffer.
+ * After a sensor opened, closed or fell back to polling: one buffered role leads, the poll timer
+ * runs only while some sensor is polled, and the framer pairs within three quarters of the
+ * slowest sample period and waits for a silent role two blocks of the slowest buffer.
  */
 static void update_capture(struct daemon *d)
 {
 	struct framer_settings fs = { 0.75 / d->cfg->rate_hz, 2.0 / d->cfg->rate_hz, false };
-	bool polled = false;
+	bool polled = false, leader = false;
 
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		const struct role_input *in = &d->in[r];
@@ -937,6 +956,9 @@ static void update_capture(struct daemon *d)
 			polled = true;
 			continue;
 		}
+		/* The first buffered role leads (the trunk, unless it is polled or gone). */
+		sd_event_source_set_enabled(in->block_io, leader ? SD_EVENT_OFF : SD_EVENT_ON);
+		leader = true;
 		rate_hz = iio_sensor_rate_hz(in->sensor);
 		block_s = iio_sensor_block_s(in->sensor);
 		if (rate_hz > 0.0 && 0.75 / rate_hz > fs.tolerance_s)

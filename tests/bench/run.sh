@@ -16,7 +16,9 @@
 #        done >/dev/null 2>&1
 #        build/broad_rmse "$@";
 #   3. the estimator's cost: instructions per estimator_update() (callgrind) and ns per update;
-#   4. the live daemon on an emulated MPU-6050 (umockdev): CPU and memory at 1x and 6x speed.
+#   4. the live daemon on an emulated MPU-6050 (umockdev): CPU and memory at 1x and 6x speed;
+#      then polling against buffered capture side by side, two MPU-6050s at 50 Hz: CPU and
+#      wake-ups per second (issue 10).
 #   5. states, activity and alerts per label on the HAPT recordings in ../shared/data/hapt-50hz
 #      (tests/bench/hapt_table.sh, also behind integration test 11).
 # make builds BUILD_DIR/postured, simwearer, broad_rmse, broad_variant and estimator_cost; a
@@ -313,7 +315,7 @@ live() {
 	t1=$(now_ns)
 	rss_kb=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status")
 	hwm_kb=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status")
-	rate_hz=$(sed -n 's/.*(polled at \([0-9.]*\) Hz).*/\1/p' "$tmp/live-$speed.log" | head -n 1)
+	rate_hz=$(sed -n 's/.*; polling at \([0-9.]*\) Hz.*/\1/p' "$tmp/live-$speed.log" | head -n 1)
 	kill -TERM "$sim_pid"
 	wait "$sim_pid" || {
 		echo "postured did not stop cleanly at ${speed}x; its output:" >&2
@@ -339,6 +341,83 @@ else
 	live 1 30
 	# At 6x the 168 s session ends after 28 s, when simwearer stops the daemon.
 	live 6 25
+fi
+
+# capture MODE BUFFER: two MPU-6050s at 50 Hz, real time, [input] capture = MODE, simwearer
+# --buffer BUFFER; CPU and voluntary context switches (the daemon going to sleep: in epoll_wait,
+# and under umockdev also in the preload library's round trips to the testbed) over 20 s from
+# 2 s after the start; then, apart because strace slows what it watches, the wake-ups proper:
+# the epoll_wait calls that returned, over 10 s.
+capture() {
+	printf '[input]\ncapture = %s\n[trunk]\naddress = 0x68\n[head]\nenabled = true\naddress = 0x69\n[haptic]\nbackend = none\n' \
+		"$1" >"$tmp/capture-$1.ini"
+	rm -rf "$tmp/state-$1" "$tmp/ready"
+	mkdir "$tmp/state-$1"
+	umockdev-wrapper "$build/simwearer" --devices mpu6050x2 --buffer "$2" \
+		--ready-file "$tmp/ready" -- \
+		"$postured" --config "$tmp/capture-$1.ini" --foreground \
+		--state-dir "$tmp/state-$1" >"$tmp/capture-$1.log" 2>&1 &
+	sim_pid=$!
+	waited=0
+	while [ ! -s "$tmp/ready" ]; do
+		if ! kill -0 "$sim_pid" 2>/dev/null || [ "$waited" -ge 100 ]; then
+			echo "simwearer did not start postured; its output:" >&2
+			cat "$tmp/capture-$1.log" >&2
+			exit 1
+		fi
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	pid=$(sed -n 's/^pid //p' "$tmp/ready")
+	sleep 2
+	ticks0=$(cpu_ticks "$pid")
+	cs0=$(sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' "/proc/$pid/status")
+	t0=$(now_ns)
+	sleep 20
+	ticks1=$(cpu_ticks "$pid")
+	cs1=$(sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' "/proc/$pid/status")
+	t1=$(now_ns)
+	wakeups=
+	if command -v strace >/dev/null; then
+		timeout -s INT 10 strace -q -e trace=epoll_wait -o "$tmp/strace-$1" -p "$pid" \
+			2>/dev/null || true
+		wakeups=$(grep -c '^epoll_wait' "$tmp/strace-$1" || true)
+	fi
+	kill -TERM "$sim_pid"
+	wait "$sim_pid" || {
+		echo "postured did not stop cleanly (capture = $1); its output:" >&2
+		cat "$tmp/capture-$1.log" >&2
+		exit 1
+	}
+	sim_pid=
+	how=$(sed -n 's/.*trunk sensor: [^;]*; \([a-z]* [a-z]*\).*/\1/p' "$tmp/capture-$1.log" |
+		head -n 1)
+	awk -v mode="$1" -v how="$how" -v dt="$((ticks1 - ticks0))" -v hz="$clk_tck" \
+		-v ns="$((t1 - t0))" -v cs="$((cs1 - cs0))" -v wk="$wakeups" 'BEGIN {
+		cpu_s = dt / hz; wall_s = ns / 1e9; samples = 2 * 50 * wall_s
+		wake = wk == "" ? "-" : sprintf("%.1f", wk / 10)
+		printf "%-8s %-18s %6.1f s  %6.2f %%  %9.1f  %9.1f  %9s\n", mode, how, wall_s,
+			100 * cpu_s / wall_s, 1e6 * cpu_s / samples, cs / wall_s, wake
+		printf "%s %.6f %s\n", mode, cpu_s / wall_s, wake > "/dev/stderr"
+	}' 2>>"$tmp/capture.figures"
+}
+
+echo
+echo "== 4b. Polling and buffered capture side by side: two MPU-6050s at 50 Hz (umockdev, real time)"
+if [ -n "$live_skipped" ]; then
+	echo "$live_skipped"
+else
+	echo "   poll: 12 sysfs reads every 20 ms; buffer: each sensor's data-ready trigger, blocks of"
+	echo "   10 scans (simwearer writes them into the pty that stands for /dev/iio:deviceN)."
+	printf '%-8s %-18s %8s  %8s  %9s  %9s  %9s\n' capture "chosen" window CPU "us/sample" \
+		"vol. cs/s" "wakeups/s"
+	: >"$tmp/capture.figures"
+	capture poll on
+	capture auto on
+	awk '{ cpu[$1] = $2; wake[$1] = $3 } END {
+		printf "buffer / poll: CPU %.2fx (target <= 0.5x), %s wake-ups/s (target <= 5)\n",
+			cpu["auto"] / cpu["poll"], wake["auto"]
+	}' "$tmp/capture.figures"
 fi
 
 echo
