@@ -454,7 +454,8 @@ static int setup_trigger(struct iio_sensor *s, const struct iio_device *dev, dou
 		snprintf(s->trigger_name, sizeof(s->trigger_name), "its FIFO");
 		return 0;
 	}
-	if (ret < 0 && ret != -ENXIO) {
+	/* No trigger in force reads as an empty file, which libiio 0.24 reports as -EIO. */
+	if (ret < 0 && ret != -ENXIO && ret != -EIO) {
 		snprintf(why, why_len, "cannot read trigger/current_trigger of %s (%s): %s",
 			 dev_name(dev), iio_device_get_id(dev), strerror(-ret));
 		return ret;

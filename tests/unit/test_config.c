@@ -205,6 +205,7 @@ static void defaults_follow_the_modules(void **state)
 	assert_memory_equal(&cfg.detector, &d, sizeof(d));
 	assert_memory_equal(&cfg.estimator, &e, sizeof(e));
 	assert_string_equal(cfg.uri, "local:");
+	assert_int_equal(config_capture(&cfg), CAPTURE_AUTO);
 	assert_true(cfg.sensor[ROLE_TRUNK].enabled);
 	assert_false(cfg.sensor[ROLE_HEAD].enabled);
 	assert_string_equal(cfg.sensor[ROLE_TRUNK].device, "mpu6050");
@@ -226,6 +227,7 @@ static void good_file_with_every_section(void **state)
 		"[input]\n"
 		"uri = ip:192.168.1.20\n"
 		"rate_hz = 100\n"
+		"capture = poll\n"
 		"[trunk]\n"
 		"device = lsm6dso\n"
 		"label = back\n"
@@ -265,6 +267,7 @@ static void good_file_with_every_section(void **state)
 		&cfg);
 	assert_string_equal(cfg.uri, "ip:192.168.1.20");
 	assert_true(cfg.rate_hz == 100.0);
+	assert_int_equal(config_capture(&cfg), CAPTURE_POLL);
 	assert_string_equal(cfg.sensor[ROLE_TRUNK].device, "lsm6dso");
 	assert_string_equal(cfg.sensor[ROLE_TRUNK].label, "back");
 	assert_string_equal(cfg.sensor[ROLE_TRUNK].address, "1-006a");
@@ -505,6 +508,8 @@ static void error_messages(void **state)
 		     "2: state_dir = 'var/lib/postured' must be an absolute path (or empty for "
 		     "$STATE_DIRECTORY, else /var/lib/postured)");
 	assert_error(fx, "[haptic]\nbackend = pwm\n", "2: backend = 'pwm' must be gpiod or none");
+	assert_error(fx, "[input]\ncapture = buffered\n",
+		     "2: capture = 'buffered' must be auto, buffer or poll");
 	assert_error(fx, "[haptic]\nchip =\n",
 		     "2: chip = '' must name a GPIO chip, like gpiochip0 (see gpioinfo)");
 	assert_error(fx, "[haptic]\nline = 1.5\n", "2: line = 1.5 is not a whole number (0..1023)");
