@@ -1,6 +1,6 @@
 /*
- * The live daemon: an sd-event loop takes the sensors' samples (blocks from their buffers as the
- * kernel hands them over, or polls on a timer), feeds the pipeline, drives the motor, reports to
+ * The live daemon: an sd-event loop takes the sensors' samples (a block from their buffers every
+ * fifth of a second, or a poll per sample), feeds the pipeline, drives the motor, reports to
  * systemd (READY, STATUS, WATCHDOG, RELOADING) and handles signals.
  */
 #include "postured/daemon.h"
@@ -40,7 +40,7 @@
 /* How late a poll tick may fire: far below the sample period, yet lets the kernel batch wakeups. */
 #define POLL_ACCURACY_USEC 200
 /* A buffer silent this long (or three blocks, if longer) has a trigger that does not fire, or
- * a device that is gone: the kernel's poll() says nothing about either. */
+ * a device that is gone: a non-blocking read says nothing about either. */
 #define SILENCE_USEC USEC_PER_SEC
 
 struct role_input {
@@ -55,8 +55,6 @@ struct role_input {
 	uint64_t opened_usec;
 	uint64_t last_sample_usec;
 	sd_event_source *retry;
-	sd_event_source
-	    *block_io;	    /* a buffered sensor: its buffer's fd, readable once a block is in */
 	bool buffer_silent; /* its buffer never delivered: polled (capture = auto) until a reload */
 	unsigned int block_samples; /* samples of the latest read */
 };
@@ -79,7 +77,8 @@ struct daemon {
 	sd_event_source *haptic_timer;
 
 	sd_event_source *poll_timer;
-	sd_event_source *silence_timer;
+	sd_event_source *block_timer; /* runs while a sensor is buffered */
+	uint64_t block_usec;
 	sd_event_source *status_timer;
 	uint64_t last_status_usec;
 	sd_event_source *watchdog_timer;
@@ -362,18 +361,11 @@ static int open_motor(const struct config *cfg, struct gpio_motor **out, char *e
 static int on_retry(sd_event_source *s, uint64_t usec, void *userdata);
 static void update_capture(struct daemon *d);
 
-/* The role's block source goes before its sensor closes the fd under it. */
-static void stop_block_io(struct role_input *in)
-{
-	in->block_io = sd_event_source_disable_unref(in->block_io);
-	framer_set_active(&in->d->framer, (int)in->role, false);
-}
-
 static void close_sensor(struct role_input *in)
 {
 	if (!in->d)
 		return; /* never opened: start-up failed before the sensors */
-	stop_block_io(in);
+	framer_set_active(&in->d->framer, (int)in->role, false);
 	iio_sensor_close(in->sensor);
 	in->sensor = NULL;
 	in->answered = false;
@@ -410,8 +402,6 @@ static void sensor_lost(struct role_input *in, const char *why)
 	schedule_retry(in);
 }
 
-static int on_block(sd_event_source *s, int fd, uint32_t revents, void *userdata);
-
 /* A buffer that never delivered is not tried again until the input settings change. */
 static enum capture_mode role_capture(const struct role_input *in)
 {
@@ -434,17 +424,6 @@ static int open_role(struct role_input *in, char *err, size_t len)
 	log_info("%s sensor: %s, sampling_frequency in force %.1f Hz; %s", role_name(in->role),
 		 iio_sensor_describe(in->sensor), iio_sensor_rate_hz(in->sensor),
 		 iio_sensor_capture_why(in->sensor));
-	if (iio_sensor_buffered(in->sensor)) {
-		ret = sd_event_add_io(d->event, &in->block_io, iio_sensor_poll_fd(in->sensor),
-				      EPOLLIN, on_block, in);
-		if (ret < 0) {
-			snprintf(err, len, "cannot watch the buffer of %s: %s",
-				 iio_sensor_describe(in->sensor), strerror(-ret));
-			iio_sensor_close(in->sensor);
-			in->sensor = NULL;
-			return ret;
-		}
-	}
 	framer_set_active(&d->framer, (int)in->role, true);
 	update_capture(d);
 	return 0;
@@ -596,7 +575,7 @@ static void notify_status(struct daemon *d)
 static uint64_t status_interval_usec(const struct daemon *d)
 {
 	for (int r = 0; r < ROLE_COUNT; r++)
-		if (d->in[r].block_io)
+		if (d->in[r].sensor && iio_sensor_buffered(d->in[r].sensor))
 			return 4 * STATUS_INTERVAL_USEC;
 	return STATUS_INTERVAL_USEC;
 }
@@ -861,70 +840,36 @@ static void buffer_silent(struct role_input *in, uint64_t now)
 		 silent_s, hint);
 	log_warning("%s sensor %s: %s; polling at %.1f Hz instead", role_name(in->role),
 		    iio_sensor_describe(in->sensor), why, d->cfg->rate_hz);
-	stop_block_io(in);
 	iio_sensor_stop_buffer(in->sensor, why);
 	in->buffer_silent = true;
 	framer_set_active(&d->framer, (int)in->role, true);
 	update_capture(d);
 }
 
-/* Every buffered role past its silence limit; re-arms the check for the earliest next one. */
+/* Every buffered role past its silence limit, at each block tick. */
 static void check_silence(struct daemon *d, uint64_t now)
 {
-	uint64_t next = UINT64_MAX;
-
-	if (!d->silence_timer)
-		return;
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		struct role_input *in = &d->in[r];
-		uint64_t due;
 
-		if (!buffered(in))
-			continue;
-		due = (in->answered ? in->last_sample_usec : in->opened_usec) + silence_usec(d, in);
-		if (due <= now) {
+		if (buffered(in) && now >= (in->answered ? in->last_sample_usec : in->opened_usec) +
+						silence_usec(d, in))
 			buffer_silent(in, now);
-			if (!buffered(in))
-				continue;
-			due = now + silence_usec(d, in);
-		}
-		if (due < next)
-			next = due;
 	}
-	if (next == UINT64_MAX) {
-		sd_event_source_set_enabled(d->silence_timer, SD_EVENT_OFF);
-		return;
-	}
-	sd_event_source_set_time(d->silence_timer, next);
-	sd_event_source_set_enabled(d->silence_timer, SD_EVENT_ONESHOT);
-}
-
-static int on_silence_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
-{
-	struct daemon *d = userdata;
-
-	(void)s;
-	(void)due_usec;
-	check_silence(d, now_usec(d));
-	deliver_frames(d);
-	return 0;
 }
 
 /*
- * A block is in the leader's buffer: every buffered role is drained at once, so two sensors cost
- * one wake-up per block between them, and the framer gets both roles' samples of the same
- * stretch of time to pair. Only the leader's fd is watched: the others' blocks, filling at their
- * own moments, would each wake us once more.
+ * Every fifth of a second: every buffered role is drained at once, so any number of sensors
+ * cost 5 wake-ups a second between them, and the framer gets the roles' samples of the same
+ * stretch of time to pair. A timer, not the buffers' fds: the kernel wakes a poller of an IIO
+ * buffer at every sample it stores (the watermark only decides whether poll() then reports it
+ * readable), which would cost a wake-up per sample again.
  */
-static int on_block(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+static int on_block_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 {
-	struct role_input *in = userdata;
-	struct daemon *d = in->d;
+	struct daemon *d = userdata;
 	uint64_t now = now_usec(d);
 
-	(void)s;
-	(void)fd;
-	(void)revents;
 	for (int r = 0; r < ROLE_COUNT; r++)
 		if (buffered(&d->in[r]))
 			drain(&d->in[r], now);
@@ -933,18 +878,31 @@ static int on_block(sd_event_source *s, int fd, uint32_t revents, void *userdata
 	/* STATUS= rides on the blocks' wake-ups (see status_interval_usec). */
 	if (now >= d->last_status_usec + STATUS_INTERVAL_USEC / 2)
 		on_status_timer(d->status_timer, now, d);
+	/* A steady grid; after a stall, no burst of catching up. */
+	due_usec += d->block_usec;
+	sd_event_source_set_time(s, due_usec > now ? due_usec : now + d->block_usec);
 	return 0;
 }
 
 /*
- * After a sensor opened, closed or fell back to polling: one buffered role leads, the poll timer
- * runs only while some sensor is polled, and the framer pairs within three quarters of the
- * slowest sample period and waits for a silent role two blocks of the slowest buffer.
+ * After a sensor opened, closed or fell back to polling: the block timer runs while some sensor
+ * is buffered (at the shortest block), the poll timer while some sensor is polled, and the
+ * framer pairs within three quarters of the slowest sample period and waits for a silent role
+ * two blocks of the slowest buffer.
  */
+static bool timer_on(sd_event_source *s)
+{
+	int on = SD_EVENT_OFF;
+
+	sd_event_source_get_enabled(s, &on);
+	return on != SD_EVENT_OFF;
+}
+
 static void update_capture(struct daemon *d)
 {
 	struct framer_settings fs = { 0.75 / d->cfg->rate_hz, 2.0 / d->cfg->rate_hz, false };
-	bool polled = false, leader = false;
+	bool polled = false;
+	double shortest_block_s = 0.0;
 
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		const struct role_input *in = &d->in[r];
@@ -956,32 +914,36 @@ static void update_capture(struct daemon *d)
 			polled = true;
 			continue;
 		}
-		/* The first buffered role leads (the trunk, unless it is polled or gone). */
-		sd_event_source_set_enabled(in->block_io, leader ? SD_EVENT_OFF : SD_EVENT_ON);
-		leader = true;
 		rate_hz = iio_sensor_rate_hz(in->sensor);
 		block_s = iio_sensor_block_s(in->sensor);
 		if (rate_hz > 0.0 && 0.75 / rate_hz > fs.tolerance_s)
 			fs.tolerance_s = 0.75 / rate_hz;
 		if (2.0 * block_s > fs.max_wait_s)
 			fs.max_wait_s = 2.0 * block_s;
+		if (shortest_block_s == 0.0 || block_s < shortest_block_s)
+			shortest_block_s = block_s;
 	}
 	framer_set_settings(&d->framer, &fs);
 	if (!d->poll_timer)
 		return;
 	if (!polled) {
 		sd_event_source_set_enabled(d->poll_timer, SD_EVENT_OFF);
-	} else {
-		int on = SD_EVENT_OFF;
-
-		sd_event_source_get_enabled(d->poll_timer, &on);
-		if (on == SD_EVENT_OFF) {
-			d->next_poll_usec = now_usec(d) + d->period_usec;
-			sd_event_source_set_time(d->poll_timer, d->next_poll_usec);
-			sd_event_source_set_enabled(d->poll_timer, SD_EVENT_ON);
-		}
+	} else if (!timer_on(d->poll_timer)) {
+		d->next_poll_usec = now_usec(d) + d->period_usec;
+		sd_event_source_set_time(d->poll_timer, d->next_poll_usec);
+		sd_event_source_set_enabled(d->poll_timer, SD_EVENT_ON);
 	}
-	check_silence(d, now_usec(d));
+	if (shortest_block_s == 0.0) {
+		sd_event_source_set_enabled(d->block_timer, SD_EVENT_OFF);
+		return;
+	}
+	d->block_usec = (uint64_t)(shortest_block_s / d->speed * 1e6);
+	if (d->block_usec == 0)
+		d->block_usec = 1;
+	if (!timer_on(d->block_timer)) {
+		sd_event_source_set_time(d->block_timer, now_usec(d) + d->block_usec);
+		sd_event_source_set_enabled(d->block_timer, SD_EVENT_ON);
+	}
 }
 
 /* ---- signals ---- */
@@ -1133,11 +1095,12 @@ static int setup_event_loop(struct daemon *d)
 	if (ret < 0)
 		return ret;
 	sd_event_source_set_enabled(d->poll_timer, SD_EVENT_OFF);
-	ret = sd_event_add_time(d->event, &d->silence_timer, CLOCK_MONOTONIC, UINT64_MAX,
-				USEC_PER_SEC / 10, on_silence_timer, d);
+	/* Its accuracy lets the kernel fold other timers into the same wake-up. */
+	ret = sd_event_add_time(d->event, &d->block_timer, CLOCK_MONOTONIC, UINT64_MAX,
+				USEC_PER_SEC / 20, on_block_timer, d);
 	if (ret < 0)
 		return ret;
-	sd_event_source_set_enabled(d->silence_timer, SD_EVENT_OFF);
+	sd_event_source_set_enabled(d->block_timer, SD_EVENT_OFF);
 	ret = sd_event_add_time(d->event, &d->status_timer, CLOCK_MONOTONIC,
 				now + STATUS_INTERVAL_USEC, STATUS_INTERVAL_USEC / 10,
 				on_status_timer, d);
@@ -1341,7 +1304,7 @@ out:
 		status = EXIT_FAILURE;
 	}
 	sd_event_source_disable_unref(d->poll_timer);
-	sd_event_source_disable_unref(d->silence_timer);
+	sd_event_source_disable_unref(d->block_timer);
 	sd_event_source_disable_unref(d->status_timer);
 	sd_event_source_disable_unref(d->watchdog_timer);
 	sd_event_source_disable_unref(d->haptic_timer);

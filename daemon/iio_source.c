@@ -4,7 +4,7 @@
  *   iiod (ip:) and on every driver, but costs six sysfs reads (and six bus transactions) per
  *   sample, from six instants, and a wake-up per sample;
  * - a triggered buffer: the kernel captures all channels of one instant with its timestamp on
- *   each trigger and hands them over in blocks (the buffer's watermark), so the daemon wakes a
+ *   each trigger and keeps them until the daemon takes them, a block at a time, so it wakes a
  *   few times a second. The trigger is the device's own (a data-ready interrupt, a FIFO), else
  *   the "postured" hrtimer trigger that postured.service creates, if the driver accepts it.
  * Devices are matched by name, label and bus address, never by iio:deviceN, which changes
@@ -594,9 +594,10 @@ static int setup_scan(struct iio_sensor *s, int k, char *why, size_t why_len)
 }
 
 /*
- * The buffer holds KERNEL_BLOCKS blocks and wakes its reader (poll) once a block is in: the
- * watermark. It can only change while the buffer is off and must not exceed its length, so the
- * length is set first; libiio then sets the same length when it starts the buffer.
+ * The buffer holds KERNEL_BLOCKS blocks; the daemon takes one every block. The watermark is a
+ * block too: a driver with a hardware FIFO (st_lsm6dsx) then interrupts once a block instead of
+ * once a sample. It can only change while the buffer is off and must not exceed its length, so
+ * the length is set first; libiio then sets the same length when it starts the buffer.
  */
 static int start_buffer(struct iio_sensor *s, int k, char *why, size_t why_len)
 {
@@ -611,7 +612,8 @@ static int start_buffer(struct iio_sensor *s, int k, char *why, size_t why_len)
 	iio_device_attr_write(dev, "buffer/length", length);
 	if (iio_device_find_buffer_attr(dev, "watermark") &&
 	    iio_device_buffer_attr_write_longlong(dev, "watermark", s->block_samples) < 0)
-		log_debug("%s: buffer/watermark is not writable: woken per sample", dev_name(dev));
+		log_debug("%s: buffer/watermark is not writable: a FIFO interrupts per sample",
+			  dev_name(dev));
 	{
 		int saved = mute_stderr();
 
@@ -969,11 +971,6 @@ int iio_sensor_read_block(struct iio_sensor *s, iio_sample_fn fn, void *ctx, cha
 bool iio_sensor_buffered(const struct iio_sensor *s)
 {
 	return s->buffered;
-}
-
-int iio_sensor_poll_fd(const struct iio_sensor *s)
-{
-	return s->buffered ? iio_buffer_get_poll_fd(s->cap[KIND_ACCEL].buf) : -1;
 }
 
 double iio_sensor_block_s(const struct iio_sensor *s)

@@ -37,9 +37,7 @@ void iio_sensor_close(struct iio_sensor *s);
 /* ---- buffered capture ---- */
 
 bool iio_sensor_buffered(const struct iio_sensor *s);
-/* Readable once a block is in the (accelerometer's) buffer; -1 when polled. */
-int iio_sensor_poll_fd(const struct iio_sensor *s);
-/* How long a block takes to fill, s; 0 when polled. */
+/* How long a block takes to fill, s (the daemon reads that often); 0 when polled. */
 double iio_sensor_block_s(const struct iio_sensor *s);
 
 /* One sample with its kernel timestamp, converted to CLOCK_MONOTONIC nanoseconds. */

@@ -516,10 +516,13 @@ bmi160_buffer_phase() {
 	trig=$(grep -l '^postured$' /sys/bus/iio/devices/trigger*/name 2>/dev/null | head -n 1)
 	check trigger-rate "$(cat "${trig%/name}/sampling_frequency" 2>&1)"
 	check chip-rate "$(cat "/sys/bus/iio/devices/$dev/in_accel_sampling_frequency" 2>&1)"
+	# Each pose is written at once, and the breathing loop sways about it from its next step.
 	t0=$(now)
 	echo 40 >"$WORK/bmi-pose"
+	bmi_registers 40 0
 	sleep_until "$(after "$t0" "$HOLD_S")"
 	echo 0 >"$WORK/bmi-pose"
+	bmi_registers 0 0
 	wait_event slump_ended 15
 	sleep 1
 	check status "$(prop StatusText)"
