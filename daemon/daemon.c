@@ -56,7 +56,6 @@ struct role_input {
 	uint64_t last_sample_usec;
 	sd_event_source *retry;
 	bool buffer_silent; /* its buffer never delivered: polled (capture = auto) until a reload */
-	unsigned int block_samples; /* samples of the latest read */
 };
 
 struct daemon {
@@ -789,7 +788,6 @@ static bool drain(struct role_input *in, uint64_t now)
 	if (n > 0) {
 		in->answered = true;
 		in->last_sample_usec = now;
-		in->block_samples = (unsigned int)n;
 	}
 	return true;
 }
@@ -853,7 +851,7 @@ static void check_silence(struct daemon *d, uint64_t now)
 		struct role_input *in = &d->in[r];
 
 		if (buffered(in) && now >= (in->answered ? in->last_sample_usec : in->opened_usec) +
-						silence_usec(d, in))
+					       silence_usec(d, in))
 			buffer_silent(in, now);
 	}
 }
