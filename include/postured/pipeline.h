@@ -57,8 +57,7 @@ struct pipeline {
 	struct posture_angles angles;
 	enum posture_state state;
 
-	/* The vibration motor (pipeline_set_motor): a frame that felt it is not taken as posture.
-	 */
+	/* The vibration motor (pipeline_set_motor): frames that felt it are not posture. */
 	double motor_quiet_t_s; /* the last buzz has died away from then on; INFINITY: it runs */
 	bool motor_felt;	/* the latest frame felt it */
 
