@@ -44,6 +44,8 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 # Keep test objects between runs (make would delete them as intermediates).
 .SECONDARY:
 
+# The dependency files name objects first: without this, plain `make` would build only one.
+.DEFAULT_GOAL := all
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
 
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \

@@ -300,6 +300,8 @@ static void update_motor(struct daemon *d)
 	if (d->motor && gpio_motor_set(d->motor, on) < 0)
 		log_warning("cannot switch the motor on [haptic] chip %s line %u",
 			    d->cfg->haptic_chip, d->cfg->haptic_line);
+	/* Its shaking must not read as posture (without a motor nothing shakes). */
+	pipeline_set_motor(&d->pipeline, on && d->motor != NULL, pipeline_time_s(d, now_usec(d)));
 	if (next_s >= 0.0) {
 		uint64_t at = (uint64_t)(next_s * 1e6);
 

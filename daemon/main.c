@@ -30,6 +30,9 @@ static void usage(FILE *out)
 	    "      --record FILE     live: write what the sensors deliver (.csv or .csv.gz)\n"
 	    "      --replay FILE     replay a recording (.csv or .csv.gz) instead of the sensors\n"
 	    "      --trace FILE      replay: write one CSV row of estimates per sample\n"
+	    "      --simulate-buzz   replay: add the vibration motor's shaking to the samples\n"
+	    "                        while the replay's motor runs (a check that a buzz does not\n"
+	    "                        read as posture; needs a config with a motor)\n"
 	    "      --speed X         replay: X times real time (default: as fast as possible);\n"
 	    "                        live: the clock runs X times faster (simulated wearers)\n"
 	    "      --state-dir DIR   where the calibration is kept (default: [calibration]\n"
@@ -45,6 +48,7 @@ enum {
 	OPT_RECORD,
 	OPT_REPLAY,
 	OPT_TRACE,
+	OPT_SIMULATE_BUZZ,
 	OPT_SPEED,
 	OPT_STATE_DIR,
 	OPT_CHECK_CONFIG,
@@ -106,6 +110,7 @@ int main(int argc, char **argv)
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "simulate-buzz", no_argument, NULL, OPT_SIMULATE_BUZZ },
 		{ "speed", required_argument, NULL, OPT_SPEED },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
@@ -146,6 +151,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_TRACE:
 			opt.trace_path = optarg;
+			break;
+		case OPT_SIMULATE_BUZZ:
+			opt.simulate_buzz = true;
 			break;
 		case OPT_SPEED:
 			errno = 0;
@@ -190,6 +198,10 @@ int main(int argc, char **argv)
 	}
 	if (opt.trace_path && !replay_path) {
 		fputs("postured: --trace needs --replay FILE\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (opt.simulate_buzz && !replay_path) {
+		fputs("postured: --simulate-buzz needs --replay FILE\n", stderr);
 		return EXIT_USAGE;
 	}
 	if (motor_off_only && (replay_path || check_config)) {

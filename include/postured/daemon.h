@@ -12,6 +12,7 @@ struct run_options {
 	const char *events_path; /* JSON lines, or NULL */
 	const char *record_path; /* live: write what the sensors deliver */
 	const char *trace_path;	 /* replay: one row per sample */
+	bool simulate_buzz;	 /* replay: the motor's vibration added while it runs */
 	const char *state_dir;	 /* overrides the config and $STATE_DIRECTORY */
 	double speed;		 /* replay: real-time multiple (0: as fast as possible);
 				    live: simulated wearers, the clock runs this much faster */

@@ -63,6 +63,12 @@ void estimator_init(struct estimator *e, const struct estimator_settings *s);
  * reading imu_sample_plausible() refuses) is ignored.
  */
 void estimator_update(struct estimator *e, double t_s, const struct imu_sample *imu);
+/*
+ * The same for a sample whose accelerometer reading is not gravity's (the vibration motor runs):
+ * the gyro alone turns the estimate, the accelerometer's correction and the bias learning pause,
+ * and a start or a restart after a gap waits for a sample estimator_update() may take.
+ */
+void estimator_update_gyro(struct estimator *e, double t_s, const struct imu_sample *imu);
 /* New settings (a reload) without losing the estimate or the learned bias. */
 void estimator_set_settings(struct estimator *e, const struct estimator_settings *s);
 /* The estimated unit up vector, sensor axes (+Z until the first sample). */
