@@ -22,6 +22,7 @@
 #include <ini.h>
 
 #include "postured/axes.h"
+#include "postured/bus.h"
 #include "postured/log.h"
 #include "postured/text.h"
 #include "postured/vec3.h"
@@ -73,6 +74,7 @@ static bool check_state_dir(const char *value, char *msg, size_t len);
 static bool check_backend(const char *value, char *msg, size_t len);
 static bool check_mode(const char *value, char *msg, size_t len);
 static bool check_quiet_hours(const char *value, char *msg, size_t len);
+static bool check_group(const char *value, char *msg, size_t len);
 
 #define SENSOR_KEYS(role, sec) \
 	BOOL_KEY(sec, "enabled", sensor[role].enabled, CONFIG_NEEDS_INPUT), \
@@ -153,6 +155,9 @@ static const struct key keys[] = {
 	  NULL, 0, 0 },
 	{ "haptic", "correction_pattern", KEY_PATTERN, OFF(correction_pattern), 0, 0, 0, false, 1,
 	  NULL, 0, 0 },
+
+	/* Looked up at each method call: a reload applies it at once. */
+	STR_KEY("bus", "group", bus_group, check_group, 0),
 };
 /* clang-format on */
 
@@ -326,6 +331,23 @@ static bool check_quiet_hours(const char *value, char *msg, size_t len)
 	struct quiet_hours q;
 
 	return quiet_hours_parse(value, &q, msg, len) < 0;
+}
+
+/* The rule of useradd and systemd-sysusers: a letter or '_', then letters, digits, '_', '-'. */
+static bool check_group(const char *value, char *msg, size_t len)
+{
+	size_t n = strlen(value);
+	bool ok = n > 0 && n <= 31 && (isalpha((unsigned char)value[0]) || value[0] == '_');
+
+	for (size_t i = 1; ok && i < n; i++)
+		ok = isalnum((unsigned char)value[i]) || value[i] == '_' || value[i] == '-';
+	if (ok)
+		return false;
+	snprintf(msg, len,
+		 "'%s' must be a group name (up to 31 letters, digits, '_' or '-', not starting "
+		 "with a digit or '-')",
+		 value);
+	return true;
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -552,10 +574,28 @@ static int find_key(const char *section, const char *name)
 	return -1;
 }
 
+/* The sections of the key table in its order, "input, trunk, ...", into buf. */
+static const char *section_list(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < KEY_COUNT && used < len; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(keys[j].section, keys[i].section) == 0;
+		if (!seen)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+						 keys[i].section);
+	}
+	return buf;
+}
+
 static void check_section_line(struct parse_state *st, const char *line)
 {
 	const char *end = strchr(line, ']');
-	char name[CONFIG_STR_MAX];
+	char name[CONFIG_STR_MAX], all[MSG_MAX];
 	const char *guess;
 
 	if (!end) {
@@ -570,10 +610,8 @@ static void check_section_line(struct parse_state *st, const char *line)
 		fail(st, EINVAL, st->line, "unknown section [%s] (did you mean [%s]?)", name,
 		     guess);
 	else
-		fail(st, EINVAL, st->line,
-		     "unknown section [%s] (sections: input, trunk, head, "
-		     "estimator, calibration, detector, journal, haptic)",
-		     name);
+		fail(st, EINVAL, st->line, "unknown section [%s] (sections: %s)", name,
+		     section_list(all, sizeof(all)));
 }
 
 /*
@@ -822,6 +860,7 @@ void config_defaults(struct config *cfg)
 	snprintf(cfg->mode, sizeof(cfg->mode), "iso");
 	cfg->training_hold_s = 20.0;
 	cfg->training_realert_s = 60.0;
+	snprintf(cfg->bus_group, sizeof(cfg->bus_group), "%s", BUS_DEFAULT_GROUP);
 }
 
 static const char *file_kind(mode_t mode)

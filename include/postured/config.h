@@ -58,6 +58,8 @@ struct config {
 	double training_hold_s;
 	double training_realert_s;
 	bool correction_buzz;
+
+	char bus_group[CONFIG_STR_MAX]; /* root and this group may call the D-Bus methods */
 };
 
 /* What a changed key takes beyond the new settings, which every key takes effect by. */

@@ -179,7 +179,7 @@ static void documented_file_is_the_defaults(void **state)
 				 value);
 		n_keys++;
 	}
-	assert_int_equal(n_keys, 69);
+	assert_int_equal(n_keys, 70);
 	assert_non_null(strstr(default_log, "config: built-in defaults\n"));
 	assert_non_null(strstr(documented_log, "config: " DOCUMENTED_INI "\n"));
 
@@ -261,7 +261,9 @@ static void good_file_with_every_section(void **state)
 		"line = 18\n"
 		"active_low = true\n"
 		"alert_pattern = 200 100 200 100 200\n"
-		"calibrated_pattern = 50 50 50\n",
+		"calibrated_pattern = 50 50 50\n"
+		"[bus]\n"
+		"group = wearers_2\n",
 		&cfg);
 	assert_string_equal(cfg.uri, "ip:192.168.1.20");
 	assert_true(cfg.rate_hz == 100.0);
@@ -298,6 +300,7 @@ static void good_file_with_every_section(void **state)
 	assert_true(cfg.haptic_active_low);
 	assert_int_equal(cfg.alert_pattern.n_steps, 5);
 	assert_int_equal(cfg.calibrated_pattern.n_steps, 3);
+	assert_string_equal(cfg.bus_group, "wearers_2");
 	assert_int_equal(cfg.calibrated_pattern.step_ms[2], 50);
 	/* Keys the file leaves out keep their defaults. */
 	assert_true(cfg.detector.rule[ANGLE_NECK].threshold_deg == 25.0);
@@ -467,8 +470,8 @@ static void error_messages(void **state)
 		     "(1..1000), written like 50, 2.5 or 1e3");
 	assert_error(fx, "# c\n\n[inptu]\n", "3: unknown section [inptu] (did you mean [input]?)");
 	assert_error(fx, "[sensors]\n",
-		     "1: unknown section [sensors] (sections: input, trunk, "
-		     "head, estimator, calibration, detector, journal, haptic)");
+		     "1: unknown section [sensors] (sections: input, trunk, head, "
+		     "estimator, calibration, detector, activity, journal, alerts, haptic, bus)");
 	assert_error(fx, "[detector]\n\n\n\n\n\n\n\n\n\n\ntrunk_treshold_deg = 30\n",
 		     "12: unknown key 'trunk_treshold_deg' in [detector] (did you mean "
 		     "trunk_threshold_deg?)");
@@ -505,6 +508,12 @@ static void error_messages(void **state)
 		     "2: state_dir = 'var/lib/postured' must be an absolute path (or empty for "
 		     "$STATE_DIRECTORY, else /var/lib/postured)");
 	assert_error(fx, "[haptic]\nbackend = pwm\n", "2: backend = 'pwm' must be gpiod or none");
+	assert_error(fx, "[bus]\ngroup = 1wheel\n",
+		     "2: group = '1wheel' must be a group name (up to 31 letters, digits, '_' or "
+		     "'-', not starting with a digit or '-')");
+	assert_error(fx, "[bus]\ngroup =\n",
+		     "2: group = '' must be a group name (up to 31 letters, digits, '_' or '-', "
+		     "not starting with a digit or '-')");
 	assert_error(fx, "[haptic]\nchip =\n",
 		     "2: chip = '' must name a GPIO chip, like gpiochip0 (see gpioinfo)");
 	assert_error(fx, "[haptic]\nline = 1.5\n", "2: line = 1.5 is not a whole number (0..1023)");
