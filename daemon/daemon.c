@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "postured/actions.h"
+#include "postured/bus.h"
 #include "postured/calstore.h"
 #include "postured/control.h"
 #include "postured/gpio.h"
@@ -70,6 +71,7 @@ struct daemon {
 	sd_event_source *poll_timer;
 	sd_event_source *status_timer;
 	sd_event_source *watchdog_timer;
+	struct posture_bus *bus; /* NULL: running without the D-Bus interface */
 	uint64_t start_usec;
 	uint64_t period_usec;
 	uint64_t next_poll_usec;
@@ -262,6 +264,17 @@ static const struct control_ops control_ops = {
 	.resume = control_resume,
 	.set_mode = control_set_mode,
 };
+
+/* The bus's properties follow the status; without a bus this does nothing. */
+static void publish_status(struct daemon *d)
+{
+	struct control_status st;
+
+	if (!d->bus)
+		return;
+	control_ops.status(d, &st);
+	bus_status_changed(d->bus, &st);
+}
 
 /* The mode chosen at run time, unless [alerts] mode was edited since. */
 static enum alert_mode initial_mode(const struct daemon *d)
@@ -537,6 +550,7 @@ static int on_status_timer(sd_event_source *s, uint64_t due_usec, void *userdata
 	(void)due_usec;
 	actions_tick(&d->actions, pipeline_time_s(d, now_usec(d)));
 	notify_status(d);
+	publish_status(d);
 	sd_event_source_set_time(s, now_usec(d) + STATUS_INTERVAL_USEC);
 	return 0;
 }
@@ -780,6 +794,7 @@ static void reload(struct daemon *d)
 	/* An edited [alerts] mode is the wearer's latest word: it replaces a run-time choice. */
 	if (ini_mode_changed)
 		control_set_mode(d, config_mode(d->cfg), "the configuration", err, sizeof(err));
+	bus_set_group(d->bus, d->cfg->bus_group);
 	config_pipeline_settings(d->cfg, &ps);
 	apply_mode(d, &ps);
 	pipeline_set_settings(&d->pipeline, &ps);
@@ -1024,6 +1039,12 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 		goto out;
 	}
 
+	/* Before READY=1, which become_ready() sends from the loop: a client started after the
+	 * unit finds the name. Without a bus the daemon monitors all the same. */
+	ret = bus_open(d->event, cfg->bus_group, &control_ops, d, &d->bus, err, sizeof(err));
+	if (ret < 0)
+		log_warning("%s: running without the D-Bus interface", err);
+
 	ret = sd_event_loop(d->event);
 	if (ret < 0) {
 		log_err("event loop failed: %s", strerror(-ret));
@@ -1036,6 +1057,8 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 		log_warning("%lu impossible samples dropped in all: check the sensor's wiring",
 			    pipeline_dropped_frames(&d->pipeline));
 	save_learned(d);
+	bus_close(d->bus);
+	d->bus = NULL;
 
 out:
 	gpio_motor_close(d->motor);
