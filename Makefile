@@ -8,6 +8,11 @@ SYSCONFDIR ?= /etc
 SYSTEMDUNITDIR ?= /usr/lib/systemd/system
 CATALOGDIR ?= /usr/lib/systemd/catalog
 SYSUSERSDIR ?= /usr/lib/sysusers.d
+# dbus-daemon reads its policy files from here and /etc, never from under /usr/local
+DBUSPOLICYDIR ?= /usr/share/dbus-1/system.d
+MANDIR ?= $(PREFIX)/share/man
+# bash-completion looks under each of $XDG_DATA_DIRS (/usr/local/share:/usr/share)
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 # make predefines CC as cc, so "CC ?= gcc" would never apply: gcc unless CC was given.
@@ -30,11 +35,14 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
-# Everything but main.c goes into a static library, so tests link exactly the daemon's code.
-LIB_SRCS := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
+# Everything but the two programs' main files goes into a static library, so tests link exactly
+# the daemon's code. posturectl links it too, for the pure modules it shares (policy's mode names,
+# its own posturectl_text.c).
+LIB_SRCS := $(filter-out daemon/main.c daemon/posturectl.c,$(wildcard daemon/*.c))
 LIB_OBJS := $(LIB_SRCS:daemon/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/version.o
 LIB := $(BUILD)/libpostured.a
 BIN := $(BUILD)/postured
+CTL := $(BUILD)/posturectl
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -49,9 +57,9 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
 
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
-	check-static check-format \
+	check-static check-format check-docs \
 	check-gpiod2 check-system fuzz fuzz-run run bench deps format clean
-all: $(BIN)
+all: $(BIN) $(CTL)
 
 # -MMD writes each object's header dependencies beside it: a header change rebuilds only what
 # includes it. An object without its .d (a build from before) is rebuilt once to get one.
@@ -79,6 +87,10 @@ $(LIB): $(LIB_OBJS)
 
 $(BIN): $(BUILD)/obj/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Only sd-bus: the library objects posturectl uses are pure.
+$(CTL): $(BUILD)/obj/posturectl.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs libsystemd 2>/dev/null) -lm
 
 $(BUILD)/tests/%.o: tests/unit/%.c $$(if $$(wildcard $$(basename $$@).d),,FORCE) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -MMD -MP -c -o $@ $<
@@ -115,8 +127,10 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 	mkdir -p $@
 
 # Debian packages the build, the tests and `make run` need.
+# dbus: the private bus of tests/integration/15-bus.sh; man-db: the man page check.
 DEB_PKGS := gcc make pkg-config libiio-dev libgpiod-dev libinih-dev libsystemd-dev zlib1g-dev \
-	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck clang-format
+	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck clang-format \
+	dbus man-db
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 		| grep -q 'install ok installed' || echo $$p; done); \
@@ -137,6 +151,7 @@ check: deps
 	set -o pipefail; $(MAKE) check-gpiod2 2>&1 | tee -a $(CHECK_LOG)
 	set -o pipefail; $(MAKE) check-static 2>&1 | tee -a $(CHECK_LOG)
 	set -o pipefail; $(MAKE) check-format 2>&1 | tee -a $(CHECK_LOG)
+	set -o pipefail; $(MAKE) check-docs 2>&1 | tee -a $(CHECK_LOG)
 	@sed -n 's/^\([a-z]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed.*/\2 \3/p' $(CHECK_LOG) | \
 		awk '{ p += $$1; f += $$2 } END { printf "make check: %d passed, %d failed\n", p, f; exit f > 0 }'
 
@@ -146,6 +161,16 @@ check-static:
 	@if cppcheck --enable=warning,performance,portability --std=c11 -Iinclude --inline-suppr \
 		--quiet --error-exitcode=1 daemon/; then \
 		echo "static: 1 passed, 0 failed"; else echo "static: 0 passed, 1 failed"; exit 1; fi
+
+# What `make install` ships beside the programs: the man page renders without a warning, and the
+# bash completions parse.
+check-docs:
+	@failed=0; \
+	out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l man/posturectl.1 2>&1 >/dev/null); \
+	if [ -n "$$out" ]; then echo "man/posturectl.1: $$out"; failed=1; fi; \
+	for f in config/completions/*; do bash -n "$$f" || failed=$$((failed + 1)); done; \
+	echo "docs: $$((1 + $(words $(wildcard config/completions/*)) - failed)) passed, $$failed failed"; \
+	[ "$$failed" -eq 0 ]
 
 check-unit: $(BIN) $(UNIT_BINS)
 	tests/run-unit.sh $(UNIT_BINS)
@@ -161,7 +186,7 @@ check-sanitize:
 		CFLAGS="-O1 -g $(SAN_FLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="$(SAN_FLAGS)" check-integration
 
-check-integration: $(BIN) $(SIM) $(BUILD)/tests/test_notify $(BUILD)/broad_rmse
+check-integration: $(BIN) $(CTL) $(SIM) $(BUILD)/tests/test_notify $(BUILD)/broad_rmse
 	tests/integration/run.sh $(BUILD)
 
 check-systemd:
@@ -195,8 +220,9 @@ bench: deps
 	$(MAKE) $(BIN) $(SIM) $(BENCH_TOOLS)
 	tests/bench/run.sh $(BUILD)
 
-install: $(BIN)
+install: $(BIN) $(CTL)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/postured
+	install -D -m 0755 $(CTL) $(DESTDIR)$(BINDIR)/posturectl
 	@# A reinstall keeps the wearer's tuned thresholds; the new defaults go beside them.
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini ]; then \
 		install -m 0644 config/postured.ini $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini.new; \
@@ -207,13 +233,22 @@ install: $(BIN)
 	install -D -m 0644 $(BUILD)/postured.service $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service
 	install -D -m 0644 systemd/postured.catalog $(DESTDIR)$(CATALOGDIR)/postured.catalog
 	install -D -m 0644 systemd/postured.sysusers $(DESTDIR)$(SYSUSERSDIR)/postured.conf
+	install -D -m 0644 systemd/io.github.postured.Posture1.conf \
+		$(DESTDIR)$(DBUSPOLICYDIR)/io.github.postured.Posture1.conf
+	install -D -m 0644 man/posturectl.1 $(DESTDIR)$(MANDIR)/man1/posturectl.1
+	install -D -m 0644 config/completions/postured $(DESTDIR)$(BASHCOMPDIR)/postured
+	install -D -m 0644 config/completions/posturectl $(DESTDIR)$(BASHCOMPDIR)/posturectl
 	@if [ -z "$(DESTDIR)" ] && command -v journalctl >/dev/null; then journalctl --update-catalog || true; fi
 	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
 		systemd-sysusers $(SYSUSERSDIR)/postured.conf; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/postured $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service \
-		$(DESTDIR)$(CATALOGDIR)/postured.catalog $(DESTDIR)$(SYSUSERSDIR)/postured.conf
+		$(DESTDIR)$(CATALOGDIR)/postured.catalog $(DESTDIR)$(SYSUSERSDIR)/postured.conf \
+		$(DESTDIR)$(BINDIR)/posturectl \
+		$(DESTDIR)$(DBUSPOLICYDIR)/io.github.postured.Posture1.conf \
+		$(DESTDIR)$(MANDIR)/man1/posturectl.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/postured $(DESTDIR)$(BASHCOMPDIR)/posturectl
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini (your settings)"
 
 # The house style is .clang-format (tabs, 100 columns), over every C file of ours.
