@@ -411,7 +411,8 @@ static int on_message(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	if (sd_bus_message_get_type(m, &type) >= 0 && type == SD_BUS_MESSAGE_METHOD_CALL && path &&
 	    strcmp(path, BUS_PATH) == 0)
 		refresh(b);
-	else if (sd_bus_message_is_signal(m, "org.freedesktop.DBus.Local", "Disconnected")) {
+	else if (sd_bus_message_is_signal(m, "org.freedesktop.DBus.Local", "Disconnected") &&
+		 b->connected) {
 		log_warning("lost the connection to the D-Bus system bus: %s is gone until "
 			    "postured restarts",
 			    BUS_NAME);
