@@ -22,9 +22,11 @@ static void usage(FILE *out)
 	    "Usage: postured [OPTIONS]                      run the daemon on the IIO sensors\n"
 	    "       postured --replay FILE [OPTIONS]        run the pipeline on a recording\n"
 	    "       postured --check-config [PATH]          validate a configuration file\n"
+	    "       postured --dump-config [PATH]           print the effective configuration\n"
 	    "       postured --motor-off [--config PATH]    drive the motor's GPIO line off\n"
 	    "\n"
-	    "  -c, --config PATH     configuration file (default " CONFIG_DEFAULT_PATH ")\n"
+	    "  -c, --config PATH     configuration file (default " CONFIG_DEFAULT_PATH "),\n"
+	    "                        then its drop-ins PATH.d/*.ini by name\n"
 	    "  -f, --foreground      events to stderr in readable form (default on a terminal)\n"
 	    "      --events FILE     also write each event as a JSON line to FILE\n"
 	    "      --record FILE     live: write what the sensors deliver (.csv or .csv.gz)\n"
@@ -48,6 +50,7 @@ enum {
 	OPT_SPEED,
 	OPT_STATE_DIR,
 	OPT_CHECK_CONFIG,
+	OPT_DUMP_CONFIG,
 	OPT_MOTOR_OFF,
 	OPT_VERSION,
 };
@@ -97,6 +100,19 @@ static int motor_off(const char *config_path, bool at_start)
 	return ret == 0 || ret == -ENOENT ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* --dump-config: the effective configuration on stdout, an invalid one on stderr as FILE:LINE. */
+static int dump(const char *config_path)
+{
+	char err[1024];
+	int ret = config_dump(config_path, stdout, err, sizeof(err));
+
+	if (ret == 0)
+		return EXIT_SUCCESS;
+	fprintf(stderr, "%s\n", err);
+	/* Written but not delivered (a full disk, a closed pipe) is a runtime failure. */
+	return ferror(stdout) || ret == -ENOMEM ? EXIT_FAILURE : EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
@@ -109,6 +125,7 @@ int main(int argc, char **argv)
 		{ "speed", required_argument, NULL, OPT_SPEED },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+		{ "dump-config", no_argument, NULL, OPT_DUMP_CONFIG },
 		{ "motor-off", no_argument, NULL, OPT_MOTOR_OFF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -119,6 +136,7 @@ int main(int argc, char **argv)
 	bool config_given = false;
 	const char *replay_path = NULL;
 	bool check_config = false;
+	bool dump_config = false;
 	bool motor_off_only = false;
 	struct config *cfg;
 	char err[1024];
@@ -165,6 +183,9 @@ int main(int argc, char **argv)
 		case OPT_CHECK_CONFIG:
 			check_config = true;
 			break;
+		case OPT_DUMP_CONFIG:
+			dump_config = true;
+			break;
 		case OPT_MOTOR_OFF:
 			motor_off_only = true;
 			break;
@@ -182,7 +203,7 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (check_config && optind < argc)
+	if ((check_config || dump_config) && optind < argc)
 		opt.config_path = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "postured: unexpected argument '%s' (see --help)\n", argv[optind]);
@@ -192,6 +213,16 @@ int main(int argc, char **argv)
 		fputs("postured: --trace needs --replay FILE\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (check_config && dump_config) {
+		fputs("postured: --check-config and --dump-config: choose one\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (dump_config && replay_path) {
+		fputs("postured: --dump-config takes only --config PATH\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (dump_config)
+		return dump(opt.config_path);
 	if (motor_off_only && (replay_path || check_config)) {
 		fputs("postured: --motor-off takes only --config PATH (and --verbose)\n", stderr);
 		return EXIT_USAGE;
@@ -234,7 +265,11 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (check_config) {
-		printf("%s: OK\n", opt.config_path);
+		if (cfg->dropins[0])
+			printf("%s: OK, with %s.d/: %s\n", opt.config_path, opt.config_path,
+			       cfg->dropins);
+		else
+			printf("%s: OK\n", opt.config_path);
 		free(cfg);
 		return EXIT_SUCCESS;
 	}
