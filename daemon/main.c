@@ -27,7 +27,8 @@ static void usage(FILE *out)
 	    "\n"
 	    "  -c, --config PATH     configuration file (default " CONFIG_DEFAULT_PATH "),\n"
 	    "                        then its drop-ins PATH.d/*.ini by name\n"
-	    "  -f, --foreground      events to stderr in readable form (default on a terminal)\n"
+	    "  -f, --foreground      events to stderr in readable form (the default unless\n"
+	    "                        stderr is the journal)\n"
 	    "      --events FILE     also write each event as a JSON line to FILE\n"
 	    "      --record FILE     live: write what the sensors deliver (.csv or .csv.gz)\n"
 	    "      --replay FILE     replay a recording (.csv or .csv.gz) instead of the sensors\n"
@@ -138,6 +139,7 @@ int main(int argc, char **argv)
 	bool check_config = false;
 	bool dump_config = false;
 	bool motor_off_only = false;
+	bool stderr_is_journal;
 	struct config *cfg;
 	char err[1024];
 	int c, status;
@@ -234,11 +236,16 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (!opt.foreground && isatty(STDERR_FILENO))
+	/*
+	 * Events go to the journal, with their fields, when stderr is the journal (a systemd
+	 * service), as systemd's own tools decide. Anywhere else (a terminal, a pipe into grep, a
+	 * file, a system without journald) someone reads stderr: they go there, readable.
+	 */
+	stderr_is_journal = log_stderr_is_journal();
+	if (!stderr_is_journal)
 		opt.foreground = true;
-	/* Under systemd stderr is a journal stream: severities travel as "<N>" prefixes. */
-	log_set_journal(!opt.foreground && !replay_path && !check_config &&
-			getenv("JOURNAL_STREAM"));
+	/* Severities travel through the journal's stream as "<N>" prefixes. */
+	log_set_journal(stderr_is_journal && !replay_path && !check_config);
 	if (motor_off_only)
 		return motor_off(opt.config_path, false);
 	/* Before anything can fail: a motor left on by a killed predecessor stops now. */
