@@ -1,6 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # postured: see README.md. `make run` and `make check` install what they need (Debian 12, root).
 
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+# The version `postured --version` prints. Releases are tagged vMAJOR.MINOR.PATCH (README
+# "Versions and releases"). In a git clone: "1.2.0" on a release tag, "1.2.0-3-gabc1234" three
+# commits after it, "-dirty" with uncommitted changes, "0-gabc1234" in a clone without the tags
+# (a shallow CI clone). In a tarball made by `git archive` (GitHub's downloads too), the line
+# below is filled in by export-subst (.gitattributes). Otherwise "unknown"; a packager may give
+# `make VERSION=...`.
+# archive version: $Format:%(describe:tags=true,match=v[0-9]*) %h$
+ifneq ($(origin VERSION),command line)
+# Only this tree's own repository: a tarball unpacked inside another one must not take its tags.
+GIT_VERSION := $(if $(filter $(realpath $(CURDIR)),$(realpath $(shell git rev-parse \
+	--show-toplevel 2>/dev/null))),$(shell git describe --tags --match 'v[0-9]*' --always \
+	--dirty 2>/dev/null | sed 's/^v//; t; s/^/0-g/'))
+ARCHIVE_VERSION := $(shell sed -n 's/^\# archive version: v\([0-9][^ ]*\) .*/\1/p; \
+	s/^\# archive version:  *\([0-9a-f]\{7,\}\)$$/0-g\1/p' $(firstword $(MAKEFILE_LIST)))
+VERSION := $(or $(GIT_VERSION),$(ARCHIVE_VERSION),unknown)
+endif
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SYSCONFDIR ?= /etc
@@ -8,6 +24,7 @@ SYSCONFDIR ?= /etc
 SYSTEMDUNITDIR ?= /usr/lib/systemd/system
 CATALOGDIR ?= /usr/lib/systemd/catalog
 SYSUSERSDIR ?= /usr/lib/sysusers.d
+MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 # make predefines CC as cc, so "CC ?= gcc" would never apply: gcc unless CC was given.
@@ -47,8 +64,8 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
 
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
-	check-static check-format \
-	check-gpiod2 check-system fuzz fuzz-run run bench deps format clean
+	check-static check-format check-docs \
+	check-gpiod2 check-system fuzz fuzz-run run bench deps format clean version
 all: $(BIN)
 
 # -MMD writes each object's header dependencies beside it: a header change rebuilds only what
@@ -114,7 +131,8 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 
 # Debian packages the build, the tests and `make run` need.
 DEB_PKGS := gcc make pkg-config libiio-dev libgpiod-dev libinih-dev libsystemd-dev zlib1g-dev \
-	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck clang-format
+	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck clang-format \
+	man-db git
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 		| grep -q 'install ok installed' || echo $$p; done); \
@@ -135,6 +153,7 @@ check: deps
 	set -o pipefail; $(MAKE) check-gpiod2 2>&1 | tee -a $(CHECK_LOG)
 	set -o pipefail; $(MAKE) check-static 2>&1 | tee -a $(CHECK_LOG)
 	set -o pipefail; $(MAKE) check-format 2>&1 | tee -a $(CHECK_LOG)
+	set -o pipefail; $(MAKE) check-docs 2>&1 | tee -a $(CHECK_LOG)
 	@sed -n 's/^\([a-z]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed.*/\2 \3/p' $(CHECK_LOG) | \
 		awk '{ p += $$1; f += $$2 } END { printf "make check: %d passed, %d failed\n", p, f; exit f > 0 }'
 
@@ -168,6 +187,11 @@ check-systemd:
 check-gpiod2:
 	tests/gpiod2/check.sh $(BUILD)
 
+# LICENSE and SPDX lines, the man pages (groff warnings, every key of config/postured.ini), the
+# unit's Documentation= and the version from release tags; nothing is built.
+check-docs:
+	tests/docs/check.sh
+
 # Each parser harness for FUZZ_SECONDS from a copy of its seed corpus, the daemon's code built by
 # clang with libFuzzer's coverage, ASan and UBSan in its own tree (libclang-rt-dev has libFuzzer).
 FUZZ_SECONDS ?= 60
@@ -189,9 +213,15 @@ run: deps
 	$(MAKE) $(BIN) $(SIM)
 	tests/tools/run-demo.sh $(BUILD)
 
+version:
+	@echo '$(VERSION)'
+
 bench: deps
 	$(MAKE) $(BIN) $(SIM) $(BENCH_TOOLS)
 	tests/bench/run.sh $(BUILD)
+
+# Section N of each page man/NAME.N goes to $(MANDIR)/manN.
+MAN_PAGES := $(wildcard man/*.[1-8])
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/postured
@@ -200,19 +230,25 @@ install: $(BIN)
 		install -m 0644 config/postured.ini $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini.new; \
 		echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini; new defaults in postured.ini.new"; \
 	else install -D -m 0644 config/postured.ini $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini; fi
+	@# Where a wearer's own settings go, read after postured.ini (postured.ini(5)).
+	install -d $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini.d
 	sed 's|@BINDIR@|$(BINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' systemd/postured.service.in \
 		> $(BUILD)/postured.service
 	install -D -m 0644 $(BUILD)/postured.service $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service
 	install -D -m 0644 systemd/postured.catalog $(DESTDIR)$(CATALOGDIR)/postured.catalog
 	install -D -m 0644 systemd/postured.sysusers $(DESTDIR)$(SYSUSERSDIR)/postured.conf
+	for page in $(MAN_PAGES); do \
+		install -D -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/} || exit; \
+	done
 	@if [ -z "$(DESTDIR)" ] && command -v journalctl >/dev/null; then journalctl --update-catalog || true; fi
 	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
 		systemd-sysusers $(SYSUSERSDIR)/postured.conf; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/postured $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service \
-		$(DESTDIR)$(CATALOGDIR)/postured.catalog $(DESTDIR)$(SYSUSERSDIR)/postured.conf
-	@echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini (your settings)"
+		$(DESTDIR)$(CATALOGDIR)/postured.catalog $(DESTDIR)$(SYSUSERSDIR)/postured.conf \
+		$(foreach page,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(page)))/$(notdir $(page)))
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini and postured.ini.d/ (your settings)"
 
 # The house style is .clang-format (tabs, 100 columns), over every C file of ours.
 FORMAT_FILES := daemon/*.c include/postured/*.h tests/unit/*.c tests/unit/*.h tests/tools/*.c \

@@ -1,10 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The ini file, parsed by inih through our own line reader. The reader counts lines (inih's
- * handler gets no line number in Debian's build), strips leading blanks (so an indented key is a
- * key, not one of inih's multi-line continuations), checks section names (inih does not report
- * them), rejects over-long lines (older inih silently split them) and cuts inline comments. One
- * table describes every key: parsing, range checks, messages, config_log and what a change to
- * the key needs on a reload (config_changes) all come from it.
+ * The ini file and its drop-ins (the .ini files of PATH.d, read after it in name order), parsed
+ * by inih through our own line reader. The reader counts lines (inih's handler gets no line
+ * number in Debian's build), strips leading blanks (so an indented key is a key, not one of
+ * inih's multi-line continuations), checks section names (inih does not report them), rejects
+ * over-long lines (older inih silently split them) and cuts inline comments. One table describes
+ * every key: parsing, range checks, messages, config_log and what a change to the key needs on a
+ * reload (config_changes) all come from it; each value's origin (file, line) is kept while
+ * reading, for messages and --dump-config.
  */
 #include "postured/config.h"
 

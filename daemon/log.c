@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Under systemd, stderr is connected to the journal, which reads a "<N>" prefix as the syslog
  * priority: so plain stderr carries severities there without a second sd-journal user.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Command line: live daemon, offline replay, or a config check. Only this file exits. */
 #include <errno.h>
 #include <getopt.h>

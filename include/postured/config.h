@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The ini file: every key, its default and its allowed range live in config.c's key table. */
 #ifndef POSTURED_CONFIG_H
 #define POSTURED_CONFIG_H
@@ -30,7 +31,7 @@ struct sensor_config {
 
 struct config {
 	char path[4096]; /* the file this was loaded from, for messages */
-	/* the drop-ins read after it (path.d/\*.ini), by name: "10-wearer.ini, 20-motor.ini" */
+	/* the drop-ins read after it (the .ini files of path.d): "10-wearer.ini, 20-motor.ini" */
 	char dropins[1024];
 
 	char uri[CONFIG_STR_MAX]; /* libiio context URI */

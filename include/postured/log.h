@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Logging: one place decides where messages go (stderr in a terminal, the journal under systemd).
  */
 #ifndef POSTURED_LOG_H

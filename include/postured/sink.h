@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Where events go: the systemd journal (the only module that talks to sd-journal) when stderr is
  * the journal, readable lines on stderr anywhere else, and optionally a JSON-lines file.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Events never vanish: a daemon whose stderr is not the journal writes them there, readable, as
 # `postured 2>&1 | grep` expects: (1) with no $JOURNAL_STREAM, (2) with one inherited from a
 # service while stderr goes elsewhere (it names another file), and (3) with stderr named as the

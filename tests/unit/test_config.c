@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The ini file: the documented file is the defaults, every value a user can write is read as
  * meant, and every mistake is reported as FILE:LINE with what to change.

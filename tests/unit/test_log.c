@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Where messages and events go: stderr is the journal only when systemd connected it, as
  * $JOURNAL_STREAM says (systemd.exec(5)); a redirected stderr with the variable inherited is not.
