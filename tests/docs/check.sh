@@ -180,19 +180,19 @@ check_keys() {
 }
 
 check_unit() {
-	local unit=systemd/postured.service.in docs ref page missing=""
+	local unit=systemd/postured.service.in docs ref page problems=""
 
 	docs=$(sed -n 's/^Documentation=//p' "$unit" | tr ' ' '\n')
 	for ref in 'man:postured(8)' 'man:postured.ini(5)'; do
-		printf '%s\n' "$docs" | grep -qxF "$ref" || missing="$missing $ref"
+		printf '%s\n' "$docs" | grep -qxF "$ref" || problems="$problems $ref"
 	done
 	for ref in $(printf '%s\n' "$docs" | grep '^man:'); do
 		page=${ref#man:}
 		page="man/${page%(*}.$(printf '%s' "$page" | sed 's/.*(\(.*\))/\1/')"
-		[ -e "$page" ] || missing="$missing $ref (no $page)"
+		[ -e "$page" ] || problems="$problems $ref (no $page)"
 	done
-	if [ -n "$missing" ]; then
-		fail "unit: $unit's Documentation= lacks or names a missing page:$missing"
+	if [ -n "$problems" ]; then
+		fail "unit: $unit's Documentation= lacks or names a problems page:$problems"
 	else
 		pass "unit: Documentation=$(printf '%s' "$docs" | tr '\n' ' ')"
 	fi
@@ -221,11 +221,11 @@ check_version() {
 	# A repository of this Makefile and .gitattributes: `make version` needs nothing else.
 	mkdir -p "$repo"
 	cp Makefile .gitattributes "$repo/"
-	"${g[@]}" -C "$repo" init -q && "${g[@]}" -C "$repo" add . &&
-		"${g[@]}" -C "$repo" commit -qm first || {
+	if ! { "${g[@]}" -C "$repo" init -q && "${g[@]}" -C "$repo" add . &&
+		"${g[@]}" -C "$repo" commit -qm first; }; then
 		fail "version: cannot make a test repository"
 		return
-	}
+	fi
 	h1=$(git -C "$repo" rev-parse --short HEAD)
 	expect_version "$repo" "0-g$h1" "no release tag yet"
 	git -C "$repo" archive --prefix=untagged/ HEAD | tar -x -C "$work"

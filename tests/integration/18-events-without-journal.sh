@@ -44,7 +44,7 @@ run_piped() {
 	[ "$SIM_STATUS" -eq 0 ] || fail "$what: postured exited with status $SIM_STATUS"
 	for e in started calibrated slump_started alert stopped; do
 		grep -q "^$prefix\[ *[0-9.]* s\] $e " "$LOG" ||
-			fail "$what: no $e event on stderr (expected a line '$prefix[ T s] $e ...')"
+			fail "$what: no $e event on stderr (expected a line '${prefix}[ T s] $e ...')"
 	done
 	rm -rf "$T/state"
 }
