@@ -1055,7 +1055,7 @@ static void dump_config_says_where_each_value_came_from(void **state)
 	char main_path[TESTFS_PATH_MAX], err[512] = "", line[512], expected[512];
 	char dump_path[TESTFS_PATH_MAX];
 	struct config from_files, from_dump;
-	char *dump, *log_files, *log_dump;
+	char *dump, *log, *log_files, *log_dump;
 	FILE *out;
 
 	make_dropin_dir(fx, main_path, sizeof(main_path));
@@ -1098,8 +1098,12 @@ static void dump_config_says_where_each_value_came_from(void **state)
 	if (config_load(dump_path, &from_dump, err, sizeof(err)) != 0)
 		fail_msg("the dump is rejected: %s", err);
 	assert_string_equal(from_dump.sensor[ROLE_TRUNK].label, "back#2");
-	log_files = key_lines(capture_config_log(&from_files));
-	log_dump = key_lines(capture_config_log(&from_dump));
+	log = capture_config_log(&from_files);
+	log_files = key_lines(log);
+	free(log);
+	log = capture_config_log(&from_dump);
+	log_dump = key_lines(log);
+	free(log);
 	assert_string_equal(log_dump, log_files);
 	free(dump);
 	free(log_files);
