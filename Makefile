@@ -1,6 +1,22 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # postured: see README.md. `make run` and `make check` install what they need (Debian 12, root).
 
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+# The version `postured --version` prints. Releases are tagged vMAJOR.MINOR.PATCH (README
+# "Versions and releases"). In a git clone: "1.2.0" on a release tag, "1.2.0-3-gabc1234" three
+# commits after it, "-dirty" with uncommitted changes, "0-gabc1234" in a clone without the tags
+# (a shallow CI clone). In a tarball made by `git archive` (GitHub's downloads too), the line
+# below is filled in by export-subst (.gitattributes). Otherwise "unknown"; a packager may give
+# `make VERSION=...`.
+# archive version: $Format:%(describe:tags=true,match=v[0-9]*) %h$
+ifneq ($(origin VERSION),command line)
+# Only this tree's own repository: a tarball unpacked inside another one must not take its tags.
+GIT_VERSION := $(if $(filter $(realpath $(CURDIR)),$(realpath $(shell git rev-parse \
+	--show-toplevel 2>/dev/null))),$(shell git describe --tags --match 'v[0-9]*' --always \
+	--dirty 2>/dev/null | sed 's/^v//; t; s/^/0-g/'))
+ARCHIVE_VERSION := $(shell sed -n 's/^\# archive version: v\([0-9][^ ]*\) .*/\1/p; \
+	s/^\# archive version:  *\([0-9a-f]\{7,\}\)$$/0-g\1/p' $(firstword $(MAKEFILE_LIST)))
+VERSION := $(or $(GIT_VERSION),$(ARCHIVE_VERSION),unknown)
+endif
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SYSCONFDIR ?= /etc
@@ -58,7 +74,7 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
 	check-static check-format check-docs \
-	check-gpiod2 check-system fuzz fuzz-run run bench deps format clean
+	check-gpiod2 check-system fuzz fuzz-run run bench deps format clean version
 all: $(BIN) $(CTL)
 
 # -MMD writes each object's header dependencies beside it: a header change rebuilds only what
@@ -130,7 +146,7 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 # dbus: the private bus of tests/integration/15-bus.sh; man-db: the man page check.
 DEB_PKGS := gcc make pkg-config libiio-dev libgpiod-dev libinih-dev libsystemd-dev zlib1g-dev \
 	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck clang-format \
-	dbus man-db
+	dbus man-db git
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 		| grep -q 'install ok installed' || echo $$p; done); \
@@ -162,16 +178,6 @@ check-static:
 		--quiet --error-exitcode=1 daemon/; then \
 		echo "static: 1 passed, 0 failed"; else echo "static: 0 passed, 1 failed"; exit 1; fi
 
-# What `make install` ships beside the programs: the man page renders without a warning, and the
-# bash completions parse.
-check-docs:
-	@failed=0; \
-	out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l man/posturectl.1 2>&1 >/dev/null); \
-	if [ -n "$$out" ]; then echo "man/posturectl.1: $$out"; failed=1; fi; \
-	for f in config/completions/*; do bash -n "$$f" || failed=$$((failed + 1)); done; \
-	echo "docs: $$((1 + $(words $(wildcard config/completions/*)) - failed)) passed, $$failed failed"; \
-	[ "$$failed" -eq 0 ]
-
 check-unit: $(BIN) $(UNIT_BINS)
 	tests/run-unit.sh $(UNIT_BINS)
 
@@ -195,6 +201,11 @@ check-systemd:
 check-gpiod2:
 	tests/gpiod2/check.sh $(BUILD)
 
+# LICENSE and SPDX lines, the man pages (groff warnings, every key of config/postured.ini), the
+# unit's Documentation=, the bash completions and the version from release tags; nothing is built.
+check-docs:
+	tests/docs/check.sh
+
 # Each parser harness for FUZZ_SECONDS from a copy of its seed corpus, the daemon's code built by
 # clang with libFuzzer's coverage, ASan and UBSan in its own tree (libclang-rt-dev has libFuzzer).
 FUZZ_SECONDS ?= 60
@@ -216,9 +227,15 @@ run: deps
 	$(MAKE) $(BIN) $(SIM)
 	tests/tools/run-demo.sh $(BUILD)
 
+version:
+	@echo '$(VERSION)'
+
 bench: deps
 	$(MAKE) $(BIN) $(SIM) $(BENCH_TOOLS)
 	tests/bench/run.sh $(BUILD)
+
+# Section N of each page man/NAME.N goes to $(MANDIR)/manN.
+MAN_PAGES := $(wildcard man/*.[1-8])
 
 install: $(BIN) $(CTL)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/postured
@@ -228,6 +245,8 @@ install: $(BIN) $(CTL)
 		install -m 0644 config/postured.ini $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini.new; \
 		echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini; new defaults in postured.ini.new"; \
 	else install -D -m 0644 config/postured.ini $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini; fi
+	@# Where a wearer's own settings go, read after postured.ini (postured.ini(5)).
+	install -d $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini.d
 	sed 's|@BINDIR@|$(BINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' systemd/postured.service.in \
 		> $(BUILD)/postured.service
 	install -D -m 0644 $(BUILD)/postured.service $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service
@@ -235,9 +254,11 @@ install: $(BIN) $(CTL)
 	install -D -m 0644 systemd/postured.sysusers $(DESTDIR)$(SYSUSERSDIR)/postured.conf
 	install -D -m 0644 systemd/io.github.postured.Posture1.conf \
 		$(DESTDIR)$(DBUSPOLICYDIR)/io.github.postured.Posture1.conf
-	install -D -m 0644 man/posturectl.1 $(DESTDIR)$(MANDIR)/man1/posturectl.1
 	install -D -m 0644 config/completions/postured $(DESTDIR)$(BASHCOMPDIR)/postured
 	install -D -m 0644 config/completions/posturectl $(DESTDIR)$(BASHCOMPDIR)/posturectl
+	for page in $(MAN_PAGES); do \
+		install -D -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/} || exit; \
+	done
 	@if [ -z "$(DESTDIR)" ] && command -v journalctl >/dev/null; then journalctl --update-catalog || true; fi
 	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
 		systemd-sysusers $(SYSUSERSDIR)/postured.conf; fi
@@ -247,9 +268,9 @@ uninstall:
 		$(DESTDIR)$(CATALOGDIR)/postured.catalog $(DESTDIR)$(SYSUSERSDIR)/postured.conf \
 		$(DESTDIR)$(BINDIR)/posturectl \
 		$(DESTDIR)$(DBUSPOLICYDIR)/io.github.postured.Posture1.conf \
-		$(DESTDIR)$(MANDIR)/man1/posturectl.1 \
-		$(DESTDIR)$(BASHCOMPDIR)/postured $(DESTDIR)$(BASHCOMPDIR)/posturectl
-	@echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini (your settings)"
+		$(DESTDIR)$(BASHCOMPDIR)/postured $(DESTDIR)$(BASHCOMPDIR)/posturectl \
+		$(foreach page,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(page)))/$(notdir $(page)))
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini and postured.ini.d/ (your settings)"
 
 # The house style is .clang-format (tabs, 100 columns), over every C file of ours.
 FORMAT_FILES := daemon/*.c include/postured/*.h tests/unit/*.c tests/unit/*.h tests/tools/*.c \

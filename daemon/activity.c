@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Still, moving or lying, and walking. The thresholds come from the UCI HAPT recordings (30
  * people, waist, README "Activity"): sitting and standing, the rms acceleration beyond gravity

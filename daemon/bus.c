@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The D-Bus service: the only file of the daemon that uses sd-bus. Properties are served from a
  * snapshot refreshed at every bus_status_changed() and after every method, so what Get returns is

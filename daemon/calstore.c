@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The stored calibration: a small text file a person can read. A damaged or hand-edited file is
  * rejected with the line to blame, and the daemon recalibrates: a wrong reference would make

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The live daemon: an sd-event loop polls the sensors on a timer, feeds the pipeline, drives the
  * motor, reports to systemd (READY, STATUS, WATCHDOG, RELOADING) and handles signals.

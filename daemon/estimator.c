@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Inclination from a gyroscope and an accelerometer, after the structure of VQF (Laidig and
  * Seel, Information Fusion 2023), written for an up vector only and a small per-sample cost.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The motor line through libgpiod. One source for both APIs, chosen at build time from the
  * pkg-config version (POSTURED_GPIOD_MAJOR): 1.x on Debian 12 / Raspberry Pi OS bookworm, 2.x on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Reads one sensor role through libiio attributes (in_*_raw, scale, offset): polling sysfs at the
  * configured rate needs no trigger or buffer setup, works over iiod (ip:) and on every driver.

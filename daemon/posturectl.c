@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * posturectl: the wearer's command line over postured's D-Bus interface (README "posturectl"),
  * as timedatectl is over timedated's. Its words are posturectl_text.c's; this file talks to the

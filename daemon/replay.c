@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Offline replay: a recording through exactly the pipeline and actions the live daemon uses,
  * as fast as the CPU allows or at a real-time multiple.

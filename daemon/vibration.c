@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The vibration motor as the IMU feels it (see vibration.h for the physics and its sources). */
 #include "postured/vibration.h"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs each cmocka test binary given as an argument; prints a total "N passed, M failed" line.
 set -u
 passed=0 failed=0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the wearer is doing, every instant: still, moving or lying, from one sensor's accelerometer
  * and gyroscope and the trunk's tilt from its upright reference. Pure: samples and time in, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The D-Bus interface on the system bus (README "D-Bus interface"): read-only properties that
  * emit PropertiesChanged, and the methods Calibrate, Snooze, Resume and SetMode, which go through

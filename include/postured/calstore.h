@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Persists the calibration in the state directory, so a restart keeps it. */
 #ifndef POSTURED_CALSTORE_H
 #define POSTURED_CALSTORE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The live daemon on IIO sensors (sd-event loop), and the options it shares with replay. */
 #ifndef POSTURED_DAEMON_H
 #define POSTURED_DAEMON_H

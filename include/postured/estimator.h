@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Inclination estimator: fuses accelerometer and gyroscope into the sensor's "up" direction
  * (unit vector opposite to gravity, in sensor axes), with gyro-bias estimation at rest and in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The motor line. The only module that includes <gpiod.h>; builds against libgpiod 1.6 and 2.x. */
 #ifndef POSTURED_GPIO_H
 #define POSTURED_GPIO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Everything after the input stage, shared by the live daemon and replay:
  * frames -> estimators -> calibration and angles -> detector -> events. Pure: no clock, no I/O.

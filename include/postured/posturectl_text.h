@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * posturectl's words: durations it reads ("1h30min"), and the daemon's properties as `status` and
  * `watch` print them. Pure: the time is an input; local time follows $TZ.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the IMU feels of the vibration motor: a model for `postured --replay --simulate-buzz` and
  * the tests, which adds it to recorded samples while the replay's motor runs. Pure and

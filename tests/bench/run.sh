@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make bench: figures about postured, printed for a reader; nothing here passes or fails on a time.
 # Usage: tests/bench/run.sh BUILD_DIR
 #   1. replay throughput of the whole pipeline (wall clock, and instructions under callgrind);

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Proves the libgpiod 2.x build (Raspberry Pi OS / Debian trixie) on a Debian 12 machine, whose
 # own libgpiod-dev is 1.6, so a trixie user is not the first to find a break:
 #   1. fetch libgpiod 2.x -dev and runtime .debs with apt-get download (bookworm-backports, else

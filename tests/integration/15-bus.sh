@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The D-Bus interface and posturectl, on a private dbus-daemon (the host's bus is never used):
 # the name taken at start-up, posturectl status, calibrate and watch, the introspection data the
 # README shows, who may call the methods (the policy file, and postured's own check behind a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The motor's own vibration does not read as posture: recordings with alerts are replayed with
 # a motor in the config (replay plays the patterns on its own alerts and calibrations, never
 # opening the line), once as recorded and once with `--simulate-buzz` shaking the samples while

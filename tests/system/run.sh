@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make check-system: the whole user story on a real Linux kernel, the real inv_mpu6050 driver and
 # real systemd, in a virtual machine (qemu-system-x86_64, TCG: no KVM needed).
 #

@@ -1,7 +1,9 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Checks the systemd integration files without a running systemd:
-#  - the unit, rendered as `make install` renders it, passes `systemd-analyze verify` silently and
-#    its `systemd-analyze security` exposure stays at the measured level;
+#  - the unit, rendered as `make install` renders it, passes `systemd-analyze verify` silently
+#    (which finds its Documentation= pages in man/) and its `systemd-analyze security` exposure
+#    stays at the measured level;
 #  - the sysusers entry creates the postured user in the gpio group, with and without that group,
 #    and the wearers' group;
 #  - the D-Bus policy names the unit's user and the group that sysusers creates and postured.ini
@@ -83,7 +85,12 @@ while read -r cmd; do
 	fi
 done < <(sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\([^ ]*\).*/\1/p' "$unit" | sort -u)
 
-out=$(systemd-analyze verify --root="$root" postured.service 2>&1)
+# verify runs man(1) for each Documentation= page: this tree's pages, installed as make does.
+mandir=$work/man
+for page in man/*.[1-8]; do
+	[ -e "$page" ] && install -D -m 0644 "$page" "$mandir/man${page##*.}/${page#man/}"
+done
+out=$(MANPATH=$mandir systemd-analyze verify --root="$root" postured.service 2>&1)
 rc=$?
 if [ "$rc" -ne 0 ] || printf '%s\n' "$out" | grep -q postured; then
 	fail "systemd-analyze verify postured.service (status $rc):"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Link-time fake of the libgpiod functions daemon/gpio.c calls, for both APIs. It is compiled
  * against the real <gpiod.h> of the version selected by POSTURED_GPIOD_MAJOR, so a signature that

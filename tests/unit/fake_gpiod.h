@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Test side of fake_gpio.c, a link-time stand-in for the libgpiod calls daemon/gpio.c makes (1.x or
  * 2.x, as POSTURED_GPIOD_MAJOR says). Chips live at /dev/<name>; a name "gpiochipN" also makes the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Still, moving, lying and walking from synthetic IMU samples (time is an input). */
 #include <setjmp.h>
 #include <stdarg.h>

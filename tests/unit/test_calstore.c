@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The stored calibration and gyro bias: a restart gets back what was saved, a damaged file is
  * refused with the line to blame (the daemon then recalibrates, or learns the bias afresh), and

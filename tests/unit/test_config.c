@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The ini file: the documented file is the defaults, every value a user can write is read as
  * meant, and every mistake is reported as FILE:LINE with what to change.
@@ -877,6 +878,260 @@ static void unreadable_file_leaves_the_motor_settings(void **state)
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
 }
 
+/* The main file's drop-in directory, DIR/postured.ini.d, made; returns the main file's path. */
+static const char *make_dropin_dir(struct testfs *fx, char *main_path, size_t len)
+{
+	char dir[TESTFS_PATH_MAX + 8];
+
+	snprintf(main_path, len, "%s", testfs_path(fx, "postured.ini"));
+	snprintf(dir, sizeof(dir), "%s.d", main_path);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	return main_path;
+}
+
+/* Writes text to DIR/postured.ini.d/name. */
+static void write_dropin(const char *main_path, const char *name, const char *text)
+{
+	char path[TESTFS_PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s.d/%s", main_path, name);
+	testfs_write(path, text);
+}
+
+static void dropins_override_in_name_order(void **state)
+{
+	struct testfs *fx = *state;
+	char main_path[TESTFS_PATH_MAX], err[512] = "";
+	struct config cfg;
+	char *log;
+
+	make_dropin_dir(fx, main_path, sizeof(main_path));
+	testfs_write(main_path, "[input]\nrate_hz = 20\n[haptic]\nline = 5\n");
+	/* Byte order: "10-..." comes before "9-...", as systemd sorts its drop-ins. */
+	write_dropin(main_path, "9-last.ini", "[input]\nrate_hz = 40\n");
+	write_dropin(main_path, "10-first.ini",
+		     "[input]\nrate_hz = 30\n[alerts]\nmode = tracking\n");
+	/* Only *.ini files that are not hidden: an editor's backups and notes are left alone. */
+	write_dropin(main_path, ".hidden.ini", "[input]\nrate_hz = 1\n");
+	write_dropin(main_path, "10-first.ini~", "[input]\nrate_hz = 2\n");
+	write_dropin(main_path, "README", "not an ini file\n");
+	write_dropin(main_path, "old.ini.bak", "[input]\nrate_hz = 3\n");
+
+	config_defaults(&cfg);
+	if (config_load(main_path, &cfg, err, sizeof(err)) != 0)
+		fail_msg("rejected: %s", err);
+	assert_true(cfg.rate_hz == 40.0);
+	assert_string_equal(cfg.mode, "tracking");
+	assert_int_equal(cfg.haptic_line, 5);
+	assert_string_equal(cfg.path, main_path);
+	assert_string_equal(cfg.dropins, "10-first.ini, 9-last.ini");
+
+	/* The start-up log says which files made the configuration. */
+	log = capture_config_log(&cfg);
+	snprintf(err, sizeof(err), "postured: config: %s, then %s.d/: 10-first.ini, 9-last.ini\n",
+		 main_path, main_path);
+	assert_non_null(strstr(log, err));
+	free(log);
+
+	/* The motor stop reads the drop-ins too: the line a wearer moved there is the one driven.
+	 */
+	write_dropin(main_path, "20-motor.ini", "[haptic]\nline = 6\nchip = gpiochip4\n");
+	config_defaults(&cfg);
+	assert_int_equal(config_load_motor(main_path, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(cfg.haptic_line, 6);
+	assert_string_equal(cfg.haptic_chip, "gpiochip4");
+}
+
+/* Expects main_path and its drop-ins to be rejected with exactly message, cfg left as it was. */
+static void assert_dropin_error(const char *main_path, const char *message)
+{
+	struct config cfg, before;
+	char err[512] = "";
+
+	config_defaults(&cfg);
+	cfg.rate_hz = 33.0;
+	memcpy(&before, &cfg, sizeof(cfg));
+	assert_true(config_load(main_path, &cfg, err, sizeof(err)) < 0);
+	assert_string_equal(err, message);
+	assert_memory_equal(&cfg, &before, sizeof(cfg));
+}
+
+static void dropin_errors_name_the_dropin(void **state)
+{
+	struct testfs *fx = *state;
+	char main_path[TESTFS_PATH_MAX], expected[512], path[TESTFS_PATH_MAX + 64];
+
+	make_dropin_dir(fx, main_path, sizeof(main_path));
+	testfs_write(main_path, "[input]\nrate_hz = 20\n");
+	write_dropin(main_path, "10-ok.ini", "[input]\nrate_hz = 30\n");
+
+	write_dropin(main_path, "20-bad.ini", "# the wearer's\n[input]\nrate_hz = 0.5\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:3: rate_hz = 0.5 is out of range (1..1000)", main_path);
+	assert_dropin_error(main_path, expected);
+
+	/* A key set again in another file overrides it; twice in one drop-in is a mistake. */
+	write_dropin(main_path, "20-bad.ini", "[input]\nrate_hz = 25\nrate_hz = 26\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:3: duplicate key rate_hz in [input], first set on line 2: "
+		 "keep one",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+
+	/* Each drop-in names its own sections. */
+	write_dropin(main_path, "20-bad.ini", "rate_hz = 25\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:1: rate_hz is outside any section: put it under its [section]",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+
+	write_dropin(main_path, "20-bad.ini", "[input]\nrate-hz = 25\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:2: unknown key 'rate-hz' in [input] (did you mean rate_hz?)",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+
+	/* A check across keys blames the line read last, in whichever file it is. */
+	testfs_write(main_path, "[detector]\nlying_deg = 35\n");
+	write_dropin(main_path, "20-bad.ini", "\n[detector]\ntrunk_threshold_deg = 40\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:3: lying_deg = 35 must be above trunk_threshold_deg = 40, or "
+		 "every trunk lean would count as lying down",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:2: lying_deg = 35 must be above trunk_threshold_deg = 40, or "
+		 "every trunk lean would count as lying down",
+		 main_path);
+	testfs_write(main_path, "[detector]\n\n\n\ntrunk_threshold_deg = 40\n");
+	write_dropin(main_path, "20-bad.ini", "[detector]\nlying_deg = 35\n");
+	assert_dropin_error(main_path, expected);
+	/* A later file beats a later line. */
+	testfs_write(main_path, "\n");
+	write_dropin(main_path, "05-early.ini", "[detector]\n\n\n\nlying_deg = 35\n");
+	write_dropin(main_path, "20-bad.ini", "[detector]\ntrunk_threshold_deg = 40\n");
+	assert_dropin_error(main_path, expected);
+
+	/* A drop-in that is not a regular file is refused like the main file. */
+	snprintf(path, sizeof(path), "%s.d/20-bad.ini", main_path);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini: cannot read: a directory, not a regular file (pass the ini "
+		 "file's path with --config PATH)",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+	assert_int_equal(rmdir(path), 0);
+
+	/* A file where the directory should be. */
+	snprintf(main_path, sizeof(main_path), "%s", testfs_path(fx, "other.ini"));
+	testfs_write(main_path, "[input]\nrate_hz = 20\n");
+	snprintf(path, sizeof(path), "%s.d", main_path);
+	testfs_write(path, "[input]\nrate_hz = 30\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d: not a directory: drop-ins are .ini files in a directory of that name (move "
+		 "the file away)",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+}
+
+/* The dump's "key = value  # origin" line of [section] key, or NULL. */
+static const char *dump_line(const char *dump, const char *section, const char *key, char *buf,
+			     size_t len)
+{
+	char header[64];
+	const char *s;
+	size_t key_len = strlen(key);
+
+	snprintf(header, sizeof(header), "\n[%s]\n", section);
+	s = strstr(dump, header);
+
+	while (s && (s = strchr(s + 1, '\n')) && s[1] != '[') {
+		size_t n = strcspn(s + 1, "\n");
+
+		if (strncmp(s + 1, key, key_len) == 0 && s[1 + key_len] == ' ') {
+			snprintf(buf, len, "%.*s", (int)n, s + 1);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static void dump_config_says_where_each_value_came_from(void **state)
+{
+	struct testfs *fx = *state;
+	char main_path[TESTFS_PATH_MAX], err[512] = "", line[512], expected[512];
+	char dump_path[TESTFS_PATH_MAX];
+	struct config from_files, from_dump;
+	char *dump, *log, *log_files, *log_dump;
+	FILE *out;
+
+	make_dropin_dir(fx, main_path, sizeof(main_path));
+	snprintf(dump_path, sizeof(dump_path), "%s", testfs_path(fx, "dump.ini"));
+	testfs_write(main_path, "# the main file\n[input]\nrate_hz = 20\n\n[haptic]\nline = 5\n");
+	write_dropin(main_path, "10-wearer.ini",
+		     "[input]\nrate_hz = 30\n[alerts]\nquiet_hours = 22:00-07:00\n"
+		     "[trunk]\nlabel = back#2\n");
+
+	out = fopen(dump_path, "w");
+	assert_non_null(out);
+	assert_int_equal(config_dump(main_path, out, err, sizeof(err)), 0);
+	assert_int_equal(fclose(out), 0);
+	dump = testfs_read(dump_path);
+
+	snprintf(expected, sizeof(expected),
+		 "# postured's effective configuration, from %1$s\n# then %1$s.d/10-wearer.ini\n",
+		 main_path);
+	assert_true(strncmp(dump, expected, strlen(expected)) == 0);
+	snprintf(expected, sizeof(expected), "rate_hz = 30  # %s.d/10-wearer.ini:2", main_path);
+	assert_string_equal(dump_line(dump, "input", "rate_hz", line, sizeof(line)), expected);
+	snprintf(expected, sizeof(expected), "line = 5  # %s:6", main_path);
+	assert_string_equal(dump_line(dump, "haptic", "line", line, sizeof(line)), expected);
+	snprintf(expected, sizeof(expected), "quiet_hours = 22:00-07:00  # %s.d/10-wearer.ini:4",
+		 main_path);
+	assert_string_equal(dump_line(dump, "alerts", "quiet_hours", line, sizeof(line)), expected);
+	assert_string_equal(dump_line(dump, "input", "uri", line, sizeof(line)),
+			    "uri = local:  # default");
+	assert_string_equal(dump_line(dump, "head", "label", line, sizeof(line)),
+			    "label =  # default");
+	assert_string_equal(dump_line(dump, "estimator", "rest_gyro_deg_s", line, sizeof(line)),
+			    "rest_gyro_deg_s = 2.865  # default");
+	assert_string_equal(dump_line(dump, "haptic", "urgent_alert_pattern", line, sizeof(line)),
+			    "urgent_alert_pattern = 800 200 400 200 400 200 800  # default");
+
+	/* The dump is itself a configuration, of the same values. */
+	config_defaults(&from_files);
+	config_defaults(&from_dump);
+	assert_int_equal(config_load(main_path, &from_files, err, sizeof(err)), 0);
+	if (config_load(dump_path, &from_dump, err, sizeof(err)) != 0)
+		fail_msg("the dump is rejected: %s", err);
+	assert_string_equal(from_dump.sensor[ROLE_TRUNK].label, "back#2");
+	log = capture_config_log(&from_files);
+	log_files = key_lines(log);
+	free(log);
+	log = capture_config_log(&from_dump);
+	log_dump = key_lines(log);
+	free(log);
+	assert_string_equal(log_dump, log_files);
+	free(dump);
+	free(log_files);
+	free(log_dump);
+
+	/* An invalid configuration is reported as config_load reports it, and nothing written. */
+	write_dropin(main_path, "20-bad.ini", "[input]\nrate_hz = 0\n");
+	out = fopen(dump_path, "w");
+	assert_non_null(out);
+	assert_int_equal(config_dump(main_path, out, err, sizeof(err)), -EINVAL);
+	assert_int_equal(fclose(out), 0);
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:2: rate_hz = 0 is out of range (1..1000)", main_path);
+	assert_string_equal(err, expected);
+	dump = testfs_read(dump_path);
+	assert_string_equal(dump, "");
+	free(dump);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -905,6 +1160,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(special_files_are_refused_at_once, setup,
 						testfs_teardown),
 		cmocka_unit_test_setup_teardown(each_key_change_needs_what_it_feeds, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(dropins_override_in_name_order, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(dropin_errors_name_the_dropin, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(dump_config_says_where_each_value_came_from, setup,
 						testfs_teardown),
 	};
 

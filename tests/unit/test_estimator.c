@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The estimator on synthetic motions with exact truth. A simulated sensor turns (and moves)
  * with a smooth body rate, integrated at 1 kHz; each sample is the average of the gyro and of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The motor line, against fake_gpio.c standing in for libgpiod (1.x or 2.x, whichever this build
  * selected): chip lookup, active-low wiring, the line left off, the motor stopped after a killed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The whole pure pipeline on scripted sessions: synthetic IMU frames from exact physics in, the
  * events a wearer would see out, at the times the ISO holding-time curve predicts.

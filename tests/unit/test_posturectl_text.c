@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* posturectl's words: the durations it accepts and refuses, and what status and watch print. */
 #include <errno.h>
 #include <math.h>

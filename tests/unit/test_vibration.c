@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The vibration motor's model for --simulate-buzz: what a sensor reads while it runs. */
 #include <setjmp.h>
 #include <stdarg.h>

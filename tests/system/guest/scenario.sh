@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The system test's driver inside the virtual machine (installed as
 # /usr/local/libexec/postured-test/scenario.sh):
 #   scenario.sh sensors   two MPU-6050s on i2c-stub, bound to the real inv_mpu6050 driver, the
