@@ -22,6 +22,7 @@
 #include <ini.h>
 
 #include "postured/axes.h"
+#include "postured/gpio.h"
 #include "postured/log.h"
 #include "postured/text.h"
 #include "postured/vec3.h"
@@ -71,6 +72,7 @@ static bool check_chip(const char *value, char *msg, size_t len);
 static bool check_remap(const char *value, char *msg, size_t len);
 static bool check_state_dir(const char *value, char *msg, size_t len);
 static bool check_backend(const char *value, char *msg, size_t len);
+static bool check_bias(const char *value, char *msg, size_t len);
 
 #define SENSOR_KEYS(role, sec) \
 	BOOL_KEY(sec, "enabled", sensor[role].enabled, CONFIG_NEEDS_INPUT), \
@@ -138,6 +140,21 @@ static const struct key keys[] = {
 	{ "haptic", "alert_pattern", KEY_PATTERN, OFF(alert_pattern), 0, 0, 0, false, 1, NULL, 0,
 	  0 },
 	{ "haptic", "calibrated_pattern", KEY_PATTERN, OFF(calibrated_pattern), 0, 0, 0, false, 1,
+	  NULL, 0, 0 },
+
+	STR_KEY("button", "backend", button_backend, check_backend, CONFIG_NEEDS_BUTTON),
+	STR_KEY("button", "chip", button_chip, check_chip, CONFIG_NEEDS_BUTTON),
+	{ "button", "line", KEY_UINT, OFF(button_line), 0, 0, 1023, false, 1, NULL, 0,
+	  CONFIG_NEEDS_BUTTON },
+	BOOL_KEY("button", "active_low", button_active_low, CONFIG_NEEDS_BUTTON),
+	STR_KEY("button", "bias", button_bias, check_bias, CONFIG_NEEDS_BUTTON),
+	/* Ranges that keep a long press longer than any debounce time. */
+	NUM_KEY("button", "debounce_ms", button.debounce_ms, 0, 100),
+	NUM_KEY("button", "long_press_ms", button.long_press_ms, 300, 10000),
+	NUM_KEY("button", "snooze_s", snooze_s, 60, 86400),
+	{ "button", "snooze_pattern", KEY_PATTERN, OFF(snooze_pattern), 0, 0, 0, false, 1, NULL, 0,
+	  0 },
+	{ "button", "calibrate_pattern", KEY_PATTERN, OFF(calibrate_pattern), 0, 0, 0, false, 1,
 	  NULL, 0, 0 },
 };
 /* clang-format on */
@@ -294,6 +311,16 @@ static bool check_backend(const char *value, char *msg, size_t len)
 	if (strcmp(value, "gpiod") == 0 || strcmp(value, "none") == 0)
 		return false;
 	snprintf(msg, len, "'%s' must be gpiod or none", value);
+	return true;
+}
+
+static bool check_bias(const char *value, char *msg, size_t len)
+{
+	enum gpio_bias bias;
+
+	if (gpio_bias_parse(value, &bias) == 0)
+		return false;
+	snprintf(msg, len, "'%s' must be pull-up, pull-down or as-is", value);
 	return true;
 }
 
@@ -541,7 +568,7 @@ static void check_section_line(struct parse_state *st, const char *line)
 	else
 		fail(st, EINVAL, st->line,
 		     "unknown section [%s] (sections: input, trunk, head, "
-		     "estimator, calibration, detector, journal, haptic)",
+		     "estimator, calibration, detector, journal, haptic, button)",
 		     name);
 }
 
@@ -741,6 +768,24 @@ static int sensor_line(const struct parse_state *st, const char *section)
 	return line;
 }
 
+/* One line cannot be the motor's output and the button's input: say so before a busy line does. */
+static void cross_check_button(struct parse_state *st)
+{
+	const struct config *c = st->cfg;
+	int line;
+
+	if (strcmp(c->button_backend, "gpiod") != 0 || strcmp(c->haptic_backend, "gpiod") != 0 ||
+	    strcmp(c->button_chip, c->haptic_chip) != 0 || c->button_line != c->haptic_line)
+		return;
+	line = later(later(line_of(st, "button", "backend"), line_of(st, "button", "chip")),
+		     later(line_of(st, "button", "line"),
+			   later(line_of(st, "haptic", "chip"), line_of(st, "haptic", "line"))));
+	fail(st, EINVAL, line,
+	     "[button] chip = %s, line = %u is the motor's line ([haptic] chip and line): wire the "
+	     "button to another line and set [button] line to it",
+	     c->button_chip, c->button_line);
+}
+
 static void cross_check_sensors(struct parse_state *st)
 {
 	const struct sensor_config *t = &st->cfg->sensor[ROLE_TRUNK];
@@ -764,6 +809,8 @@ void config_defaults(struct config *cfg)
 {
 	static const struct haptic_pattern alert = { 3, { 400, 200, 400 } };
 	static const struct haptic_pattern calibrated = { 1, { 100 } };
+	static const struct haptic_pattern snooze = { 1, { 60 } };
+	static const struct haptic_pattern calibrate = { 5, { 60, 80, 60, 80, 60 } };
 
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->uri, sizeof(cfg->uri), "local:");
@@ -782,6 +829,17 @@ void config_defaults(struct config *cfg)
 	cfg->haptic_line = 17;
 	cfg->alert_pattern = alert;
 	cfg->calibrated_pattern = calibrated;
+	snprintf(cfg->button_backend, sizeof(cfg->button_backend), "none");
+	snprintf(cfg->button_chip, sizeof(cfg->button_chip), "gpiochip0");
+	/* Header pin 13, beside a ground (pin 14): a button fits across the two. */
+	cfg->button_line = 27;
+	cfg->button_active_low = true;
+	snprintf(cfg->button_bias, sizeof(cfg->button_bias), "%s",
+		 gpio_bias_name(GPIO_BIAS_PULL_UP));
+	button_default_settings(&cfg->button);
+	cfg->snooze_s = 1800.0;
+	cfg->snooze_pattern = snooze;
+	cfg->calibrate_pattern = calibrate;
 }
 
 static const char *file_kind(mode_t mode)
@@ -888,6 +946,8 @@ int config_load(const char *path, struct config *cfg, char *err, size_t err_len)
 		cross_check_rules(&st);
 	if (!st.failed)
 		cross_check_sensors(&st);
+	if (!st.failed)
+		cross_check_button(&st);
 	fclose(st.file);
 	if (st.failed) {
 		free(next);
