@@ -27,6 +27,7 @@
 
 #include "postured/axes.h"
 #include "postured/bus.h"
+#include "postured/gpio.h"
 #include "postured/log.h"
 #include "postured/text.h"
 #include "postured/vec3.h"
@@ -79,6 +80,7 @@ static bool check_backend(const char *value, char *msg, size_t len);
 static bool check_mode(const char *value, char *msg, size_t len);
 static bool check_quiet_hours(const char *value, char *msg, size_t len);
 static bool check_group(const char *value, char *msg, size_t len);
+static bool check_bias(const char *value, char *msg, size_t len);
 
 #define SENSOR_KEYS(role, sec) \
 	BOOL_KEY(sec, "enabled", sensor[role].enabled, CONFIG_NEEDS_INPUT), \
@@ -162,6 +164,21 @@ static const struct key keys[] = {
 
 	/* Looked up at each method call: a reload applies it at once. */
 	STR_KEY("bus", "group", bus_group, check_group, 0),
+
+	STR_KEY("button", "backend", button_backend, check_backend, CONFIG_NEEDS_BUTTON),
+	STR_KEY("button", "chip", button_chip, check_chip, CONFIG_NEEDS_BUTTON),
+	{ "button", "line", KEY_UINT, OFF(button_line), 0, 0, 1023, false, 1, NULL, 0,
+	  CONFIG_NEEDS_BUTTON },
+	BOOL_KEY("button", "active_low", button_active_low, CONFIG_NEEDS_BUTTON),
+	STR_KEY("button", "bias", button_bias, check_bias, CONFIG_NEEDS_BUTTON),
+	/* Ranges that keep a long press longer than any debounce time. */
+	NUM_KEY("button", "debounce_ms", button.debounce_ms, 0, 100),
+	NUM_KEY("button", "long_press_ms", button.long_press_ms, 300, 10000),
+	NUM_KEY("button", "snooze_s", snooze_s, 60, 86400),
+	{ "button", "snooze_pattern", KEY_PATTERN, OFF(snooze_pattern), 0, 0, 0, false, 1, NULL, 0,
+	  0 },
+	{ "button", "calibrate_pattern", KEY_PATTERN, OFF(calibrate_pattern), 0, 0, 0, false, 1,
+	  NULL, 0, 0 },
 };
 /* clang-format on */
 
@@ -385,6 +402,16 @@ static bool check_group(const char *value, char *msg, size_t len)
 		 "'%s' must be a group name (up to 31 letters, digits, '_' or '-', not starting "
 		 "with a digit or '-')",
 		 value);
+	return true;
+}
+
+static bool check_bias(const char *value, char *msg, size_t len)
+{
+	enum gpio_bias bias;
+
+	if (gpio_bias_parse(value, &bias) == 0)
+		return false;
+	snprintf(msg, len, "'%s' must be pull-up, pull-down or as-is", value);
 	return true;
 }
 
@@ -856,6 +883,25 @@ static struct origin sensor_origin(const struct parse_state *st, const char *sec
 	return at;
 }
 
+/* One line cannot be the motor's output and the button's input: say so before a busy line does. */
+static void cross_check_button(struct parse_state *st)
+{
+	const struct config *c = st->cfg;
+	struct origin at;
+
+	if (strcmp(c->button_backend, "gpiod") != 0 || strcmp(c->haptic_backend, "gpiod") != 0 ||
+	    strcmp(c->button_chip, c->haptic_chip) != 0 || c->button_line != c->haptic_line)
+		return;
+	at = later(later(origin_of(st, "button", "backend"), origin_of(st, "button", "chip")),
+		   later(origin_of(st, "button", "line"),
+			 later(origin_of(st, "haptic", "chip"), origin_of(st, "haptic", "line"))));
+	fail_at(
+	    st, EINVAL, at,
+	    "[button] chip = %s, line = %u is the motor's line ([haptic] chip and line): wire the "
+	    "button to another line and set [button] line to it",
+	    c->button_chip, c->button_line);
+}
+
 static void cross_check_sensors(struct parse_state *st)
 {
 	const struct sensor_config *t = &st->cfg->sensor[ROLE_TRUNK];
@@ -883,6 +929,8 @@ void config_defaults(struct config *cfg)
 	static const struct haptic_pattern repeat = { 5, { 400, 200, 400, 200, 400 } };
 	static const struct haptic_pattern urgent = { 7, { 800, 200, 400, 200, 400, 200, 800 } };
 	static const struct haptic_pattern correction = { 1, { 60 } };
+	static const struct haptic_pattern snooze = { 1, { 60 } };
+	static const struct haptic_pattern calibrate = { 5, { 60, 80, 60, 80, 60 } };
 
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->uri, sizeof(cfg->uri), "local:");
@@ -908,6 +956,17 @@ void config_defaults(struct config *cfg)
 	cfg->training_hold_s = 20.0;
 	cfg->training_realert_s = 60.0;
 	snprintf(cfg->bus_group, sizeof(cfg->bus_group), "%s", BUS_DEFAULT_GROUP);
+	snprintf(cfg->button_backend, sizeof(cfg->button_backend), "none");
+	snprintf(cfg->button_chip, sizeof(cfg->button_chip), "gpiochip0");
+	/* Header pin 13, beside a ground (pin 14): a button fits across the two. */
+	cfg->button_line = 27;
+	cfg->button_active_low = true;
+	snprintf(cfg->button_bias, sizeof(cfg->button_bias), "%s",
+		 gpio_bias_name(GPIO_BIAS_PULL_UP));
+	button_default_settings(&cfg->button);
+	cfg->snooze_s = 1800.0;
+	cfg->snooze_pattern = snooze;
+	cfg->calibrate_pattern = calibrate;
 }
 
 static const char *file_kind(mode_t mode)
@@ -1099,6 +1158,8 @@ static int load_files(const char *path, struct config *next, struct parse_state 
 		cross_check_rules(st);
 	if (!st->failed)
 		cross_check_sensors(st);
+	if (!st->failed)
+		cross_check_button(st);
 	return st->failed ? -st->err_errno : 0;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The live daemon: an sd-event loop polls the sensors on a timer, feeds the pipeline, drives the
- * motor, reports to systemd (READY, STATUS, WATCHDOG, RELOADING) and handles signals.
+ * motor, watches the wearer's button, reports to systemd (READY, STATUS, WATCHDOG, RELOADING)
+ * and handles signals.
  */
 #include "postured/daemon.h"
 
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 #include <time.h>
@@ -19,6 +21,7 @@
 
 #include "postured/actions.h"
 #include "postured/bus.h"
+#include "postured/button.h"
 #include "postured/calstore.h"
 #include "postured/control.h"
 #include "postured/gpio.h"
@@ -39,6 +42,10 @@
 #define STATUS_INTERVAL_USEC (USEC_PER_SEC / 4)
 /* How late a poll tick may fire: far below the sample period, yet lets the kernel batch wakeups. */
 #define POLL_ACCURACY_USEC 200
+/* How late a button deadline may be served: far below what a wearer could feel. */
+#define BUTTON_ACCURACY_USEC 1000
+/* An edge stamped further than this from the loop's time is on another clock (see edge_time_ns). */
+#define EDGE_CLOCK_SLACK_NS (10 * 1000000000ULL)
 
 struct role_input {
 	struct daemon *d;
@@ -68,6 +75,11 @@ struct daemon {
 	struct gpio_motor *motor;
 	struct haptic_player player;
 	sd_event_source *haptic_timer;
+
+	struct gpio_button *button_line; /* NULL: no button configured */
+	struct button button;
+	sd_event_source *button_io;
+	sd_event_source *button_timer;
 
 	sd_event_source *poll_timer;
 	sd_event_source *status_timer;
@@ -352,6 +364,163 @@ static int open_motor(const struct config *cfg, struct gpio_motor **out, char *e
 		return 0;
 	return gpio_motor_open(cfg->haptic_chip, cfg->haptic_line, cfg->haptic_active_low,
 			       "postured", out, err, len);
+}
+
+/* ---- button ---- */
+
+static int open_button(const struct config *cfg, struct gpio_button **out, char *err, size_t len)
+{
+	enum gpio_bias bias = GPIO_BIAS_AS_IS;
+
+	*out = NULL;
+	if (strcmp(cfg->button_backend, "none") == 0)
+		return 0;
+	/* config_load accepted only a name this parses. */
+	gpio_bias_parse(cfg->button_bias, &bias);
+	return gpio_button_open(cfg->button_chip, cfg->button_line, cfg->button_active_low, bias,
+				"postured", out, err, len);
+}
+
+/* A short press snoozes, a long press recalibrates; each done is acknowledged on the motor. */
+static void on_button_action(struct daemon *d, enum button_action action)
+{
+	const struct control_ops *ops = &control_ops;
+	const struct haptic_pattern *ack;
+	char err[256] = "";
+	int ret;
+
+	if (action == BUTTON_NONE)
+		return;
+	log_info("button: %s", button_action_name(action));
+	if (action == BUTTON_SHORT_PRESS) {
+		ret = ops->snooze(d, d->cfg->snooze_s, "button", err, sizeof(err));
+		ack = &d->cfg->snooze_pattern;
+	} else {
+		ret = ops->calibrate(d, "button", err, sizeof(err));
+		ack = &d->cfg->calibrate_pattern;
+	}
+	/* No acknowledgement for what was not done: the wearer must not believe it was. */
+	if (ret < 0) {
+		log_warning("button: %s not done: %s", button_action_name(action), err);
+		return;
+	}
+	buzz(d, ack);
+}
+
+static int on_button_timer(sd_event_source *s, uint64_t usec, void *userdata);
+
+/* Wakes the loop at the button's next deadline (the long-press time, a level to confirm). */
+static void arm_button_timer(struct daemon *d)
+{
+	uint64_t at_ns, at_usec;
+
+	if (!button_deadline(&d->button, &at_ns)) {
+		if (d->button_timer)
+			sd_event_source_set_enabled(d->button_timer, SD_EVENT_OFF);
+		return;
+	}
+	/* Rounded up: woken before the deadline, the button would have nothing to decide yet. */
+	at_usec = at_ns / 1000 + (at_ns % 1000 != 0);
+	if (d->button_timer) {
+		sd_event_source_set_time(d->button_timer, at_usec);
+		sd_event_source_set_enabled(d->button_timer, SD_EVENT_ONESHOT);
+	} else {
+		sd_event_add_time(d->event, &d->button_timer, CLOCK_MONOTONIC, at_usec,
+				  BUTTON_ACCURACY_USEC, on_button_timer, d);
+	}
+}
+
+static int on_button_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	(void)s;
+	(void)usec;
+	on_button_action(d, button_tick(&d->button, now_usec(d) * 1000));
+	arm_button_timer(d);
+	return 0;
+}
+
+/*
+ * The kernel's stamp of an edge, on the loop's CLOCK_MONOTONIC. Kernels before 5.7 stamp the
+ * libgpiod 1.x events on CLOCK_REALTIME instead, decades away: such an edge is taken when read.
+ */
+static uint64_t edge_time_ns(const struct daemon *d, uint64_t stamp_ns)
+{
+	uint64_t now_ns = now_usec(d) * 1000;
+
+	if (stamp_ns > now_ns + EDGE_CLOCK_SLACK_NS || stamp_ns + EDGE_CLOCK_SLACK_NS < now_ns)
+		return now_ns;
+	return stamp_ns;
+}
+
+static void stop_button(struct daemon *d)
+{
+	d->button_io = sd_event_source_disable_unref(d->button_io);
+	d->button_timer = sd_event_source_disable_unref(d->button_timer);
+	gpio_button_close(d->button_line);
+	d->button_line = NULL;
+}
+
+static int on_button_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct daemon *d = userdata;
+	struct gpio_edge edges[GPIO_BUTTON_READ_MAX];
+	int n = gpio_button_read(d->button_line, edges, GPIO_BUTTON_READ_MAX);
+
+	(void)s;
+	(void)fd;
+	if (n == -EAGAIN && !(revents & (EPOLLERR | EPOLLHUP)))
+		return 0;
+	if (n < 0) {
+		log_err("cannot read the button on [button] chip %s line %u: %s: the button is off "
+			"until a reload re-opens it",
+			d->cfg->button_chip, d->cfg->button_line,
+			strerror(n == -EAGAIN ? ENODEV : -n));
+		stop_button(d);
+		return 0;
+	}
+	for (int i = 0; i < n; i++)
+		on_button_action(
+		    d, button_edge(&d->button, edges[i].active, edge_time_ns(d, edges[i].time_ns)));
+	arm_button_timer(d);
+	return 0;
+}
+
+/* Watches the open line (if any) from the event loop, released and with nothing pending. */
+static int start_button(struct daemon *d)
+{
+	button_init(&d->button, &d->cfg->button);
+	if (!d->button_line)
+		return 0;
+	return sd_event_add_io(d->event, &d->button_io, gpio_button_fd(d->button_line), EPOLLIN,
+			       on_button_io, d);
+}
+
+/*
+ * Re-opens the button as cfg says. The old line is released first, as the new one may be the
+ * same line requested otherwise; when the new one cannot be opened, fallback's is opened again.
+ * Returns 0, or the negative errno and message of the open as cfg says.
+ */
+static int reopen_button(struct daemon *d, const struct config *cfg, const struct config *fallback,
+			 char *err, size_t len)
+{
+	char fallback_err[512];
+	int ret, watch;
+
+	stop_button(d);
+	ret = open_button(cfg, &d->button_line, err, len);
+	if (ret < 0 &&
+	    open_button(fallback, &d->button_line, fallback_err, sizeof(fallback_err)) < 0)
+		log_err("%s: the button is off until a reload re-opens it", fallback_err);
+	watch = start_button(d);
+	if (watch < 0) {
+		log_err("cannot watch the button's line: %s: the button is off until a reload "
+			"re-opens it",
+			strerror(-watch));
+		stop_button(d);
+	}
+	return ret;
 }
 
 /* ---- sensors ---- */
@@ -751,7 +920,7 @@ static void reload(struct daemon *d)
 	struct config *next = malloc(sizeof(*next));
 	struct pipeline_settings ps;
 	char err[1024];
-	bool reopen_sensors, reopen_motor, ini_mode_changed;
+	bool reopen_sensors, reopen_motor, reopen_button_line, ini_mode_changed;
 	unsigned int changes;
 	struct timespec ts;
 
@@ -771,19 +940,21 @@ static void reload(struct daemon *d)
 		goto done;
 	}
 	changes = config_changes(d->cfg, next);
+	/* First, as a failure to open the motor below must be able to put the old one back. */
+	reopen_button_line = changes & CONFIG_NEEDS_BUTTON;
+	if (reopen_button_line && reopen_button(d, next, d->cfg, err, sizeof(err)) < 0) {
+		reject_config(d, err);
+		goto done;
+	}
 	reopen_motor = changes & CONFIG_NEEDS_MOTOR;
 	if (!reopen_motor && (changes & CONFIG_NEEDS_MOTOR_WIRING) && d->motor) {
-		if (reconfigure_motor(d, next, err, sizeof(err)) < 0) {
-			reject_config(d, err);
-			goto done;
-		}
+		if (reconfigure_motor(d, next, err, sizeof(err)) < 0)
+			goto reject;
 	} else if (reopen_motor) {
 		struct gpio_motor *motor;
 
-		if (open_motor(next, &motor, err, sizeof(err)) < 0) {
-			reject_config(d, err);
-			goto done;
-		}
+		if (open_motor(next, &motor, err, sizeof(err)) < 0)
+			goto reject;
 		gpio_motor_close(d->motor);
 		d->motor = motor;
 		d->actions.motor_present = motor != NULL;
@@ -799,6 +970,7 @@ static void reload(struct daemon *d)
 	config_pipeline_settings(d->cfg, &ps);
 	apply_mode(d, &ps);
 	pipeline_set_settings(&d->pipeline, &ps);
+	button_set_settings(&d->button, &d->cfg->button);
 	if (reopen_sensors) {
 		for (int r = 0; r < ROLE_COUNT; r++)
 			pipeline_reset_role(&d->pipeline, (enum sensor_role)r);
@@ -808,6 +980,15 @@ static void reload(struct daemon *d)
 	}
 	config_log(d->cfg);
 	emit_simple(d, EVENT_CONFIG_RELOADED, ROLE_TRUNK, d->opt->config_path);
+	goto done;
+reject:
+	/* The running config stays, and with it its button. */
+	if (reopen_button_line) {
+		char button_err[512];
+
+		reopen_button(d, d->cfg, d->cfg, button_err, sizeof(button_err));
+	}
+	reject_config(d, err);
 done:
 	free(next);
 	/* Before start-up has become ready (the grace for a missing sensor), READY=1 is its to say.
@@ -999,6 +1180,12 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 		status = EXIT_FAILURE;
 		goto out;
 	}
+	/* As the motor: a button configured but not there must not look as if it works. */
+	if (open_button(cfg, &d->button_line, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		status = EXIT_FAILURE;
+		goto out;
+	}
 
 	d->actions = (struct actions){
 		.cfg = cfg,
@@ -1022,6 +1209,8 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	restore_gyro_bias(d);
 
 	ret = setup_event_loop(d);
+	if (ret == 0)
+		ret = start_button(d);
 	if (ret < 0) {
 		log_err("cannot set up the event loop: %s", strerror(-ret));
 		status = EXIT_FAILURE;
@@ -1062,6 +1251,7 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	d->bus = NULL;
 
 out:
+	stop_button(d);
 	gpio_motor_close(d->motor);
 	close_sensors(d);
 	if (d->recording) {

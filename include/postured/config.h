@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "postured/activity.h"
+#include "postured/button.h"
 #include "postured/detector.h"
 #include "postured/estimator.h"
 #include "postured/haptic.h"
@@ -64,6 +65,17 @@ struct config {
 	bool correction_buzz;
 
 	char bus_group[CONFIG_STR_MAX]; /* root and this group may call the D-Bus methods */
+
+	/* The wearer's push button: a short press snoozes, a long press recalibrates. */
+	char button_backend[16]; /* "gpiod" or "none" */
+	char button_chip[CONFIG_STR_MAX];
+	unsigned int button_line;
+	bool button_active_low;
+	char button_bias[16]; /* gpio_bias_name(): "pull-up", "pull-down" or "as-is" */
+	struct button_settings button;
+	double snooze_s;			 /* how long a short press snoozes the alerts */
+	struct haptic_pattern snooze_pattern;	 /* acknowledges a short press */
+	struct haptic_pattern calibrate_pattern; /* acknowledges a long press */
 };
 
 /* What a changed key takes beyond the new settings, which every key takes effect by. */
@@ -72,6 +84,7 @@ enum config_need {
 	CONFIG_NEEDS_MOTOR = 1 << 1, /* re-open the haptic motor (another line) */
 	/* the same line, wired the other way round: changed in place, the motor off */
 	CONFIG_NEEDS_MOTOR_WIRING = 1 << 2,
+	CONFIG_NEEDS_BUTTON = 1 << 3, /* re-open the button's line */
 };
 
 /* Fills every field with its documented default. */

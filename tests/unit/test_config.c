@@ -180,7 +180,7 @@ static void documented_file_is_the_defaults(void **state)
 				 value);
 		n_keys++;
 	}
-	assert_int_equal(n_keys, 70);
+	assert_int_equal(n_keys, 80);
 	assert_non_null(strstr(default_log, "config: built-in defaults\n"));
 	assert_non_null(strstr(documented_log, "config: " DOCUMENTED_INI "\n"));
 
@@ -214,6 +214,64 @@ static void defaults_follow_the_modules(void **state)
 	assert_int_equal(cfg.haptic_line, 17);
 	assert_int_equal(cfg.alert_pattern.n_steps, 3);
 	assert_int_equal(cfg.calibrated_pattern.step_ms[0], 100);
+	assert_string_equal(cfg.button_backend, "none");
+	assert_true(cfg.button.debounce_ms == 30.0 && cfg.button.long_press_ms == 1500.0);
+}
+
+/* The button's keys as written, and what is wrong with them as a user would be told. */
+static void button_keys(void **state)
+{
+	struct testfs *fx = *state;
+	struct config cfg;
+
+	load_ok(fx,
+		"[button]\nbackend = gpiod\nchip = gpiochip4\nline = 5\nactive_low = false\n"
+		"bias = pull-down\ndebounce_ms = 10\nlong_press_ms = 800\nsnooze_s = 600\n"
+		"snooze_pattern = 100\ncalibrate_pattern = 50 50 50\n",
+		&cfg);
+	assert_string_equal(cfg.button_backend, "gpiod");
+	assert_string_equal(cfg.button_chip, "gpiochip4");
+	assert_int_equal(cfg.button_line, 5);
+	assert_false(cfg.button_active_low);
+	assert_string_equal(cfg.button_bias, "pull-down");
+	assert_true(cfg.button.debounce_ms == 10.0 && cfg.button.long_press_ms == 800.0);
+	assert_true(cfg.snooze_s == 600.0);
+	assert_int_equal(cfg.snooze_pattern.n_steps, 1);
+	assert_int_equal(cfg.calibrate_pattern.n_steps, 3);
+	load_ok(fx, "[button]\nbias = as-is\ndebounce_ms = 0\n", &cfg);
+	assert_string_equal(cfg.button_bias, "as-is");
+
+	assert_error(fx, "[button]\nbias = pullup\n",
+		     "2: bias = 'pullup' must be pull-up, pull-down or as-is");
+	assert_error(fx, "[button]\nbackend = gpio\n", "2: backend = 'gpio' must be gpiod or none");
+	assert_error(fx, "[button]\ndebounce_ms = 200\n",
+		     "2: debounce_ms = 200 is out of range (0..100)");
+	assert_error(fx, "[button]\nlong_press_ms = 100\n",
+		     "2: long_press_ms = 100 is out of range (300..10000)");
+	assert_error(fx, "[button]\nsnooze_s = 30\n",
+		     "2: snooze_s = 30 is out of range (60..86400)");
+	assert_error(fx, "[button]\nsnooze_pattern = 60 0\n",
+		     "2: snooze_pattern = '60 0': pattern step 2 '0' is out of range: each step "
+		     "is 1..10000 ms");
+	assert_error(fx, "[buton]\n", "1: unknown section [buton] (did you mean [button]?)");
+}
+
+/* The motor's output and the button's input on one line: refused, naming the later line. */
+static void button_on_the_motor_line_is_refused(void **state)
+{
+	struct testfs *fx = *state;
+	struct config cfg;
+
+	assert_error(fx, "[haptic]\nline = 27\n\n[button]\nbackend = gpiod\n",
+		     "5: [button] chip = gpiochip0, line = 27 is the motor's line ([haptic] chip "
+		     "and line): wire the button to another line and set [button] line to it");
+	assert_error(fx, "[button]\nbackend = gpiod\nline = 17\n",
+		     "3: [button] chip = gpiochip0, line = 17 is the motor's line ([haptic] chip "
+		     "and line): wire the button to another line and set [button] line to it");
+	/* Without a button, or without a motor, or on another chip, the line is free. */
+	load_ok(fx, "[haptic]\nline = 27\n", &cfg);
+	load_ok(fx, "[haptic]\nbackend = none\n[button]\nbackend = gpiod\nline = 17\n", &cfg);
+	load_ok(fx, "[button]\nbackend = gpiod\nchip = gpiochip1\nline = 17\n", &cfg);
 }
 
 static void good_file_with_every_section(void **state)
@@ -470,9 +528,10 @@ static void error_messages(void **state)
 		     "2: rate_hz = '' must be a decimal number "
 		     "(1..1000), written like 50, 2.5 or 1e3");
 	assert_error(fx, "# c\n\n[inptu]\n", "3: unknown section [inptu] (did you mean [input]?)");
-	assert_error(fx, "[sensors]\n",
-		     "1: unknown section [sensors] (sections: input, trunk, head, "
-		     "estimator, calibration, detector, activity, journal, alerts, haptic, bus)");
+	assert_error(
+	    fx, "[sensors]\n",
+	    "1: unknown section [sensors] (sections: input, trunk, head, "
+	    "estimator, calibration, detector, activity, journal, alerts, haptic, bus, button)");
 	assert_error(fx, "[detector]\n\n\n\n\n\n\n\n\n\n\ntrunk_treshold_deg = 30\n",
 		     "12: unknown key 'trunk_treshold_deg' in [detector] (did you mean "
 		     "trunk_threshold_deg?)");
@@ -643,7 +702,7 @@ static void special_files_are_refused_at_once(void **state)
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
 }
 
-/* What a reload must re-open, from the fields the openers read (sensors, then motor). */
+/* What a reload must re-open, from the fields the openers read (sensors, motor, button). */
 static unsigned int needs_by_fields(const struct config *a, const struct config *b)
 {
 	unsigned int needs = 0;
@@ -656,6 +715,11 @@ static unsigned int needs_by_fields(const struct config *a, const struct config 
 		needs |= CONFIG_NEEDS_MOTOR;
 	if (a->haptic_active_low != b->haptic_active_low)
 		needs |= CONFIG_NEEDS_MOTOR_WIRING;
+	if (strcmp(a->button_backend, b->button_backend) != 0 ||
+	    strcmp(a->button_chip, b->button_chip) != 0 || a->button_line != b->button_line ||
+	    a->button_active_low != b->button_active_low ||
+	    strcmp(a->button_bias, b->button_bias) != 0)
+		needs |= CONFIG_NEEDS_BUTTON;
 	return needs;
 }
 
@@ -700,9 +764,10 @@ static bool key_change_needs_what_it_feeds(struct testfs *fx, int key, const cha
 					   const char *name, unsigned int *needs)
 {
 	/* Tried in order until one is accepted and changes this key's logged value alone. */
-	static const char *const values[] = { "false", "true", "7",	   "45",
-					      "0.5",   "200",  "+Y",	   "+Y-X+Z",
-					      "/tmp",  "none", "training", "22:00-07:00" };
+	static const char *const values[] = {
+		"false", "true", "7",	     "45",	    "0.5",   "200",   "+Y",  "+Y-X+Z",
+		"/tmp",	 "none", "training", "22:00-07:00", "gpiod", "as-is", "1000"
+	};
 	/* The trunk can only be turned off with the head on, the head only on at its own address.
 	 */
 	static const char *const bases[] = { "", "[head]\naddress = 0x69\n",
@@ -748,7 +813,7 @@ static void each_key_change_needs_what_it_feeds(void **state)
 	struct config cfg;
 	char *log, *lines, section[64], name[64];
 	const char *line;
-	int key = 0, count[8] = { 0 };
+	int key = 0, count[16] = { 0 };
 	unsigned int needs = 0;
 
 	config_defaults(&cfg);
@@ -766,6 +831,7 @@ static void each_key_change_needs_what_it_feeds(void **state)
 	assert_true(count[CONFIG_NEEDS_INPUT] > 0);
 	assert_true(count[CONFIG_NEEDS_MOTOR] > 0);
 	assert_true(count[CONFIG_NEEDS_MOTOR_WIRING] > 0);
+	assert_true(count[CONFIG_NEEDS_BUTTON] > 0);
 	assert_int_equal(config_changes(&cfg, &cfg), 0);
 	free(lines);
 	free(log);
@@ -1137,6 +1203,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(documented_file_is_the_defaults),
 		cmocka_unit_test(defaults_follow_the_modules),
+		cmocka_unit_test_setup_teardown(button_keys, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(button_on_the_motor_line_is_refused, setup,
+						testfs_teardown),
 		cmocka_unit_test_setup_teardown(good_file_with_every_section, setup,
 						testfs_teardown),
 		cmocka_unit_test_setup_teardown(head_sensor, setup, testfs_teardown),
