@@ -25,7 +25,10 @@ ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude \
+# _FILE_OFFSET_BITS=64: on 32-bit targets (armhf) files over 2 GiB (a long --record, the events
+# file) and directories whose offsets need 64 bits (ext4 under a 64-bit kernel) work; no change
+# on 64-bit ones. time_t stays the platform's: bookworm's armhf libraries take a 32-bit one.
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARNINGS) $(CFLAGS) -Iinclude \
 	-DPOSTURED_GPIOD_MAJOR=$(or $(GPIOD_MAJOR),1) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
