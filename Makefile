@@ -47,6 +47,8 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 # Keep test objects between runs (make would delete them as intermediates).
 .SECONDARY:
 
+# The .d files hold rules too: without this the first of them would be what `make` builds.
+.DEFAULT_GOAL := all
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
 
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
