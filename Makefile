@@ -188,11 +188,15 @@ cross-deps: deps
 # tests under qemu-user, and the demo session replayed under qemu-user against the native replay.
 check-cross: $(ARCHES:%=check-cross-%)
 
+# Each test binary and the replay take seconds under qemu-user; a hang (seen with qemu-user's
+# fork in another set-up: a child spinning forever) ends here instead of at CI's limit.
+CROSS_TEST_TIMEOUT_S := 300
+
 check-cross-%: cross-deps
 	@$(if $(CROSS_TRIPLET_$*),,echo "check-cross: unknown architecture $* (arm64, armhf)" >&2; exit 1)
 	$(MAKE) WERROR=1 $(BIN)
 	@sysroot=$$(tests/cross/sysroot.sh $* $(CROSS_DEV_PKGS)) && \
-		emulator="$(CROSS_QEMU_$*) -L $$sysroot" && \
+		emulator="timeout -k 10 $(CROSS_TEST_TIMEOUT_S) $(CROSS_QEMU_$*) -L $$sysroot" && \
 		echo "check-cross: $* ($(CROSS_TRIPLET_$*)) in $$sysroot, tests under $$emulator" && \
 		set -o pipefail && \
 		$(MAKE) --no-print-directory CROSS=$(CROSS_TRIPLET_$*) SYSROOT=$$sysroot \

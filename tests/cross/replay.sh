@@ -21,6 +21,8 @@ out=$cross/replay
 rm -rf "$out"
 mkdir -p "$out"
 replay=(--replay tests/data/demo-session.csv.gz --config config/demo.ini)
+# The emulator's name for the messages (after a "timeout N" before it).
+qemu=$(printf '%s\n' "${emulator[@]}" | grep -m1 qemu || echo "${emulator[0]}")
 
 failed=0
 fail() {
@@ -36,7 +38,7 @@ start=$(date +%s%N)
 if ! "${emulator[@]}" "$cross/postured" "${replay[@]}" --events "$out/cross.jsonl" \
 	--trace "$out/cross.trace.csv" >"$out/cross.log" 2>&1; then
 	tail -n 5 "$out/cross.log"
-	fail "the $name replay under ${emulator[0]} failed: see $out/cross.log"
+	fail "the $name replay under $qemu failed: see $out/cross.log"
 fi
 ms=$((($(date +%s%N) - start) / 1000000))
 
@@ -103,10 +105,10 @@ if [ "$failed" = 0 ]; then
 		fail "$bad of $n events differ beyond the last printed digit"
 	elif [ "$near" = 0 ]; then
 		echo "replay-$name: $n events identical to the native replay's (${ms} ms under" \
-			"${emulator[0]})"
+			"$qemu)"
 	else
 		echo "replay-$name: $n events, $same identical, $near numbers one unit of the last" \
-			"printed digit apart (${ms} ms under ${emulator[0]})"
+			"printed digit apart (${ms} ms under $qemu)"
 	fi
 	# The trace: every sample's up vector and angles, printed to 1e-6.
 	if cmp -s "$out/native.trace.csv" "$out/cross.trace.csv"; then
