@@ -31,14 +31,46 @@ MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
-# make predefines CC as cc, so "CC ?= gcc" would never apply: gcc unless CC was given.
+# Cross builds: `make CROSS=aarch64-linux-gnu` (or arm-linux-gnueabihf) builds with Debian's cross
+# gcc of that triplet into build-arm64/ (build-armhf/), against the target's libraries: with
+# SYSROOT=DIR those unpacked in DIR, else the multiarch -dev packages installed for it (found by
+# the triplet's pkg-config). `make check-cross` does it all, tests included (README, "Cross
+# builds and the Raspberry Pi").
+ARCHES ?= arm64 armhf
+CROSS_TRIPLET_arm64 := aarch64-linux-gnu
+CROSS_TRIPLET_armhf := arm-linux-gnueabihf
+CROSS_QEMU_arm64 := qemu-aarch64-static
+CROSS_QEMU_armhf := qemu-arm-static
+CROSS ?=
+# the Debian architecture of the triplet CROSS, for the build directory's name
+CROSS_ARCH := $(firstword $(foreach a,arm64 armhf,\
+	$(if $(filter $(CROSS),$(CROSS_TRIPLET_$(a))),$(a))))
+
+# make predefines CC as cc and AR as ar, so "CC ?= gcc" would never apply: gcc (or the cross
+# triplet's gcc) unless CC was given.
 ifeq ($(origin CC),default)
-CC := gcc
+CC := $(if $(CROSS),$(CROSS)-gcc,gcc)
 endif
+ifeq ($(origin AR),default)
+AR := $(if $(CROSS),$(CROSS)-ar,ar)
+endif
+# SYSROOT: the target's Debian packages unpacked into a directory instead of installed (what
+# check-cross makes, one per architecture): gcc's --sysroot, and pkg-config reads the .pc files
+# there, leaving out the sysroot's own /usr/include and library directory as the triplet's
+# pkg-config does (so their headers stay system headers, outside -Werror).
+SYSROOT ?=
+ifneq ($(SYSROOT),)
+PKG_CONFIG ?= PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
+	PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/$(CROSS)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig \
+	PKG_CONFIG_SYSTEM_INCLUDE_PATH=$(SYSROOT)/usr/include \
+	PKG_CONFIG_SYSTEM_LIBRARY_PATH=$(SYSROOT)/usr/lib/$(CROSS) pkg-config
+SYSROOT_FLAGS := --sysroot=$(SYSROOT)
+endif
+PKG_CONFIG ?= $(if $(CROSS),$(CROSS)-pkg-config,pkg-config)
 SHELL := /bin/bash
-BUILD ?= build
+BUILD ?= $(if $(CROSS),build-$(or $(CROSS_ARCH),$(CROSS)),build)
 PKGS := libiio libgpiod inih libsystemd zlib
-GPIOD_MAJOR := $(firstword $(subst ., ,$(shell pkg-config --modversion libgpiod 2>/dev/null)))
+GPIOD_MAJOR := $(firstword $(subst ., ,$(shell $(PKG_CONFIG) --modversion libgpiod 2>/dev/null)))
 
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef \
 	-Wconversion
@@ -46,10 +78,14 @@ ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude \
+# _FILE_OFFSET_BITS=64: on 32-bit targets (armhf) files over 2 GiB (a long --record, the events
+# file) and directories whose offsets need 64 bits (ext4 under a 64-bit kernel) work; no change
+# on 64-bit ones. time_t stays the platform's: bookworm's armhf libraries take a 32-bit one.
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARNINGS) $(CFLAGS) $(SYSROOT_FLAGS) \
+	-Iinclude \
 	-DPOSTURED_GPIOD_MAJOR=$(or $(GPIOD_MAJOR),1) \
-	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 
 # Everything but the two programs' main files goes into a static library, so tests link exactly
 # the daemon's code. posturectl links it too, for the pure modules it shares (policy's mode names,
@@ -74,7 +110,8 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
 	check-static check-format check-docs \
-	check-gpiod2 check-system fuzz fuzz-run run bench deps format clean version
+	check-gpiod2 check-system check-cross cross-deps fuzz fuzz-run run bench deps format clean \
+	version
 all: $(BIN) $(CTL)
 
 # -MMD writes each object's header dependencies beside it: a header change rebuilds only what
@@ -99,7 +136,7 @@ $(BUILD)/obj/version.o: $(BUILD)/version.c include/postured/version.h
 FORCE:
 
 $(LIB): $(LIB_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BIN): $(BUILD)/obj/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -109,22 +146,22 @@ $(CTL): $(BUILD)/obj/posturectl.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs libsystemd 2>/dev/null) -lm
 
 $(BUILD)/tests/%.o: tests/unit/%.c $$(if $$(wildcard $$(basename $$@).d),,FORCE) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -MMD -MP -c -o $@ $<
 
 # A test named test_X links fake_X.o first when it exists, so the fake wins over the library.
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB) $(FAKE_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(filter $(BUILD)/tests/fake_$*.o,$(FAKE_OBJS)) \
 		$(LIB) $(if $(filter $(BUILD)/tests/fake_$*.o,$(FAKE_OBJS)),$(filter-out -lgpiod,$(LIBS)),$(LIBS)) \
-		$(shell pkg-config --libs cmocka)
+		$(shell $(PKG_CONFIG) --libs cmocka)
 
 # The simulated wearer on emulated IIO devices (umockdev), for `make run` and integration tests.
 SIM := $(BUILD)/simwearer
 $(SIM): tests/tools/simwearer.c $(LIB) $(wildcard include/postured/*.h) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags umockdev-1.0) $(LDFLAGS) -o $@ $< $(LIB) \
-		$(shell pkg-config --libs umockdev-1.0) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags umockdev-1.0) $(LDFLAGS) -o $@ $< $(LIB) \
+		$(shell $(PKG_CONFIG) --libs umockdev-1.0) $(LIBS)
 
 $(BUILD)/tests/test_notify: tests/integration/test_notify.c | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs cmocka)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(shell $(PKG_CONFIG) --libs cmocka)
 
 # `make bench` tools on the daemon's own code: the BROAD accuracy metric, the BROAD variants
 # (23.81 Hz, the 95.24 Hz time-step check, a gyro bias) and the estimator's cost per sample.
@@ -156,6 +193,48 @@ deps:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
+# What check-cross needs besides DEB_PKGS: Debian's cross compilers and qemu-user (called by name
+# with -L SYSROOT: no binfmt_misc needed). The target's libraries are not installed: each
+# architecture gets a sysroot of the Debian packages in CROSS_DEV_PKGS (tests/cross/sysroot.sh).
+CROSS_DEB_PKGS := qemu-user-static $(foreach a,$(ARCHES),gcc-$(CROSS_TRIPLET_$(a)))
+CROSS_DEV_PKGS := libc6-dev libiio-dev libgpiod-dev libinih-dev libsystemd-dev zlib1g-dev \
+	libcmocka-dev
+CROSS_DEPS_LOG := /tmp/postured-cross-deps.log
+cross-deps: deps
+	@missing=$$(for p in $(CROSS_DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+		| grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing "(log: $(CROSS_DEPS_LOG))"; \
+		if [ "$$(id -u)" != 0 ]; then echo "error: run as root (or install: $$missing)" >&2; exit 1; fi; \
+		start=$$(date +%s); \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			-o Dpkg::Use-Pty=0 $$missing; } >$(CROSS_DEPS_LOG) 2>&1 || { \
+			tail -n 30 $(CROSS_DEPS_LOG) >&2; \
+			echo "error: apt-get could not install $$missing (log: $(CROSS_DEPS_LOG))" >&2; \
+			exit 1; }; \
+		echo "installed in $$(( $$(date +%s) - start )) s"; \
+	fi
+
+# For each architecture in ARCHES: its sysroot, a -Werror cross build into build-ARCH/, the unit
+# tests under qemu-user, and the demo session replayed under qemu-user against the native replay.
+check-cross: $(ARCHES:%=check-cross-%)
+
+# Each test binary and the replay take seconds under qemu-user; a hang (seen with qemu-user's
+# fork in another set-up: a child spinning forever) ends here instead of at CI's limit.
+CROSS_TEST_TIMEOUT_S := 300
+
+check-cross-%: cross-deps
+	@$(if $(CROSS_TRIPLET_$*),,echo "check-cross: unknown architecture $* (arm64, armhf)" >&2; exit 1)
+	$(MAKE) WERROR=1 $(BIN)
+	@sysroot=$$(tests/cross/sysroot.sh $* $(CROSS_DEV_PKGS)) && \
+		emulator="timeout -k 10 $(CROSS_TEST_TIMEOUT_S) $(CROSS_QEMU_$*) -L $$sysroot" && \
+		echo "check-cross: $* ($(CROSS_TRIPLET_$*)) in $$sysroot, tests under $$emulator" && \
+		set -o pipefail && \
+		$(MAKE) --no-print-directory CROSS=$(CROSS_TRIPLET_$*) SYSROOT=$$sysroot \
+			BUILD=build-$* WERROR=1 EMULATOR="$$emulator" check-unit | \
+			sed 's/^unit: /unit-$*: /' && \
+		tests/cross/replay.sh "$$emulator" build-$* $(BUILD) $*
+
 # Each suite prints "N passed, M failed"; the last line adds them up.
 CHECK_LOG := $(BUILD)/check.log
 check: deps
@@ -178,8 +257,10 @@ check-static:
 		--quiet --error-exitcode=1 daemon/; then \
 		echo "static: 1 passed, 0 failed"; else echo "static: 0 passed, 1 failed"; exit 1; fi
 
+# EMULATOR runs each test binary (qemu-user for a cross build: check-cross).
+EMULATOR ?=
 check-unit: $(BIN) $(UNIT_BINS)
-	tests/run-unit.sh $(UNIT_BINS)
+	EMULATOR="$(EMULATOR)" tests/run-unit.sh $(UNIT_BINS)
 
 # Unit and integration tests again, built by clang with AddressSanitizer and UBSan. umockdev's
 # preload library comes before ASan's runtime in the integration tests, which ASan accepts here.
@@ -285,4 +366,4 @@ check-format:
 		"(run make format)"; exit 1; fi
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz $(ARCHES:%=build-%)
