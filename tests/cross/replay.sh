@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The demo session replayed by a cross-built postured under qemu-user, against the native
 # replay: the same events in the same order with the same fields; each number equal as printed,
 # or (reported) within one unit of its last printed digit, which floating point on another

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Makes (or reuses) a sysroot of Debian bookworm's packages for a foreign architecture: the -dev
 # packages named and everything they depend on, unpacked with dpkg -x, never installed. The cross
 # build compiles and links against it (gcc --sysroot, pkg-config with PKG_CONFIG_SYSROOT_DIR) and
