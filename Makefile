@@ -268,6 +268,7 @@ check: deps
 	set -o pipefail; $(MAKE) check-static 2>&1 | tee -a $(CHECK_LOG)
 	set -o pipefail; $(MAKE) check-format 2>&1 | tee -a $(CHECK_LOG)
 	set -o pipefail; $(MAKE) check-docs 2>&1 | tee -a $(CHECK_LOG)
+	set -o pipefail; $(MAKE) check-package 2>&1 | tee -a $(CHECK_LOG)
 	@sed -n 's/^\([a-z]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed.*/\2 \3/p' $(CHECK_LOG) | \
 		awk '{ p += $$1; f += $$2 } END { printf "make check: %d passed, %d failed\n", p, f; exit f > 0 }'
 
