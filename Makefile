@@ -330,8 +330,9 @@ deb: deb-deps
 check-package: deb
 	tests/package/check.sh $(BUILD)
 
-# The whole story in a VM: real kernel, inv_mpu6050 driver and systemd (Debian 12, as root).
-check-system: $(BIN)
+# The whole story in a VM: real kernel, inv_mpu6050 driver and systemd (Debian 12, as root),
+# postured installed in it from the package.
+check-system: $(BIN) deb
 	tests/system/run.sh $(BUILD)
 
 # A simulated wearer on an emulated IMU (umockdev): see README.
