@@ -43,6 +43,8 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 
 # Keep test objects between runs (make would delete them as intermediates).
 .SECONDARY:
+# The dependency files included below name targets of their own: `make` alone still means all.
+.DEFAULT_GOAL := all
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
 

@@ -95,6 +95,11 @@ void pipeline_emit_summary(struct pipeline *p, enum event_type type)
 	reset_summary(p, p->t_s);
 }
 
+void pipeline_summaries_by_caller(struct pipeline *p, bool by_caller)
+{
+	p->summaries_by_caller = by_caller;
+}
+
 /* Every slump ends here, so the summary's longest slump counts each one however it ended. */
 static void end_slump(struct pipeline *p, const struct detector_result *res)
 {
@@ -394,7 +399,7 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 	posture_angles(&p->cal, has, up, &p->angles);
 	run_detector(p);
 
-	if (p->settings.summary_interval_s > 0.0 &&
+	if (!p->summaries_by_caller && p->settings.summary_interval_s > 0.0 &&
 	    p->t_s - p->summary_start_s >= p->settings.summary_interval_s)
 		pipeline_emit_summary(p, EVENT_SUMMARY);
 }
