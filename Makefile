@@ -17,6 +17,9 @@ endif
 SHELL := /bin/bash
 BUILD ?= build
 PKGS := libiio libgpiod inih libsystemd zlib
+# Only posturectl's plot draws: the daemon never links the drawing library.
+CAIRO_CFLAGS = $(shell pkg-config --cflags cairo 2>/dev/null)
+CAIRO_LIBS = $(shell pkg-config --libs cairo 2>/dev/null)
 GPIOD_MAJOR := $(firstword $(subst ., ,$(shell pkg-config --modversion libgpiod 2>/dev/null)))
 
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef \
@@ -30,11 +33,13 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
-# Everything but main.c goes into a static library, so tests link exactly the daemon's code.
-LIB_SRCS := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
+# Everything but the two main()s (postured's main.c, posturectl.c) goes into a static library, so
+# tests link exactly the programs' code; each program takes only the objects it calls.
+LIB_SRCS := $(filter-out daemon/main.c daemon/posturectl.c,$(wildcard daemon/*.c))
 LIB_OBJS := $(LIB_SRCS:daemon/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/version.o
 LIB := $(BUILD)/libpostured.a
 BIN := $(BUILD)/postured
+CTL := $(BUILD)/posturectl
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -51,7 +56,7 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
 	check-static check-format \
 	check-gpiod2 check-system fuzz fuzz-run run bench deps format clean
-all: $(BIN)
+all: $(BIN) $(CTL)
 
 # -MMD writes each object's header dependencies beside it: a header change rebuilds only what
 # includes it. An object without its .d (a build from before) is rebuilt once to get one.
@@ -63,6 +68,7 @@ $(BUILD)/obj/%.o: daemon/%.c $$(if $$(wildcard $$(basename $$@).d),,FORCE) | $(B
 # or more of its instructions on loop control (callgrind): unrolled they are straight code, with
 # the same results.
 $(BUILD)/obj/estimator.o: ALL_CFLAGS += -funroll-loops
+$(BUILD)/obj/plot.o: ALL_CFLAGS += $(CAIRO_CFLAGS)
 
 # Rewritten only when `git describe` changes, so a new commit relinks without recompiling.
 $(BUILD)/version.c: FORCE | $(BUILD)/obj
@@ -80,8 +86,16 @@ $(LIB): $(LIB_OBJS)
 $(BIN): $(BUILD)/obj/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# --as-needed: posturectl needs neither libiio nor libgpiod, which the library list names.
+$(CTL): $(BUILD)/obj/posturectl.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(LIBS) $(CAIRO_LIBS)
+
 $(BUILD)/tests/%.o: tests/unit/%.c $$(if $$(wildcard $$(basename $$@).d),,FORCE) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -MMD -MP -c -o $@ $<
+
+# The plot's test reads its pictures back with cairo.
+$(BUILD)/tests/test_plot.o: ALL_CFLAGS += $(CAIRO_CFLAGS)
+$(BUILD)/tests/test_plot: LIBS += $(CAIRO_LIBS)
 
 # A test named test_X links fake_X.o first when it exists, so the fake wins over the library.
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB) $(FAKE_OBJS)
@@ -116,7 +130,8 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 
 # Debian packages the build, the tests and `make run` need.
 DEB_PKGS := gcc make pkg-config libiio-dev libgpiod-dev libinih-dev libsystemd-dev zlib1g-dev \
-	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck clang-format
+	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck clang-format \
+	libcairo2-dev systemd-journal-remote
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 		| grep -q 'install ok installed' || echo $$p; done); \
@@ -161,7 +176,7 @@ check-sanitize:
 		CFLAGS="-O1 -g $(SAN_FLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="$(SAN_FLAGS)" check-integration
 
-check-integration: $(BIN) $(SIM) $(BUILD)/tests/test_notify $(BUILD)/broad_rmse
+check-integration: $(BIN) $(CTL) $(SIM) $(BUILD)/tests/test_notify $(BUILD)/broad_rmse
 	tests/integration/run.sh $(BUILD)
 
 check-systemd:
@@ -195,8 +210,9 @@ bench: deps
 	$(MAKE) $(BIN) $(SIM) $(BENCH_TOOLS)
 	tests/bench/run.sh $(BUILD)
 
-install: $(BIN)
+install: $(BIN) $(CTL)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/postured
+	install -D -m 0755 $(CTL) $(DESTDIR)$(BINDIR)/posturectl
 	@# A reinstall keeps the wearer's tuned thresholds; the new defaults go beside them.
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini ]; then \
 		install -m 0644 config/postured.ini $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini.new; \
@@ -212,7 +228,8 @@ install: $(BIN)
 		systemd-sysusers $(SYSUSERSDIR)/postured.conf; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/postured $(DESTDIR)$(SYSTEMDUNITDIR)/postured.service \
+	rm -f $(DESTDIR)$(BINDIR)/postured $(DESTDIR)$(BINDIR)/posturectl \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/postured.service \
 		$(DESTDIR)$(CATALOGDIR)/postured.catalog $(DESTDIR)$(SYSUSERSDIR)/postured.conf
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/postured/postured.ini (your settings)"
 
