@@ -131,7 +131,7 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 # Debian packages the build, the tests and `make run` need.
 DEB_PKGS := gcc make pkg-config libiio-dev libgpiod-dev libinih-dev libsystemd-dev zlib1g-dev \
 	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck clang-format \
-	libcairo2-dev systemd-journal-remote
+	libcairo2-dev systemd-journal-remote openssl iproute2
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 		| grep -q 'install ok installed' || echo $$p; done); \

@@ -209,3 +209,55 @@ status=0
 "$CTL" report --directory "$T/nowhere" >"$T/out" 2>&1 || status=$?
 [ "$status" = 1 ] && grep -q "cannot open $T/nowhere" "$T/out" ||
 	fail "--directory of nothing: status $status, $(cat "$T/out")"
+
+# Many wearers as the README sets them up: each wearer's journal uploaded over HTTPS by
+# systemd-journal-upload, which checks the collector's certificate against the clinic's CA, to
+# systemd-journal-remote on loopback; the collector's directory gives the same report.
+command -v openssl >/dev/null || fail "openssl is missing: install the openssl package (make deps)"
+# cert NAME: NAME.key and NAME.pem, signed by the CA, valid for localhost.
+cert() {
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$1" \
+		-keyout "$T/$1.key" -out "$T/$1.csr" 2>>"$LOG" &&
+		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$T/$1.ext" &&
+		openssl x509 -req -in "$T/$1.csr" -CA "$T/ca.pem" -CAkey "$T/ca.key" \
+			-CAcreateserial -days 30 -extfile "$T/$1.ext" -out "$T/$1.pem" 2>>"$LOG" ||
+		fail "openssl cannot make the $1 certificate"
+}
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+	-subj "/CN=postured test CA" -keyout "$T/ca.key" -out "$T/ca.pem" 2>>"$LOG" ||
+	fail "openssl cannot make the CA"
+for name in collector alice bob; do cert $name; done
+mkdir "$T/collected"
+port=$((20000 + $$ % 20000))
+/lib/systemd/systemd-journal-remote --listen-https=127.0.0.1:$port --key="$T/collector.key" \
+	--cert="$T/collector.pem" --output="$T/collected/" >>"$LOG" 2>&1 &
+remote_pid=$!
+# stop_remote: ends the collector this test started.
+stop_remote() {
+	kill "$remote_pid" 2>/dev/null
+	wait "$remote_pid" 2>/dev/null
+}
+# Listening once ss (iproute2) sees the port.
+tries=0
+until ss -Hltn "sport = :$port" 2>/dev/null | grep -q . || [ $tries -ge 100 ]; do
+	kill -0 "$remote_pid" 2>/dev/null || fail "systemd-journal-remote exited (port $port taken?)"
+	sleep 0.1
+	tries=$((tries + 1))
+done
+for who in alice bob; do
+	timeout 30 /lib/systemd/systemd-journal-upload --url=https://localhost:$port \
+		--key="$T/$who.key" --cert="$T/$who.pem" --trust="$T/ca.pem" --follow=false \
+		--file="$T/remote/remote-$who.journal" >>"$LOG" 2>&1 ||
+		{ stop_remote; fail "systemd-journal-upload of $who's journal failed"; }
+done
+# A wrong CA: the uploader refuses the collector.
+if timeout 30 /lib/systemd/systemd-journal-upload --url=https://localhost:$port \
+	--key="$T/alice.key" --cert="$T/alice.pem" --trust="$T/alice.pem" --follow=false \
+	--file="$T/remote/remote-alice.journal" >>"$LOG" 2>&1; then
+	stop_remote
+	fail "systemd-journal-upload trusted a collector its CA did not sign"
+fi
+stop_remote
+report --directory "$T/collected"
+diff "$T/table.txt" "$T/out" >"$T/diff" ||
+	fail "the collected journal's report differs: $(cat "$T/diff")"
