@@ -10,12 +10,27 @@
 # bob (machine bbbb...): a summary at 14:00 for 13:00-14:00, then one written by a postured that
 # did not yet align its summaries: 14:20-15:20, shared 2/3 : 1/3 between 14:00 and 15:00.
 # The expected figures below are worked out by hand from these entries.
+# Meanwhile the live daemon, at real speed with summary_interval_s = 60, must close its first
+# summary at the next full minute of the wall clock, covering the time since it started.
 
 command -v /lib/systemd/systemd-journal-remote >/dev/null ||
 	fail "systemd-journal-remote is missing: install the systemd-journal-remote package (make deps)"
 CTL="$BUILD/posturectl"
 [ -x "$CTL" ] || fail "$CTL is missing: run make check-integration, which builds it"
 export TZ=XST-1
+
+quick_config <<'INI'
+[trunk]
+device = mpu6050
+forward_axis = -X
+INI
+printf '[journal]\nsummary_interval_s = 60\n' >>"$T/postured.ini"
+printf '600 tilt trunk +X 0 over 1\n' >"$T/wearer"
+# Not within 3 s of a full minute, so which minute comes next is clear.
+while [ $(($(date +%s) % 60)) -ge 57 ]; do sleep 0.5; done
+SPEED=1
+start_wall=$(date +%s.%N)
+start_sim mpu6050 "$T/wearer"
 
 # msgid EVENT: the event's MESSAGE_ID, from event.c's table.
 msgid() {
@@ -261,3 +276,23 @@ stop_remote
 report --directory "$T/collected"
 diff "$T/table.txt" "$T/out" >"$T/diff" ||
 	fail "the collected journal's report differs: $(cat "$T/diff")"
+
+# The live daemon's first summary: written at the full minute after its start, for the time since.
+boundary=$(((${start_wall%.*} / 60 + 1) * 60))
+tries=0
+until grep -q '"POSTURE_EVENT":"summary"' "$EVENTS" 2>/dev/null; do
+	[ $tries -lt 800 ] || fail "no summary within 80 s of the start (due at $boundary)"
+	sleep 0.1
+	tries=$((tries + 1))
+done
+arrival=$(date +%s.%N)
+expect_near "$arrival" "$boundary.3" 0.4 "the first summary's arrival (wall clock)"
+t_summary=$(event_field summary t)
+expect_near "$t_summary" "$(echo "$boundary $start_wall" | awk '{ print $1 - $2 }')" 0.5 \
+	"the first summary's time since start"
+expect_near "$(event_field summary POSTURE_PERIOD_S)" "$t_summary" 0.5 \
+	"the first summary's period (since start)"
+expect_clean_stop
+t_stop=$(event_field stopped t)
+expect_near "$(event_field stopped POSTURE_PERIOD_S)" \
+	"$(echo "$t_stop $t_summary" | awk '{ print $1 - $2 }')" 0.15 "the stop's partial period"
