@@ -847,8 +847,8 @@ static void reload(struct daemon *d)
 	apply_mode(d, &ps);
 	pipeline_set_settings(&d->pipeline, &ps);
 	if (arm_summary_timer(d) < 0)
-		log_warning("cannot set the summary timer: summaries come every summary_interval_s, "
-			    "not at wall-clock boundaries");
+		log_warning("cannot set the summary timer: summaries follow summary_interval_s, "
+			    "not the wall clock");
 	if (reopen_sensors) {
 		for (int r = 0; r < ROLE_COUNT; r++)
 			pipeline_reset_role(&d->pipeline, (enum sensor_role)r);

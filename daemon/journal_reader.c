@@ -6,8 +6,8 @@
 
 /* The events a report reads; their MESSAGE_IDs select them in the journal's index. */
 static const enum event_type report_types[] = {
-	EVENT_SUMMARY,	     EVENT_STOPPED,	EVENT_STARTED,
-	EVENT_ALERT,	     EVENT_SLUMP_STARTED, EVENT_SLUMP_ENDED,
+	EVENT_SUMMARY, EVENT_STOPPED,	    EVENT_STARTED,
+	EVENT_ALERT,   EVENT_SLUMP_STARTED, EVENT_SLUMP_ENDED,
 };
 
 static const char *source_name(const struct journal_source *src)
@@ -80,7 +80,8 @@ int journal_read_report(const struct journal_source *src, struct report *r, char
 
 	ret = open_journal(src, &j);
 	if (ret < 0) {
-		snprintf(err, err_len, "cannot open %s: %s; check the path and that you may read it",
+		snprintf(err, err_len,
+			 "cannot open %s: %s; check the path and that you may read it",
 			 source_name(src), strerror(-ret));
 		return ret;
 	}
@@ -96,7 +97,8 @@ int journal_read_report(const struct journal_source *src, struct report *r, char
 	}
 	sd_journal_close(j);
 	if (ret == -ENOMEM) {
-		snprintf(err, err_len, "out of memory reading %s: report fewer days (--since, --until)",
+		snprintf(err, err_len,
+			 "out of memory reading %s: report fewer days (--since, --until)",
 			 source_name(src));
 		return ret;
 	}

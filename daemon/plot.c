@@ -15,12 +15,12 @@
 #define LEGEND_H 36
 #define WEARER_H 34 /* the wearer's title */
 #define DAY_H 200
-#define LABEL_W 110	    /* the date, left of the timeline */
-#define HOUR_W 32	    /* the timeline: 24 of these */
-#define COLUMN_H 110	    /* an hour's column: 60 minutes */
-#define MARK_H 10	    /* the alerts' triangles */
-#define SLUMP_H 12	    /* the slumps' track */
-#define BARS_X 940	    /* the day's bar chart */
+#define LABEL_W 110  /* the date, left of the timeline */
+#define HOUR_W 32    /* the timeline: 24 of these */
+#define COLUMN_H 110 /* an hour's column: 60 minutes */
+#define MARK_H 10    /* the alerts' triangles */
+#define SLUMP_H 12   /* the slumps' track */
+#define BARS_X 940   /* the day's bar chart */
 #define BAR_W 34
 #define BAR_GAP 13
 
@@ -124,7 +124,8 @@ static double day_hours(const struct day_span *s, int64_t usec)
 	t = (time_t)(usec / 1000000);
 	if (!localtime_r(&t, &tm))
 		return (double)(usec - s->start_usec) / USEC_PER_HOUR;
-	return tm.tm_hour + tm.tm_min / 60.0 + (tm.tm_sec + (double)(usec % 1000000) / 1e6) / 3600.0;
+	return tm.tm_hour + tm.tm_min / 60.0 +
+	       (tm.tm_sec + (double)(usec % 1000000) / 1e6) / 3600.0;
 }
 
 /* ---- one day ---- */
@@ -272,8 +273,9 @@ static void draw_legend(cairo_t *cr)
 		const char *name;
 		const struct rgb *c;
 	} keys[] = {
-		{ "upright", &upright_rgb }, { "leaning", &leaning_rgb }, { "slumped", &slumped_rgb },
-		{ "lying", &lying_rgb },     { "moving", &moving_rgb },	  { "not measured", &unmeasured_rgb },
+		{ "upright", &upright_rgb }, { "leaning", &leaning_rgb },
+		{ "slumped", &slumped_rgb }, { "lying", &lying_rgb },
+		{ "moving", &moving_rgb },   { "not measured", &unmeasured_rgb },
 	};
 	double x = MARGIN, y = MARGIN + 4.0;
 
@@ -400,8 +402,8 @@ int plot_write(const struct report *r, const char *path, char *err, size_t err_l
 	cairo_status_t status;
 
 	if (!svg && !ends_with(path, ".png")) {
-		snprintf(err, err_len, "cannot tell the picture's format from %s: name it .svg or .png",
-			 path);
+		snprintf(err, err_len,
+			 "cannot tell the picture's format from %s: name it .svg or .png", path);
 		return -EINVAL;
 	}
 	out.f = fopen(path, "we");

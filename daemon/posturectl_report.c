@@ -30,8 +30,10 @@ static void usage(FILE *out)
 	      "                        /var/log/journal/remote on a collector)\n"
 	      "      --file FILE       this journal file; repeat for more\n"
 	      "                        (default: the local journal)\n"
-	      "  -S, --since TIME      from TIME: \"2026-11-30\", \"2026-11-30 14:00[:00]\", \"14:00\",\n"
-	      "                        \"today\", \"yesterday\", \"now\", \"-3d\", \"-2h\", \"3h ago\",\n"
+	      "  -S, --since TIME      from TIME: \"2026-11-30\", \"2026-11-30 14:00[:00]\", "
+	      "\"14:00\",\n"
+	      "                        \"today\", \"yesterday\", \"now\", \"-3d\", \"-2h\", \"3h "
+	      "ago\",\n"
 	      "                        \"@SECONDS\"\n"
 	      "  -U, --until TIME      up to TIME (same forms)\n"
 	      "  -M, --machine NAME    only the wearer with this machine id or hostname\n"
@@ -166,8 +168,8 @@ int posturectl_report(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (since >= until) {
-		fprintf(stderr, "posturectl report: --since %s is not before --until %s\n", o->since,
-			o->until);
+		fprintf(stderr, "posturectl report: --since %s is not before --until %s\n",
+			o->since, o->until);
 		free(o);
 		return EXIT_USAGE;
 	}
@@ -182,9 +184,9 @@ int posturectl_report(int argc, char **argv)
 		goto out;
 	}
 	if (r.n_wearers == 0)
-		fprintf(stderr,
-			"posturectl report: no postured events %s%s in %s%s\n",
-			o->machine ? "of " : "", o->machine ? o->machine : "", source_description(o),
+		fprintf(stderr, "posturectl report: no postured events %s%s in %s%s\n",
+			o->machine ? "of " : "", o->machine ? o->machine : "",
+			source_description(o),
 			o->directory || o->n_files
 			    ? ""
 			    : " (outside the systemd-journal group you see only your own journal)");

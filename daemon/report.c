@@ -104,8 +104,7 @@ static double *summary_seconds(struct posture_summary *s, const char *name)
 	return NULL;
 }
 
-int report_event_set_field(struct report_event *ev, const char *name, const char *value,
-			   size_t len)
+int report_event_set_field(struct report_event *ev, const char *name, const char *value, size_t len)
 {
 	double *seconds = summary_seconds(&ev->summary, name);
 	double x;
@@ -430,8 +429,7 @@ static int64_t onset_usec(const struct report_event *ev)
 	return ev->realtime_usec - llround(ev->duration_s * 1e6);
 }
 
-static int add_slump_mark(struct report *r, struct report_wearer *w,
-			  const struct report_event *ev)
+static int add_slump_mark(struct report *r, struct report_wearer *w, const struct report_event *ev)
 {
 	struct report_slump *s;
 
@@ -544,8 +542,7 @@ static const char *wearer_name(const struct report_wearer *w)
 	return w->hostname[0] ? w->hostname : "(no hostname)";
 }
 
-static void write_day_line(const struct report_day *day, const struct posture_summary *t,
-			   FILE *out)
+static void write_day_line(const struct report_day *day, const struct posture_summary *t, FILE *out)
 {
 	char m[32], u[32], le[32], sl[32], ly[32], st[32], mv[32], lg[32], ex[16];
 
@@ -611,9 +608,10 @@ int report_write_text(const struct report *r, FILE *out)
 
 		fprintf(out, "%sWearer %s (machine %s)\n", i ? "\n" : "", wearer_name(w),
 			w->machine_id[0] ? w->machine_id : "unknown");
-		fputs("Times in minutes per hour; exposure: the share of the time sat or stood held "
-		      "longer than ISO 11226 accepts.\n",
-		      out);
+		fputs(
+		    "Times in minutes per hour; exposure: the share of the time sat or stood held "
+		    "longer than ISO 11226 accepts.\n",
+		    out);
 		for (size_t d = 0; d < w->n_days; d++) {
 			fputc('\n', out);
 			write_day_text(&w->days[d], out);
@@ -730,9 +728,9 @@ static double unit_seconds(const char *unit, size_t len)
 		const char *name;
 		double s;
 	} units[] = {
-		{ "s", 1 },	 { "sec", 1 },	   { "second", 1 },  { "m", 60 },
-		{ "min", 60 },	 { "minute", 60 }, { "h", 3600 },    { "hr", 3600 },
-		{ "hour", 3600 }, { "d", 86400 },   { "day", 86400 }, { "w", 604800 },
+		{ "s", 1 },	    { "sec", 1 },     { "second", 1 },	{ "m", 60 },
+		{ "min", 60 },	    { "minute", 60 }, { "h", 3600 },	{ "hr", 3600 },
+		{ "hour", 3600 },   { "d", 86400 },   { "day", 86400 }, { "w", 604800 },
 		{ "week", 604800 },
 	};
 

@@ -11,8 +11,8 @@
 #include "postured/report.h"
 
 struct journal_source {
-	const char *directory;	   /* NULL: see files */
-	const char *const *files;  /* NULL-terminated; NULL with no directory: the local journal */
+	const char *directory;	  /* NULL: see files */
+	const char *const *files; /* NULL-terminated; NULL with no directory: the local journal */
 };
 
 /*

@@ -26,8 +26,8 @@
 /* One journal entry of postured, as far as the report needs it. */
 struct report_event {
 	bool have_type;
-	enum event_type type; /* POSTURE_EVENT */
-	int64_t realtime_usec;	/* when the journal received it (__REALTIME_TIMESTAMP) */
+	enum event_type type;  /* POSTURE_EVENT */
+	int64_t realtime_usec; /* when the journal received it (__REALTIME_TIMESTAMP) */
 	char machine_id[REPORT_MACHINE_ID_MAX];
 	char hostname[REPORT_HOSTNAME_MAX];
 	bool have_period;		/* POSTURE_PERIOD_S was there: summary, stopped */
@@ -84,7 +84,7 @@ struct report_wearer {
 	size_t n_slumps;
 	struct report_alert *alerts;
 	size_t n_alerts;
-	bool slump_open; /* the last slump has no end yet */
+	bool slump_open;   /* the last slump has no end yet */
 	int64_t last_usec; /* the latest entry's time: where a slump that lasts is drawn to */
 };
 

@@ -31,8 +31,12 @@ struct fixture {
 
 static int64_t at(int hour, int min)
 {
-	struct tm tm = { .tm_year = 126, .tm_mon = 10, .tm_mday = 30, .tm_hour = hour,
-			 .tm_min = min, .tm_isdst = -1 };
+	struct tm tm = { .tm_year = 126,
+			 .tm_mon = 10,
+			 .tm_mday = 30,
+			 .tm_hour = hour,
+			 .tm_min = min,
+			 .tm_isdst = -1 };
 
 	return (int64_t)mktime(&tm) * SEC;
 }
@@ -48,7 +52,8 @@ static void add(struct report *r, int64_t usec, const char *event, const char *c
 	assert_int_equal(report_event_set_field(&ev, "POSTURE_EVENT", event, strlen(event)), 0);
 	for (size_t i = 0; fields && fields[i]; i += 2)
 		assert_int_equal(
-		    report_event_set_field(&ev, fields[i], fields[i + 1], strlen(fields[i + 1])), 0);
+		    report_event_set_field(&ev, fields[i], fields[i + 1], strlen(fields[i + 1])),
+		    0);
 	assert_int_equal(report_add_event(r, &ev), 0);
 }
 
@@ -61,8 +66,17 @@ static int setup(void **state)
 	static const char *const slump_started[] = { "POSTURE_DURATION_S", "180.0", NULL };
 	static const char *const slump_ended[] = { "POSTURE_DURATION_S", "420.0", NULL };
 	static const char *const summary[] = {
-		"POSTURE_PERIOD_S",  "2400.0", "POSTURE_UPRIGHT_S", "1800.0", "POSTURE_LEANING_S",
-		"300.0",	     "POSTURE_SLUMPED_S", "240.0", "POSTURE_ALERTS", "1", NULL,
+		"POSTURE_PERIOD_S",
+		"2400.0",
+		"POSTURE_UPRIGHT_S",
+		"1800.0",
+		"POSTURE_LEANING_S",
+		"300.0",
+		"POSTURE_SLUMPED_S",
+		"240.0",
+		"POSTURE_ALERTS",
+		"1",
+		NULL,
 	};
 	struct fixture *fx = calloc(1, sizeof(*fx));
 
@@ -102,8 +116,8 @@ static const char *in_dir(struct fixture *fx, const char *name)
 /* The pixel's colour as 0xRRGGBB. */
 static uint32_t pixel(cairo_surface_t *s, int x, int y)
 {
-	const unsigned char *row = cairo_image_surface_get_data(s) +
-				   (size_t)y * (size_t)cairo_image_surface_get_stride(s);
+	const unsigned char *row =
+	    cairo_image_surface_get_data(s) + (size_t)y * (size_t)cairo_image_surface_get_stride(s);
 	uint32_t argb;
 
 	memcpy(&argb, row + 4 * x, sizeof(argb));

@@ -55,8 +55,8 @@ static void set(struct report_event *ev, const char *name, const char *value)
 }
 
 /* An entry of machine id (hostname host) at usec: "NAME=value" fields, NULL-terminated. */
-static void add(struct report *r, const char *id, const char *host, int64_t usec,
-		const char *event, ...)
+static void add(struct report *r, const char *id, const char *host, int64_t usec, const char *event,
+		...)
 {
 	struct report_event ev;
 	const char *field;
@@ -121,8 +121,8 @@ static void reads_the_fields_postured_writes(void **state)
 
 	(void)state;
 	event_init(&pe, EVENT_STOPPED, 100.0);
-	pe.summary = (struct posture_summary){ 3599.9, 3000.1, 300.2, 200.3, 50.4, 3100.5,
-					       400.6,  7,      3,     250.7 };
+	pe.summary = (struct posture_summary){ 3599.9, 3000.1, 300.2, 200.3, 50.4,
+					       3100.5, 400.6,  7,     3,     250.7 };
 	pe.trunk_deg = 12.3;
 	n = event_fields(&pe, fields, EVENT_MAX_FIELDS);
 	report_event_init(&ev);
@@ -196,8 +196,8 @@ static void aligned_summaries_fill_their_hours(void **state)
 	report_init(&r, REPORT_TIME_MIN, REPORT_TIME_MAX, NULL);
 	add_period(&r, A_ID, at(2026, 11, 30, 9, 0, 0) + 12 * MS, "summary", "2400.0", "1800.0",
 		   "300.0", "240.0", "0.0", "2", "1", "420.0");
-	add_period(&r, A_ID, at(2026, 11, 30, 10, 0, 0) + 1999 * MS, "summary", "3600.0",
-		   "3000.0", "400.0", "200.0", "0.0", "1", "1", "500.0");
+	add_period(&r, A_ID, at(2026, 11, 30, 10, 0, 0) + 1999 * MS, "summary", "3600.0", "3000.0",
+		   "400.0", "200.0", "0.0", "1", "1", "500.0");
 	add_period(&r, A_ID, at(2026, 11, 30, 10, 30, 0), "stopped", "1800.0", "1500.0", "300.0",
 		   "0.0", "0.0", "0", "0", "0.0");
 	assert_int_equal(r.n_wearers, 1);
@@ -322,8 +322,8 @@ static void a_day_may_have_25_hours(void **state)
 	assert_true(start == at(2026, 10, 25, 0, 0, 0));
 	report_init(&r, REPORT_TIME_MIN, REPORT_TIME_MAX, NULL);
 	for (int i = 1; i <= 25; i++)
-		add_period(&r, A_ID, start + i * 3600 * SEC + 5 * MS, "summary", "3600.0",
-			   "3600.0", "0.0", "0.0", "0.0", "0", "0", "0.0");
+		add_period(&r, A_ID, start + i * 3600 * SEC + 5 * MS, "summary", "3600.0", "3600.0",
+			   "0.0", "0.0", "0.0", "0", "0", "0.0");
 	assert_int_equal(r.wearers[0].n_days, 1);
 	assert_int_equal(r.wearers[0].days[0].n_hours, 25);
 	report_day_total(&r.wearers[0].days[0], &total);
@@ -509,16 +509,17 @@ static void writes_tables_and_json(void **state)
 
 	out = written(&r, report_write_json);
 	assert_string_equal(
-	    out, "{\"since\":\"2026-11-30T00:00:00+01:00\",\"until\":null,\"wearers\":[{"
-		 "\"machine_id\":\"" A_ID "\",\"hostname\":\"alice\",\"alert_events\":1,\"days\":[{"
-		 "\"date\":\"2026-11-30\",\"measured_s\":3600.0,\"upright_s\":3000.0,"
-		 "\"leaning_s\":300.0,\"slumped_s\":240.0,\"lying_s\":60.0,\"still_s\":0.0,"
-		 "\"moving_s\":0.0,\"alerts\":2,\"slumps\":1,\"longest_slump_s\":420.0,"
-		 "\"iso11226_exposure_pct\":6.8,\"hours\":[{\"start\":\"2026-11-30T08:00:00+01:00\","
-		 "\"start_usec\":1796022000000000,\"measured_s\":3600.0,\"upright_s\":3000.0,"
-		 "\"leaning_s\":300.0,\"slumped_s\":240.0,\"lying_s\":60.0,\"still_s\":0.0,"
-		 "\"moving_s\":0.0,\"alerts\":2,\"slumps\":1,\"longest_slump_s\":420.0,"
-		 "\"iso11226_exposure_pct\":6.8}]}]}]}\n");
+	    out,
+	    "{\"since\":\"2026-11-30T00:00:00+01:00\",\"until\":null,\"wearers\":[{"
+	    "\"machine_id\":\"" A_ID "\",\"hostname\":\"alice\",\"alert_events\":1,\"days\":[{"
+	    "\"date\":\"2026-11-30\",\"measured_s\":3600.0,\"upright_s\":3000.0,"
+	    "\"leaning_s\":300.0,\"slumped_s\":240.0,\"lying_s\":60.0,\"still_s\":0.0,"
+	    "\"moving_s\":0.0,\"alerts\":2,\"slumps\":1,\"longest_slump_s\":420.0,"
+	    "\"iso11226_exposure_pct\":6.8,\"hours\":[{\"start\":\"2026-11-30T08:00:00+01:00\","
+	    "\"start_usec\":1796022000000000,\"measured_s\":3600.0,\"upright_s\":3000.0,"
+	    "\"leaning_s\":300.0,\"slumped_s\":240.0,\"lying_s\":60.0,\"still_s\":0.0,"
+	    "\"moving_s\":0.0,\"alerts\":2,\"slumps\":1,\"longest_slump_s\":420.0,"
+	    "\"iso11226_exposure_pct\":6.8}]}]}]}\n");
 	free(out);
 	report_free(&r);
 
