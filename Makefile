@@ -168,11 +168,12 @@ check-unit: $(BIN) $(UNIT_BINS)
 # Unit and integration tests again, built by clang with AddressSanitizer and UBSan. umockdev's
 # preload library comes before ASan's runtime in the integration tests, which ASan accepts here.
 SAN_FLAGS := -fsanitize=address,undefined
+LSAN := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 check-sanitize:
-	$(MAKE) WERROR=1 CC=clang BUILD=build-san \
+	$(LSAN) $(MAKE) WERROR=1 CC=clang BUILD=build-san \
 		CFLAGS="-O1 -g $(SAN_FLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="$(SAN_FLAGS)" check-unit
-	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 $(MAKE) WERROR=1 CC=clang BUILD=build-san \
+	$(LSAN) ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 $(MAKE) WERROR=1 CC=clang BUILD=build-san \
 		CFLAGS="-O1 -g $(SAN_FLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="$(SAN_FLAGS)" check-integration
 
