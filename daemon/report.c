@@ -863,6 +863,32 @@ static int parse_calendar(const char *s, int64_t now_usec, int64_t *usec)
 	return 0;
 }
 
+/* "@SECONDS[.FRACTION]", to the microsecond, exactly: no detour through a double. */
+static int parse_epoch(const char *s, const char *end, int64_t *usec)
+{
+	int64_t sec = 0, frac = 0, scale = 1000000;
+	bool negative = s < end && *s == '-';
+	const char *digits;
+
+	s += negative;
+	for (digits = s; s < end && isdigit((unsigned char)*s) && s - digits < 12; s++)
+		sec = sec * 10 + (*s - '0');
+	if (s == digits)
+		return -EINVAL;
+	if (s < end && *s == '.') {
+		for (digits = ++s; s < end && isdigit((unsigned char)*s) && s - digits < 6; s++) {
+			scale /= 10;
+			frac += (*s - '0') * scale;
+		}
+		if (s == digits)
+			return -EINVAL;
+	}
+	if (s != end)
+		return -EINVAL;
+	*usec = (negative ? -1 : 1) * (sec * 1000000 + frac);
+	return 0;
+}
+
 int report_parse_time(const char *text, int64_t now_usec, int64_t *usec)
 {
 	const char *s = skip_blanks(text);
@@ -882,17 +908,8 @@ int report_parse_time(const char *text, int64_t now_usec, int64_t *usec)
 		return local_midnight(now_usec, -1, usec);
 	if (len == 8 && strncmp(s, "tomorrow", 8) == 0)
 		return local_midnight(now_usec, 1, usec);
-	if (s[0] == '@') {
-		char *end;
-		double sec;
-
-		errno = 0;
-		sec = strtod(s + 1, &end);
-		if (end == s + 1 || skip_blanks(end) != s + len || errno || !(fabs(sec) < 1e11))
-			return -EINVAL;
-		*usec = llround(sec * 1e6);
-		return 0;
-	}
+	if (s[0] == '@')
+		return parse_epoch(s + 1, s + len, usec);
 	if (s[0] == '+' || s[0] == '-') {
 		ret = parse_span(s + 1, s + len, &span_s);
 		if (ret == 0)

@@ -568,6 +568,8 @@ static void parses_journalctl_times(void **state)
 	expect_time("09:30:15", at(2026, 11, 30, 9, 30, 15));
 	expect_time("@1764500000", 1764500000 * SEC);
 	expect_time("@1764500000.25", 1764500000 * SEC + 250 * MS);
+	expect_time("@-1.000001", -SEC - 1);
+	expect_time("9999-12-31 23:59:59", at(9999, 12, 31, 23, 59, 59));
 	expect_time("-2h", now - 7200 * SEC);
 	expect_time("+30min", now + 1800 * SEC);
 	expect_time("-3d", now - 3 * 86400 * SEC);
@@ -595,6 +597,8 @@ static void parses_journalctl_times(void **state)
 	expect_no_time("ago");
 	expect_no_time("@");
 	expect_no_time("@12abc");
+	expect_no_time("@1.1234567");
+	expect_no_time("@1234567890123");
 	expect_no_time("nowish");
 }
 
