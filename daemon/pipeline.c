@@ -92,7 +92,9 @@ void pipeline_emit_summary(struct pipeline *p, enum event_type type)
 		ev.summary.longest_slump_s = p->t_s - p->det.onset_t_s;
 	ev.summary.period_s = p->have_t ? p->t_s - p->summary_start_s : 0.0;
 	emit(p, &ev);
-	reset_summary(p, p->t_s);
+	/* Before the first frame (no sensor yet) the next period starts with that frame. */
+	if (p->have_t)
+		reset_summary(p, p->t_s);
 }
 
 void pipeline_summaries_by_caller(struct pipeline *p, bool by_caller)

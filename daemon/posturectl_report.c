@@ -36,7 +36,7 @@ static void usage(FILE *out)
 	      "ago\",\n"
 	      "                        \"@SECONDS\"\n"
 	      "  -U, --until TIME      up to TIME (same forms)\n"
-	      "  -M, --machine NAME    only the wearer with this machine id or hostname\n"
+	      "      --machine NAME    only the wearer with this machine id or hostname\n"
 	      "      --json            JSON for other tools instead of the tables\n"
 	      "      --plot OUT        also draw the days into OUT.svg or OUT.png\n"
 	      "  -h, --help            this help\n",
@@ -47,6 +47,7 @@ enum {
 	OPT_FILE = 256,
 	OPT_JSON,
 	OPT_PLOT,
+	OPT_MACHINE,
 };
 
 struct report_options {
@@ -64,7 +65,7 @@ static int parse_options(int argc, char **argv, struct report_options *o)
 		{ "file", required_argument, NULL, OPT_FILE },
 		{ "since", required_argument, NULL, 'S' },
 		{ "until", required_argument, NULL, 'U' },
-		{ "machine", required_argument, NULL, 'M' },
+		{ "machine", required_argument, NULL, OPT_MACHINE },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "help", no_argument, NULL, 'h' },
@@ -75,7 +76,7 @@ static int parse_options(int argc, char **argv, struct report_options *o)
 	memset(o, 0, sizeof(*o));
 	/* 0, not 1: getopt starts afresh after posturectl's own options. */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "D:S:U:M:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "D:S:U:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'D':
 			o->directory = optarg;
@@ -94,7 +95,7 @@ static int parse_options(int argc, char **argv, struct report_options *o)
 		case 'U':
 			o->until = optarg;
 			break;
-		case 'M':
+		case OPT_MACHINE:
 			o->machine = optarg;
 			break;
 		case OPT_JSON:

@@ -612,6 +612,8 @@ int report_write_text(const struct report *r, FILE *out)
 		    "Times in minutes per hour; exposure: the share of the time sat or stood held "
 		    "longer than ISO 11226 accepts.\n",
 		    out);
+		if (w->n_days == 0)
+			fputs("\nNothing in this time.\n", out);
 		for (size_t d = 0; d < w->n_days; d++) {
 			fputc('\n', out);
 			write_day_text(&w->days[d], out);

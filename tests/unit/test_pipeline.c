@@ -413,6 +413,25 @@ static void summaries_by_interval_or_by_caller(void **state)
 	free(s);
 }
 
+/* A summary before any frame (no sensor answers yet) measured nothing and anchors nothing. */
+static void a_summary_before_the_first_frame_measured_nothing(void **state)
+{
+	struct session *s = malloc(sizeof(*s));
+
+	(void)state;
+	setup_session(s, false);
+	pipeline_summaries_by_caller(&s->p, true);
+	pipeline_emit_summary(&s->p, EVENT_SUMMARY);
+	assert_int_equal(s->n_ev, 1);
+	assert_near(s->ev[0].summary.period_s, 0.0, 1e-9);
+	s->t_s = 100.0;
+	stay(s, 12.0);
+	pipeline_emit_summary(&s->p, EVENT_SUMMARY);
+	assert_int_equal(s->ev[s->n_ev - 1].type, EVENT_SUMMARY);
+	assert_near(s->ev[s->n_ev - 1].summary.period_s, 12.0 - 0.02, 1e-9);
+	free(s);
+}
+
 /* Pushes one frame whose trunk reading is the given glitch, at the session's next time. */
 static void push_glitch(struct session *s, double t_s, double accel_m_s2, double gyro_rad_s)
 {
@@ -469,6 +488,7 @@ int main(void)
 		cmocka_unit_test(recalibration_ends_the_slump),
 		cmocka_unit_test(glitching_sensor_changes_nothing),
 		cmocka_unit_test(summaries_by_interval_or_by_caller),
+		cmocka_unit_test(a_summary_before_the_first_frame_measured_nothing),
 		cmocka_unit_test(head_joining_late_is_calibrated_on_its_own),
 	};
 
