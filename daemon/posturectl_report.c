@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "postured/journal_reader.h"
 #include "postured/plot.h"
@@ -185,10 +186,10 @@ int posturectl_report(int argc, char **argv)
 		goto out;
 	}
 	if (r.n_wearers == 0)
-		fprintf(stderr, "posturectl report: no postured events %s%s in %s%s\n",
-			o->machine ? "of " : "", o->machine ? o->machine : "",
+		fprintf(stderr, "posturectl report: no postured events%s%s in %s%s\n",
+			o->machine ? " of " : "", o->machine ? o->machine : "",
 			source_description(o),
-			o->directory || o->n_files
+			o->directory || o->n_files || geteuid() == 0
 			    ? ""
 			    : " (outside the systemd-journal group you see only your own journal)");
 	if ((o->json ? report_write_json(&r, stdout) : report_write_text(&r, stdout)) < 0 ||
