@@ -753,7 +753,8 @@ static int arm_summary_timer(struct daemon *d)
 
 	pipeline_summaries_by_caller(&d->pipeline, wall_clock);
 	if (!wall_clock) {
-		sd_event_source_set_enabled(d->summary_timer, SD_EVENT_OFF);
+		if (d->summary_timer)
+			sd_event_source_set_enabled(d->summary_timer, SD_EVENT_OFF);
 		return 0;
 	}
 	due_usec = next_summary_realtime_usec(d->cfg->summary_interval_s);
