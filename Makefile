@@ -70,6 +70,9 @@ PKG_CONFIG ?= $(if $(CROSS),$(CROSS)-pkg-config,pkg-config)
 SHELL := /bin/bash
 BUILD ?= $(if $(CROSS),build-$(or $(CROSS_ARCH),$(CROSS)),build)
 PKGS := libiio libgpiod inih libsystemd zlib
+# Only posturectl's plot draws: the daemon never links the drawing library.
+CAIRO_CFLAGS = $(shell $(PKG_CONFIG) --cflags cairo 2>/dev/null)
+CAIRO_LIBS = $(shell $(PKG_CONFIG) --libs cairo 2>/dev/null)
 GPIOD_MAJOR := $(firstword $(subst ., ,$(shell $(PKG_CONFIG) --modversion libgpiod 2>/dev/null)))
 
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef \
@@ -90,9 +93,8 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARNINGS) $(CPPFLA
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 
-# Everything but the two programs' main files goes into a static library, so tests link exactly
-# the daemon's code. posturectl links it too, for the pure modules it shares (policy's mode names,
-# its own posturectl_text.c).
+# Everything but the two main()s (postured's main.c, posturectl.c) goes into a static library, so
+# tests link exactly the programs' code; each program takes only the objects it calls.
 LIB_SRCS := $(filter-out daemon/main.c daemon/posturectl.c,$(wildcard daemon/*.c))
 LIB_OBJS := $(LIB_SRCS:daemon/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/version.o
 LIB := $(BUILD)/libpostured.a
@@ -106,6 +108,8 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 
 # Keep test objects between runs (make would delete them as intermediates).
 .SECONDARY:
+# The dependency files included below name targets of their own: `make` alone still means all.
+.DEFAULT_GOAL := all
 
 # The dependency files name objects first: without this, plain `make` would build only one.
 .DEFAULT_GOAL := all
@@ -127,6 +131,7 @@ $(BUILD)/obj/%.o: daemon/%.c $$(if $$(wildcard $$(basename $$@).d),,FORCE) | $(B
 # or more of its instructions on loop control (callgrind): unrolled they are straight code, with
 # the same results.
 $(BUILD)/obj/estimator.o: ALL_CFLAGS += -funroll-loops
+$(BUILD)/obj/plot.o: ALL_CFLAGS += $(CAIRO_CFLAGS)
 
 # Rewritten only when `git describe` changes, so a new commit relinks without recompiling.
 $(BUILD)/version.c: FORCE | $(BUILD)/obj
@@ -144,12 +149,16 @@ $(LIB): $(LIB_OBJS)
 $(BIN): $(BUILD)/obj/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-# Only sd-bus: the library objects posturectl uses are pure.
+# --as-needed: posturectl needs neither libiio nor libgpiod, which the library list names.
 $(CTL): $(BUILD)/obj/posturectl.o $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs libsystemd 2>/dev/null) -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(LIBS) $(CAIRO_LIBS)
 
 $(BUILD)/tests/%.o: tests/unit/%.c $$(if $$(wildcard $$(basename $$@).d),,FORCE) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) -MMD -MP -c -o $@ $<
+
+# The plot's test reads its pictures back with cairo.
+$(BUILD)/tests/test_plot.o: ALL_CFLAGS += $(CAIRO_CFLAGS)
+$(BUILD)/tests/test_plot: LIBS += $(CAIRO_LIBS)
 
 # A test named test_X links fake_X.o first when it exists, so the fake wins over the library.
 $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIB) $(FAKE_OBJS)
@@ -186,7 +195,7 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 # dbus: the private bus of tests/integration/15-bus.sh; man-db: the man page check.
 DEB_PKGS := gcc make pkg-config libiio-dev libgpiod-dev libinih-dev libsystemd-dev zlib1g-dev \
 	libcmocka-dev umockdev libumockdev-dev clang libclang-rt-dev systemd cppcheck clang-format \
-	dbus man-db git
+	dbus man-db git libcairo2-dev systemd-journal-remote openssl iproute2
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 		| grep -q 'install ok installed' || echo $$p; done); \
@@ -219,7 +228,7 @@ deb-deps: deps
 # architecture gets a sysroot of the Debian packages in CROSS_DEV_PKGS (tests/cross/sysroot.sh).
 CROSS_DEB_PKGS := qemu-user-static $(foreach a,$(ARCHES),gcc-$(CROSS_TRIPLET_$(a)))
 CROSS_DEV_PKGS := libc6-dev libiio-dev libgpiod-dev libinih-dev libsystemd-dev zlib1g-dev \
-	libcmocka-dev
+	libcmocka-dev libcairo2-dev
 CROSS_DEPS_LOG := /tmp/postured-cross-deps.log
 cross-deps: deps
 	@missing=$$(for p in $(CROSS_DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
@@ -287,11 +296,12 @@ check-unit: $(BIN) $(UNIT_BINS)
 # Unit and integration tests again, built by clang with AddressSanitizer and UBSan. umockdev's
 # preload library comes before ASan's runtime in the integration tests, which ASan accepts here.
 SAN_FLAGS := -fsanitize=address,undefined
+LSAN := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 check-sanitize:
-	$(MAKE) WERROR=1 CC=clang BUILD=build-san \
+	$(LSAN) $(MAKE) WERROR=1 CC=clang BUILD=build-san \
 		CFLAGS="-O1 -g $(SAN_FLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="$(SAN_FLAGS)" check-unit
-	ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 $(MAKE) WERROR=1 CC=clang BUILD=build-san \
+	$(LSAN) ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1 $(MAKE) WERROR=1 CC=clang BUILD=build-san \
 		CFLAGS="-O1 -g $(SAN_FLAGS) -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="$(SAN_FLAGS)" check-integration
 

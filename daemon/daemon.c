@@ -46,6 +46,8 @@
 #define BUTTON_ACCURACY_USEC 1000
 /* An edge stamped further than this from the loop's time is on another clock (see edge_time_ns). */
 #define EDGE_CLOCK_SLACK_NS (10 * 1000000000ULL)
+/* How late a summary may close its period: a report puts it in the hour it ends. */
+#define SUMMARY_ACCURACY_USEC (USEC_PER_SEC / 100)
 
 struct role_input {
 	struct daemon *d;
@@ -84,7 +86,8 @@ struct daemon {
 	sd_event_source *poll_timer;
 	sd_event_source *status_timer;
 	sd_event_source *watchdog_timer;
-	struct posture_bus *bus; /* NULL: running without the D-Bus interface */
+	struct posture_bus *bus;	/* NULL: running without the D-Bus interface */
+	sd_event_source *summary_timer; /* CLOCK_REALTIME: the next wall-clock boundary */
 	uint64_t start_usec;
 	uint64_t period_usec;
 	uint64_t next_poll_usec;
@@ -888,6 +891,69 @@ static int on_poll_timer(sd_event_source *s, uint64_t due_usec, void *userdata)
 	return 0;
 }
 
+/* ---- summaries at wall-clock boundaries ---- */
+
+/*
+ * Summaries close at local wall-clock boundaries, every summary_interval_s from midnight (each
+ * full hour by default), so a report's hours add up; the first covers the part of the period
+ * since start. A CLOCK_REALTIME timer follows a clock that is set later (NTP on a Pi without a
+ * real-time clock). With a faster clock (--speed, simulated wearers) the wall clock means
+ * nothing: the pipeline keeps its own intervals, as in replay.
+ */
+static uint64_t next_summary_realtime_usec(double interval_s)
+{
+	struct timespec ts;
+	struct tm tm;
+	double day_s, next_s;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!localtime_r(&ts.tv_sec, &tm))
+		tm = (struct tm){ 0 };
+	day_s = tm.tm_hour * 3600.0 + tm.tm_min * 60.0 + tm.tm_sec + (double)ts.tv_nsec / 1e9;
+	/* The day's last period ends at midnight, also when the interval does not divide a day. */
+	next_s = fmin((floor(day_s / interval_s) + 1.0) * interval_s, 86400.0);
+	return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000 +
+	       (uint64_t)((next_s - day_s) * 1e6);
+}
+
+static int arm_summary_timer(struct daemon *d);
+
+static int on_summary_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	(void)s;
+	(void)usec;
+	pipeline_emit_summary(&d->pipeline, EVENT_SUMMARY);
+	if (arm_summary_timer(d) < 0)
+		log_warning("cannot set the next summary's timer: summaries come every "
+			    "summary_interval_s from now on, not at wall-clock boundaries");
+	return 0;
+}
+
+static int arm_summary_timer(struct daemon *d)
+{
+	bool wall_clock = d->speed == 1.0 && d->cfg->summary_interval_s > 0.0;
+	uint64_t due_usec;
+	int ret;
+
+	pipeline_summaries_by_caller(&d->pipeline, wall_clock);
+	if (!wall_clock) {
+		if (d->summary_timer)
+			sd_event_source_set_enabled(d->summary_timer, SD_EVENT_OFF);
+		return 0;
+	}
+	due_usec = next_summary_realtime_usec(d->cfg->summary_interval_s);
+	if (!d->summary_timer)
+		ret = sd_event_add_time(d->event, &d->summary_timer, CLOCK_REALTIME, due_usec,
+					SUMMARY_ACCURACY_USEC, on_summary_timer, d);
+	else if ((ret = sd_event_source_set_time(d->summary_timer, due_usec)) >= 0)
+		ret = sd_event_source_set_enabled(d->summary_timer, SD_EVENT_ONESHOT);
+	if (ret < 0)
+		pipeline_summaries_by_caller(&d->pipeline, false);
+	return ret;
+}
+
 /* ---- signals ---- */
 
 /*
@@ -971,6 +1037,9 @@ static void reload(struct daemon *d)
 	apply_mode(d, &ps);
 	pipeline_set_settings(&d->pipeline, &ps);
 	button_set_settings(&d->button, &d->cfg->button);
+	if (arm_summary_timer(d) < 0)
+		log_warning("cannot set the summary timer: summaries follow summary_interval_s, "
+			    "not the wall clock");
 	if (reopen_sensors) {
 		for (int r = 0; r < ROLE_COUNT; r++)
 			pipeline_reset_role(&d->pipeline, (enum sensor_role)r);
@@ -1063,7 +1132,7 @@ static int setup_event_loop(struct daemon *d)
 			return ret;
 		sd_event_source_set_enabled(d->watchdog_timer, SD_EVENT_ON);
 	}
-	return 0;
+	return arm_summary_timer(d);
 }
 
 static void load_calibration(struct daemon *d, struct calibration *cal)
@@ -1269,6 +1338,7 @@ out:
 	sd_event_source_disable_unref(d->poll_timer);
 	sd_event_source_disable_unref(d->status_timer);
 	sd_event_source_disable_unref(d->watchdog_timer);
+	sd_event_source_disable_unref(d->summary_timer);
 	sd_event_source_disable_unref(d->haptic_timer);
 	sd_event_unref(d->event);
 	free(d);

@@ -111,7 +111,14 @@ void pipeline_emit_summary(struct pipeline *p, enum event_type type)
 		ev.summary.longest_slump_s = p->t_s - p->det.onset_t_s;
 	ev.summary.period_s = p->have_t ? p->t_s - p->summary_start_s : 0.0;
 	emit(p, &ev);
-	reset_summary(p, p->t_s);
+	/* Before the first frame (no sensor yet) the next period starts with that frame. */
+	if (p->have_t)
+		reset_summary(p, p->t_s);
+}
+
+void pipeline_summaries_by_caller(struct pipeline *p, bool by_caller)
+{
+	p->summaries_by_caller = by_caller;
 }
 
 /* Every slump ends here, so the summary's longest slump counts each one however it ended. */
@@ -426,7 +433,7 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 	posture_angles(&p->cal, has, up, &p->angles);
 	run_detector(p);
 
-	if (p->settings.summary_interval_s > 0.0 &&
+	if (!p->summaries_by_caller && p->settings.summary_interval_s > 0.0 &&
 	    p->t_s - p->summary_start_s >= p->settings.summary_interval_s)
 		pipeline_emit_summary(p, EVENT_SUMMARY);
 }

@@ -17,6 +17,7 @@
 
 #include "postured/bus.h"
 #include "postured/policy.h"
+#include "postured/posturectl_report.h"
 #include "postured/posturectl_text.h"
 #include "postured/version.h"
 
@@ -41,6 +42,8 @@ static void usage(FILE *out)
 	      "                         alert by the ISO 11226 holding times, with short holds\n"
 	      "                         while learning, or never (events only)\n"
 	      "  watch                  print a line for every change, until interrupted\n"
+	      "  report [OPTIONS]       the days and hours from the journal, per wearer\n"
+	      "                         (posturectl report --help)\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help             this help\n"
@@ -441,5 +444,8 @@ int main(int argc, char **argv)
 	}
 	if (optind == argc)
 		return cmd_status();
+	/* The report reads the journal, not the bus, and has options of its own. */
+	if (strcmp(argv[optind], "report") == 0)
+		return posturectl_report(argc - optind, argv + optind);
 	return run(argv[optind], argc - optind - 1, argv + optind + 1);
 }

@@ -69,6 +69,7 @@ struct pipeline {
 	struct posture_summary summary;
 	double summary_start_s;
 	bool summary_started;
+	bool summaries_by_caller; /* pipeline_summaries_by_caller() */
 };
 
 /* stored may be NULL (or !valid): the pipeline calibrates once the wearer is still. */
@@ -98,6 +99,11 @@ void pipeline_set_gyro_bias(struct pipeline *p, enum sensor_role role, const dou
 void pipeline_reset_role(struct pipeline *p, enum sensor_role role);
 /* Emits the summary for the period so far and starts a new one. */
 void pipeline_emit_summary(struct pipeline *p, enum event_type type);
+/*
+ * The caller emits the summaries (pipeline_emit_summary) on its own clock, as the live daemon does
+ * at wall-clock boundaries; summary_interval_s then no longer applies. A new settings keeps it.
+ */
+void pipeline_summaries_by_caller(struct pipeline *p, bool by_caller);
 
 /* The latest frame's time, posture state, activity and angles (for the trace and STATUS=). */
 double pipeline_frame_t_s(const struct pipeline *p);

@@ -401,6 +401,74 @@ static void recalibration_ends_the_slump(void **state)
 	free(s);
 }
 
+static int count_summaries(const struct session *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->n_ev; i++)
+		n += s->ev[i].type == EVENT_SUMMARY;
+	return n;
+}
+
+/*
+ * Summaries come every summary_interval_s of pipeline time (replay), or when the caller says (the
+ * live daemon, at wall-clock boundaries): then the interval no longer applies, also after new
+ * settings, and the caller's summary covers the time since the previous one.
+ */
+static void summaries_by_interval_or_by_caller(void **state)
+{
+	struct session *s = malloc(sizeof(*s));
+	struct pipeline_settings ps;
+	double last_summary_s;
+
+	(void)state;
+	setup_session(s, false);
+	ps = s->p.settings;
+	ps.summary_interval_s = 4.0;
+	pipeline_set_settings(&s->p, &ps);
+	/* -3 to 12 s: calibrated at 2.7 s (a calibrating pipeline checks no interval), then
+	 * summaries 4 s apart */
+	stay(s, 15.0);
+	assert_int_equal(count_summaries(s), 3);
+	assert_near(s->ev[s->n_ev - 1].summary.period_s, 4.0, 0.03);
+	last_summary_s = s->ev[s->n_ev - 1].t_s;
+
+	pipeline_summaries_by_caller(&s->p, true);
+	pipeline_set_settings(&s->p, &ps);
+	stay(s, 10.0);
+	assert_int_equal(count_summaries(s), 3);
+	pipeline_emit_summary(&s->p, EVENT_SUMMARY);
+	assert_int_equal(count_summaries(s), 4);
+	assert_near(s->ev[s->n_ev - 1].summary.period_s, s->p.t_s - last_summary_s, 1e-9);
+	assert_true(s->ev[s->n_ev - 1].summary.period_s > 11.0);
+	assert_near(s->ev[s->n_ev - 1].summary.upright_s, s->ev[s->n_ev - 1].summary.period_s,
+		    1e-9);
+
+	pipeline_summaries_by_caller(&s->p, false);
+	stay(s, 4.1);
+	assert_int_equal(count_summaries(s), 5);
+	free(s);
+}
+
+/* A summary before any frame (no sensor answers yet) measured nothing and anchors nothing. */
+static void a_summary_before_the_first_frame_measured_nothing(void **state)
+{
+	struct session *s = malloc(sizeof(*s));
+
+	(void)state;
+	setup_session(s, false);
+	pipeline_summaries_by_caller(&s->p, true);
+	pipeline_emit_summary(&s->p, EVENT_SUMMARY);
+	assert_int_equal(s->n_ev, 1);
+	assert_near(s->ev[0].summary.period_s, 0.0, 1e-9);
+	s->t_s = 100.0;
+	stay(s, 12.0);
+	pipeline_emit_summary(&s->p, EVENT_SUMMARY);
+	assert_int_equal(s->ev[s->n_ev - 1].type, EVENT_SUMMARY);
+	assert_near(s->ev[s->n_ev - 1].summary.period_s, 12.0 - 0.02, 1e-9);
+	free(s);
+}
+
 /* Pushes one frame whose trunk reading is the given glitch, at the session's next time. */
 static void push_glitch(struct session *s, double t_s, double accel_m_s2, double gyro_rad_s)
 {
@@ -517,6 +585,8 @@ int main(void)
 		cmocka_unit_test(forward_head_is_a_neck_slump),
 		cmocka_unit_test(recalibration_ends_the_slump),
 		cmocka_unit_test(glitching_sensor_changes_nothing),
+		cmocka_unit_test(summaries_by_interval_or_by_caller),
+		cmocka_unit_test(a_summary_before_the_first_frame_measured_nothing),
 		cmocka_unit_test(head_joining_late_is_calibrated_on_its_own),
 		cmocka_unit_test(motor_vibration_is_not_posture),
 	};
