@@ -10,7 +10,8 @@
 #  - conffile: /etc/postured/postured.ini is one, the same as config/postured.ini, and
 #    postured.ini.d/ is there for the wearer's drop-ins.
 #  - scripts: postinst applies the sysusers entry and enables and starts the unit.
-#  - depends: the libraries found by dpkg-shlibdeps, and systemd-sysusers.
+#  - depends: the libraries found by dpkg-shlibdeps (cairo for posturectl's plots), and
+#    systemd-sysusers.
 #  - version: the packaged postured and posturectl say the package's upstream version.
 # Usage: tests/package/check.sh BUILD_DIR
 # Exit status 0 when every check passed; the last line is "package: N passed, M failed".
@@ -182,7 +183,7 @@ fi
 
 depends=$(dpkg-deb -f "$deb" Depends)
 problems=()
-for lib in libiio0 libgpiod2 libinih1 libsystemd0 zlib1g libc6 systemd; do
+for lib in libiio0 libgpiod2 libinih1 libsystemd0 zlib1g libcairo2 libc6 systemd; do
 	grep -Eq "(^|[ ,|])$lib( |,|$)" <<<"$depends" || problems+=("$lib")
 done
 if [ ${#problems[@]} -eq 0 ]; then

@@ -74,6 +74,10 @@ KERNEL_SUITE=bookworm-backports
 # The root file system: minbase plus what the scenario and postured need at run time. No procps:
 # the unit's reload must work without /bin/kill.
 PACKAGES=(systemd udev kmod i2c-tools libiio0 libgpiod2 libinih1 libsystemd0 zlib1g)
+# And what the package depends on (the first of alternatives), which dpkg -i needs there.
+while read -r p; do
+	[[ " ${PACKAGES[*]} " == *" $p "* ]] || PACKAGES+=("$p")
+done < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/ //g' | sort -u)
 # The modules the scenario loads; modprobe resolves the rest (industrialio, i2c-mux, ...).
 MODULES=(i2c-stub i2c-dev inv-mpu6050-i2c)
 HOST_PACKAGES=(qemu-system-x86 debootstrap cpio systemd)
