@@ -5,7 +5,7 @@
 #
 #   1. Host tools (qemu-system-x86, debootstrap, cpio) are installed when missing.
 #   2. Debian's kernel (linux-image-amd64 from bookworm-backports) and a root file system
-#      (debootstrap bookworm minbase + systemd, udev, kmod, i2c-tools and postured's runtime
+#      (debootstrap bookworm minbase + systemd, udev, kmod, i2c-tools, dbus and postured's runtime
 #      libraries + the kernel modules the test needs) are built once into the cache, keyed on
 #      the package versions, the package list and this script's image recipe.
 #   3. postured is installed into the root file system by `make install DESTDIR=... PREFIX=/usr`
@@ -63,8 +63,9 @@ fi
 SUITE=bookworm
 KERNEL_SUITE=bookworm-backports
 # The root file system: minbase plus what the scenario and postured need at run time. No procps:
-# the unit's reload must work without /bin/kill.
-PACKAGES=(systemd udev kmod i2c-tools libiio0 libgpiod2 libinih1 libsystemd0 zlib1g)
+# the unit's reload must work without /bin/kill. dbus: the system bus (dbus-daemon, started by
+# dbus.socket) that postured owns a name on and posturectl calls.
+PACKAGES=(systemd udev kmod i2c-tools libiio0 libgpiod2 libinih1 libsystemd0 zlib1g dbus)
 # The modules the scenario loads; modprobe resolves the rest (industrialio, i2c-mux, ...).
 MODULES=(i2c-stub i2c-dev inv-mpu6050-i2c)
 HOST_PACKAGES=(qemu-system-x86 debootstrap cpio systemd)
@@ -304,7 +305,7 @@ t_end=$(date +%s)
 
 # Renders the results into one file per phase, $work/actual/PHASE.txt: the checks, then the
 # phase's journal entries a user would look at, one line each:
-#   EVENT pid=N cause=.. duration_s=.. alert_count=.. sensor=.. [| DETAIL]   (POSTURE_EVENT=)
+#   EVENT pid=N cause=.. duration_s=.. alert_count=.. sensor=.. mode=.. [| DETAIL]   (POSTURE_EVENT=)
 #   systemd: MESSAGE   (systemd's own messages about the unit: exits, restarts, watchdog)
 #   log: MESSAGE       (postured's messages about the stored calibration)
 # pid=N numbers postured's processes in the order they appear.
@@ -335,7 +336,12 @@ render() {
 				s = s " alert_count=" field($0, "POSTURE_ALERT_COUNT")
 			if (ev == "sensor_lost" || ev == "sensor_restored")
 				s = s " sensor=" field($0, "POSTURE_SENSOR")
-			if (ev ~ /^(sensor_lost|sensor_restored|config_rejected)$/)
+			if (ev == "snooze_started")
+				s = s sprintf(" duration_s=%.1f", field($0, "POSTURE_DURATION_S"))
+			if (ev == "mode_changed")
+				s = s " mode=" field($0, "POSTURE_MODE")
+			if (ev ~ /^(sensor_lost|sensor_restored|config_rejected)$/ ||
+			    ev ~ /^(snooze_started|snooze_ended|mode_changed)$/)
 				s = s " | " field($0, "POSTURE_DETAIL")
 			return s
 		}
