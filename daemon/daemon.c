@@ -1197,10 +1197,16 @@ static void save_gyro_bias(struct daemon *d)
 static void save_learned(struct daemon *d)
 {
 	const struct calibration *cal = pipeline_calibration(&d->pipeline);
+	struct control_status st;
 	char err[512];
 
+	control_status(d, &st);
 	if (cal->valid && calstore_save(d->state_dir, cal, err, sizeof(err)) < 0)
 		log_warning("%s (the latest walking evidence is not kept)", err);
+	/* The file's time says when the calibration was taken (posturectl status), not this save.
+	 */
+	else if (cal->valid && st.calibrated_usec)
+		calstore_set_taken_usec(d->state_dir, st.calibrated_usec);
 	save_gyro_bias(d);
 }
 

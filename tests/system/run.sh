@@ -5,9 +5,9 @@
 #
 #   1. Host tools (qemu-system-x86, debootstrap, cpio) are installed when missing.
 #   2. Debian's kernel (linux-image-amd64 from bookworm-backports) and a root file system
-#      (debootstrap bookworm minbase + systemd, udev, kmod, i2c-tools and postured's runtime
-#      libraries + the kernel modules the test needs) are built once into the cache, keyed on
-#      the package versions, the package list and this script's image recipe.
+#      (debootstrap bookworm minbase + systemd, udev, kmod, i2c-tools, dbus and what postured's
+#      package depends on + the kernel modules the test needs) are built once into the cache,
+#      keyed on the package versions, the package list and this script's image recipe.
 #   3. postured's Debian package (make deb: BUILD_DIR/deb/postured_*_amd64.deb) is installed
 #      into a copy of the image by dpkg -i in a chroot (the unit from systemd/, unmodified), with
 #      tests/system/guest/postured.ini as the wearer's config and the test's two units; that is
@@ -72,9 +72,11 @@ deb=${debs[0]}
 SUITE=bookworm
 KERNEL_SUITE=bookworm-backports
 # The root file system: minbase plus what the scenario and postured need at run time. No procps:
-# the unit's reload must work without /bin/kill.
-PACKAGES=(systemd udev kmod i2c-tools libiio0 libgpiod2 libinih1 libsystemd0 zlib1g)
-# And what the package depends on (the first of alternatives), which dpkg -i needs there.
+# the unit's reload must work without /bin/kill. dbus: the system bus (dbus-daemon, started by
+# dbus.socket) that postured owns a name on and posturectl calls.
+PACKAGES=(systemd udev kmod i2c-tools dbus)
+# And what postured's package depends on (the first of alternatives: its libraries, systemd for
+# the sysusers entry), which dpkg -i needs there.
 while read -r p; do
 	[[ " ${PACKAGES[*]} " == *" $p "* ]] || PACKAGES+=("$p")
 done < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/ //g' | sort -u)
@@ -325,7 +327,7 @@ t_end=$(date +%s)
 
 # Renders the results into one file per phase, $work/actual/PHASE.txt: the checks, then the
 # phase's journal entries a user would look at, one line each:
-#   EVENT pid=N cause=.. duration_s=.. alert_count=.. sensor=.. [| DETAIL]   (POSTURE_EVENT=)
+#   EVENT pid=N cause=.. duration_s=.. alert_count=.. sensor=.. mode=.. [| DETAIL]   (POSTURE_EVENT=)
 #   systemd: MESSAGE   (systemd's own messages about the unit: exits, restarts, watchdog)
 #   log: MESSAGE       (postured's messages about the stored calibration)
 # pid=N numbers postured's processes in the order they appear.
@@ -356,7 +358,12 @@ render() {
 				s = s " alert_count=" field($0, "POSTURE_ALERT_COUNT")
 			if (ev == "sensor_lost" || ev == "sensor_restored")
 				s = s " sensor=" field($0, "POSTURE_SENSOR")
-			if (ev ~ /^(sensor_lost|sensor_restored|config_rejected)$/)
+			if (ev == "snooze_started")
+				s = s sprintf(" duration_s=%.1f", field($0, "POSTURE_DURATION_S"))
+			if (ev == "mode_changed")
+				s = s " mode=" field($0, "POSTURE_MODE")
+			if (ev ~ /^(sensor_lost|sensor_restored|config_rejected)$/ ||
+			    ev ~ /^(snooze_started|snooze_ended|mode_changed)$/)
 				s = s " | " field($0, "POSTURE_DETAIL")
 			return s
 		}

@@ -570,7 +570,11 @@ static void parses_journalctl_times(void **state)
 	expect_time("@1764500000", 1764500000 * SEC);
 	expect_time("@1764500000.25", 1764500000 * SEC + 250 * MS);
 	expect_time("@-1.000001", -SEC - 1);
-	expect_time("9999-12-31 23:59:59", at(9999, 12, 31, 23, 59, 59));
+	/* A 32-bit time_t (bookworm's armhf) cannot hold it: refused, never wrapped. */
+	if (sizeof(time_t) >= 8)
+		expect_time("9999-12-31 23:59:59", at(9999, 12, 31, 23, 59, 59));
+	else
+		expect_no_time("9999-12-31 23:59:59");
 	expect_time("-2h", now - 7200 * SEC);
 	expect_time("+30min", now + 1800 * SEC);
 	expect_time("-3d", now - 3 * 86400 * SEC);
