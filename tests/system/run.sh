@@ -269,6 +269,7 @@ step="checking tests/system/guest/postured.ini with postured --check-config"
 # creates the users from the sysusers entry and enables the unit; systemd's trigger adds the
 # catalog), then the test's own files are added and the whole is packed again (about 2 s).
 step="unpacking the image to install postured's package into it"
+t_install=$(date +%s)
 root=$work/root
 mkdir -m 755 "$root"
 (cd "$root" && cpio -i -d --quiet <"$base")
@@ -295,6 +296,7 @@ systemctl --root="$root" --quiet enable postured-test-sensors.service \
 	postured-test-scenario.service
 (cd "$root" && find . -mindepth 1 | cpio -o -H newc --quiet >"$work/initrd.cpio")
 rm -rf "$root"
+say "installed $(basename "$deb") into the image ($(($(date +%s) - t_install)) s)"
 
 ### boot ###
 
