@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Still, moving or lying, and walking. The thresholds come from the UCI HAPT recordings (30
  * people, waist, README "Activity"): sitting and standing, the rms acceleration beyond gravity
@@ -171,4 +172,15 @@ void activity_update(struct activity *a, const struct activity_settings *s, doub
 		a->cls = ACTIVITY_STILL;
 	a->moving_s = a->cls == ACTIVITY_MOVING ? a->moving_s + dt_s : 0.0;
 	a->walking_s = a->walking ? a->walking_s + dt_s : 0.0;
+}
+
+void activity_hold(struct activity *a, double dt_s, const struct imu_sample *imu)
+{
+	double turn[3];
+
+	if (!a->started)
+		return;
+	vec3_cross(imu->gyro_rad_s, a->mean_accel_m_s2, turn);
+	for (int i = 0; i < 3; i++)
+		a->mean_accel_m_s2[i] -= turn[i] * dt_s;
 }

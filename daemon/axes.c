@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Axis orientation. A remap must be a rotation: a mirrored frame would turn the gyro (a
  * pseudovector) the wrong way relative to the accelerometer, and the estimator would diverge

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The stored calibration: a small text file a person can read. A damaged or hand-edited file is
  * rejected with the line to blame, and the daemon recalibrates: a wrong reference would make
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "postured/vec3.h"
@@ -585,4 +587,16 @@ uint64_t calstore_saved_usec(const char *dir)
 	if (stat(path, &st) < 0)
 		return 0;
 	return (uint64_t)st.st_mtim.tv_sec * 1000000u + (uint64_t)st.st_mtim.tv_nsec / 1000u;
+}
+
+int calstore_set_taken_usec(const char *dir, uint64_t usec)
+{
+	char path[PATH_MAX];
+	struct timespec times[2] = {
+		{ .tv_nsec = UTIME_OMIT },
+		{ .tv_sec = (time_t)(usec / 1000000u), .tv_nsec = (long)(usec % 1000000u) * 1000 },
+	};
+
+	snprintf(path, sizeof(path), "%s/" CAL_FILE, dir);
+	return utimensat(AT_FDCWD, path, times, 0) < 0 ? -errno : 0;
 }

@@ -1,14 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The ini file, parsed by inih through our own line reader. The reader counts lines (inih's
- * handler gets no line number in Debian's build), strips leading blanks (so an indented key is a
- * key, not one of inih's multi-line continuations), checks section names (inih does not report
- * them), rejects over-long lines (older inih silently split them) and cuts inline comments. One
- * table describes every key: parsing, range checks, messages, config_log and what a change to
- * the key needs on a reload (config_changes) all come from it.
+ * The ini file and its drop-ins (the .ini files of PATH.d, read after it in name order), parsed
+ * by inih through our own line reader. The reader counts lines (inih's handler gets no line
+ * number in Debian's build), strips leading blanks (so an indented key is a key, not one of
+ * inih's multi-line continuations), checks section names (inih does not report them), rejects
+ * over-long lines (older inih silently split them) and cuts inline comments. One table describes
+ * every key: parsing, range checks, messages, config_log and what a change to the key needs on a
+ * reload (config_changes) all come from it; each value's origin (file, line) is kept while
+ * reading, for messages and --dump-config.
  */
 #include "postured/config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -22,6 +26,8 @@
 #include <ini.h>
 
 #include "postured/axes.h"
+#include "postured/bus.h"
+#include "postured/gpio.h"
 #include "postured/log.h"
 #include "postured/text.h"
 #include "postured/vec3.h"
@@ -74,6 +80,8 @@ static bool check_state_dir(const char *value, char *msg, size_t len);
 static bool check_backend(const char *value, char *msg, size_t len);
 static bool check_mode(const char *value, char *msg, size_t len);
 static bool check_quiet_hours(const char *value, char *msg, size_t len);
+static bool check_group(const char *value, char *msg, size_t len);
+static bool check_bias(const char *value, char *msg, size_t len);
 
 #define SENSOR_KEYS(role, sec) \
 	BOOL_KEY(sec, "enabled", sensor[role].enabled, CONFIG_NEEDS_INPUT), \
@@ -155,6 +163,24 @@ static const struct key keys[] = {
 	  NULL, 0, 0 },
 	{ "haptic", "correction_pattern", KEY_PATTERN, OFF(correction_pattern), 0, 0, 0, false, 1,
 	  NULL, 0, 0 },
+
+	/* Looked up at each method call: a reload applies it at once. */
+	STR_KEY("bus", "group", bus_group, check_group, 0),
+
+	STR_KEY("button", "backend", button_backend, check_backend, CONFIG_NEEDS_BUTTON),
+	STR_KEY("button", "chip", button_chip, check_chip, CONFIG_NEEDS_BUTTON),
+	{ "button", "line", KEY_UINT, OFF(button_line), 0, 0, 1023, false, 1, NULL, 0,
+	  CONFIG_NEEDS_BUTTON },
+	BOOL_KEY("button", "active_low", button_active_low, CONFIG_NEEDS_BUTTON),
+	STR_KEY("button", "bias", button_bias, check_bias, CONFIG_NEEDS_BUTTON),
+	/* Ranges that keep a long press longer than any debounce time. */
+	NUM_KEY("button", "debounce_ms", button.debounce_ms, 0, 100),
+	NUM_KEY("button", "long_press_ms", button.long_press_ms, 300, 10000),
+	NUM_KEY("button", "snooze_s", snooze_s, 60, 86400),
+	{ "button", "snooze_pattern", KEY_PATTERN, OFF(snooze_pattern), 0, 0, 0, false, 1, NULL, 0,
+	  0 },
+	{ "button", "calibrate_pattern", KEY_PATTERN, OFF(calibrate_pattern), 0, 0, 0, false, 1,
+	  NULL, 0, 0 },
 };
 /* clang-format on */
 
@@ -167,38 +193,72 @@ static const struct key keys[] = {
 /* Names further than this (in edits) from every known one get no "did you mean". */
 #define SUGGEST_MAX_EDITS 2
 
+/* The main file, then the drop-ins of its "PATH.d" directory in the order they are read. */
+struct file_list {
+	char **paths;
+	int n;
+};
+
+/* Where a value came from: files.paths[file], line (from 1); line 0: the built-in default. */
+struct origin {
+	int file;
+	int line;
+};
+
 struct parse_state {
 	struct config *cfg;
-	const char *path;
+	struct file_list files;
+	int file_index;	  /* the file being read */
+	const char *path; /* its name, files.paths[file_index] */
 	FILE *file;
 	char buf[LINE_BUF_SIZE];
 	int line;
-	int line_of[KEY_COUNT]; /* where each key was set; 0: default */
+	struct origin origin[KEY_COUNT];
 	bool failed;
-	int err_line;
+	int err_line; /* in the file being read */
 	int err_errno;
 	char *err;
 	size_t err_len;
 };
 
-__attribute__((format(printf, 4, 5))) static void fail(struct parse_state *st, int err_errno,
-						       int line, const char *fmt, ...)
+__attribute__((format(printf, 4, 0))) static void
+vfail_at(struct parse_state *st, int err_errno, struct origin at, const char *fmt, va_list ap)
 {
+	const char *path = at.file < st->files.n ? st->files.paths[at.file] : st->path;
 	char msg[MSG_MAX];
-	va_list ap;
 
 	if (st->failed)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		snprintf(st->err, st->err_len, "%s:%d: %s", st->path, line, msg);
+	if (at.line > 0)
+		snprintf(st->err, st->err_len, "%s:%d: %s", path, at.line, msg);
 	else
-		snprintf(st->err, st->err_len, "%s: %s", st->path, msg);
+		snprintf(st->err, st->err_len, "%s: %s", path, msg);
 	st->failed = true;
-	st->err_line = line;
+	st->err_line = at.line;
 	st->err_errno = err_errno;
+}
+
+/* An error at a line of the file being read (0: the file as a whole). */
+__attribute__((format(printf, 4, 5))) static void fail(struct parse_state *st, int err_errno,
+						       int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_at(st, err_errno, (struct origin){ st->file_index, line }, fmt, ap);
+	va_end(ap);
+}
+
+/* An error found once every file is read, at the origin of the value that completed it. */
+__attribute__((format(printf, 4, 5))) static void fail_at(struct parse_state *st, int err_errno,
+							  struct origin at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_at(st, err_errno, at, fmt, ap);
+	va_end(ap);
 }
 
 static void *field(struct config *cfg, const struct key *k)
@@ -353,6 +413,33 @@ static bool check_quiet_hours(const char *value, char *msg, size_t len)
 	struct quiet_hours q;
 
 	return quiet_hours_parse(value, &q, msg, len) < 0;
+}
+
+/* The rule of useradd and systemd-sysusers: a letter or '_', then letters, digits, '_', '-'. */
+static bool check_group(const char *value, char *msg, size_t len)
+{
+	size_t n = strlen(value);
+	bool ok = n > 0 && n <= 31 && (isalpha((unsigned char)value[0]) || value[0] == '_');
+
+	for (size_t i = 1; ok && i < n; i++)
+		ok = isalnum((unsigned char)value[i]) || value[i] == '_' || value[i] == '-';
+	if (ok)
+		return false;
+	snprintf(msg, len,
+		 "'%s' must be a group name (up to 31 letters, digits, '_' or '-', not starting "
+		 "with a digit or '-')",
+		 value);
+	return true;
+}
+
+static bool check_bias(const char *value, char *msg, size_t len)
+{
+	enum gpio_bias bias;
+
+	if (gpio_bias_parse(value, &bias) == 0)
+		return false;
+	snprintf(msg, len, "'%s' must be pull-up, pull-down or as-is", value);
+	return true;
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -579,10 +666,28 @@ static int find_key(const char *section, const char *name)
 	return -1;
 }
 
+/* The sections of the key table in its order, "input, trunk, ...", into buf. */
+static const char *section_list(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < KEY_COUNT && used < len; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(keys[j].section, keys[i].section) == 0;
+		if (!seen)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+						 keys[i].section);
+	}
+	return buf;
+}
+
 static void check_section_line(struct parse_state *st, const char *line)
 {
 	const char *end = strchr(line, ']');
-	char name[CONFIG_STR_MAX];
+	char name[CONFIG_STR_MAX], all[MSG_MAX];
 	const char *guess;
 
 	if (!end) {
@@ -597,10 +702,8 @@ static void check_section_line(struct parse_state *st, const char *line)
 		fail(st, EINVAL, st->line, "unknown section [%s] (did you mean [%s]?)", name,
 		     guess);
 	else
-		fail(st, EINVAL, st->line,
-		     "unknown section [%s] (sections: input, trunk, head, "
-		     "estimator, calibration, detector, journal, haptic)",
-		     name);
+		fail(st, EINVAL, st->line, "unknown section [%s] (sections: %s)", name,
+		     section_list(all, sizeof(all)));
 }
 
 /*
@@ -714,26 +817,30 @@ static int handle(void *user, const char *section, const char *name, const char 
 			fail(st, EINVAL, st->line, "unknown key '%s' in [%s]", name, section);
 		return 0;
 	}
-	if (st->line_of[k]) {
+	/* A drop-in overrides what an earlier file set; one file sets a key once. */
+	if (st->origin[k].line && st->origin[k].file == st->file_index) {
 		fail(st, EINVAL, st->line,
 		     "duplicate key %s in [%s], first set on line %d: keep one", name, section,
-		     st->line_of[k]);
+		     st->origin[k].line);
 		return 0;
 	}
-	st->line_of[k] = st->line;
+	st->origin[k] = (struct origin){ st->file_index, st->line };
 	return set_value(st, &keys[k], value);
 }
 
-static int line_of(const struct parse_state *st, const char *section, const char *name)
+static struct origin origin_of(const struct parse_state *st, const char *section, const char *name)
 {
 	int k = find_key(section, name);
 
-	return k < 0 ? 0 : st->line_of[k];
+	return k < 0 ? (struct origin){ 0, 0 } : st->origin[k];
 }
 
-static int later(int a, int b)
+/* The one read last; a default is read before any file. */
+static struct origin later(struct origin a, struct origin b)
 {
-	return a > b ? a : b;
+	if (a.line == 0 || (b.line && (b.file > a.file || (b.file == a.file && b.line > a.line))))
+		return b;
+	return a;
 }
 
 static void cross_check_rules(struct parse_state *st)
@@ -752,70 +859,94 @@ static void cross_check_rules(struct parse_state *st)
 		format_double(r->max_deg, a, sizeof(a));
 		format_double(r->threshold_deg, b, sizeof(b));
 		if (r->max_deg <= r->threshold_deg)
-			fail(st, EINVAL,
-			     later(line_of(st, "detector", key_a), line_of(st, "detector", key_b)),
-			     "%s = %s must be above %s = %s", key_a, a, key_b, b);
+			fail_at(st, EINVAL,
+				later(origin_of(st, "detector", key_a),
+				      origin_of(st, "detector", key_b)),
+				"%s = %s must be above %s = %s", key_a, a, key_b, b);
 		format_double(d->hysteresis_deg, a, sizeof(a));
 		if (d->hysteresis_deg >= r->threshold_deg)
-			fail(st, EINVAL,
-			     later(line_of(st, "detector", "hysteresis_deg"),
-				   line_of(st, "detector", key_b)),
-			     "hysteresis_deg = %s must be below %s = %s, or that lean could never "
-			     "end",
-			     a, key_b, b);
+			fail_at(
+			    st, EINVAL,
+			    later(origin_of(st, "detector", "hysteresis_deg"),
+				  origin_of(st, "detector", key_b)),
+			    "hysteresis_deg = %s must be below %s = %s, or that lean could never "
+			    "end",
+			    a, key_b, b);
 	}
 	if (d->rule[ANGLE_TRUNK].enabled &&
 	    st->cfg->activity.lying_deg <= d->rule[ANGLE_TRUNK].threshold_deg) {
 		format_double(st->cfg->activity.lying_deg, a, sizeof(a));
 		format_double(d->rule[ANGLE_TRUNK].threshold_deg, b, sizeof(b));
-		fail(st, EINVAL,
-		     later(line_of(st, "detector", "lying_deg"),
-			   line_of(st, "detector", "trunk_threshold_deg")),
-		     "lying_deg = %s must be above trunk_threshold_deg = %s, or every trunk lean "
-		     "would count as lying down",
-		     a, b);
+		fail_at(
+		    st, EINVAL,
+		    later(origin_of(st, "detector", "lying_deg"),
+			  origin_of(st, "detector", "trunk_threshold_deg")),
+		    "lying_deg = %s must be above trunk_threshold_deg = %s, or every trunk lean "
+		    "would count as lying down",
+		    a, b);
 	}
 	if (st->cfg->reference.learn_forward_deg >= st->cfg->activity.lying_deg) {
 		format_double(st->cfg->reference.learn_forward_deg, a, sizeof(a));
 		format_double(st->cfg->activity.lying_deg, b, sizeof(b));
-		fail(st, EINVAL,
-		     later(line_of(st, "calibration", "learn_forward_deg"),
-			   line_of(st, "detector", "lying_deg")),
-		     "learn_forward_deg = %s must be below lying_deg = %s, or forward could never "
-		     "be "
-		     "learned",
-		     a, b);
+		fail_at(
+		    st, EINVAL,
+		    later(origin_of(st, "calibration", "learn_forward_deg"),
+			  origin_of(st, "detector", "lying_deg")),
+		    "learn_forward_deg = %s must be below lying_deg = %s, or forward could never "
+		    "be "
+		    "learned",
+		    a, b);
 	}
 }
 
 /* The latest line that set any of [section]'s sensor selection keys. */
-static int sensor_line(const struct parse_state *st, const char *section)
+static struct origin sensor_origin(const struct parse_state *st, const char *section)
 {
 	static const char *const names[] = { "enabled", "device", "label", "address" };
-	int line = 0;
+	struct origin at = { 0, 0 };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		line = later(line, line_of(st, section, names[i]));
-	return line;
+		at = later(at, origin_of(st, section, names[i]));
+	return at;
+}
+
+/* One line cannot be the motor's output and the button's input: say so before a busy line does. */
+static void cross_check_button(struct parse_state *st)
+{
+	const struct config *c = st->cfg;
+	struct origin at;
+
+	if (strcmp(c->button_backend, "gpiod") != 0 || strcmp(c->haptic_backend, "gpiod") != 0 ||
+	    strcmp(c->button_chip, c->haptic_chip) != 0 || c->button_line != c->haptic_line)
+		return;
+	at = later(later(origin_of(st, "button", "backend"), origin_of(st, "button", "chip")),
+		   later(origin_of(st, "button", "line"),
+			 later(origin_of(st, "haptic", "chip"), origin_of(st, "haptic", "line"))));
+	fail_at(
+	    st, EINVAL, at,
+	    "[button] chip = %s, line = %u is the motor's line ([haptic] chip and line): wire the "
+	    "button to another line and set [button] line to it",
+	    c->button_chip, c->button_line);
 }
 
 static void cross_check_sensors(struct parse_state *st)
 {
 	const struct sensor_config *t = &st->cfg->sensor[ROLE_TRUNK];
 	const struct sensor_config *h = &st->cfg->sensor[ROLE_HEAD];
-	int line = later(sensor_line(st, "trunk"), sensor_line(st, "head"));
+	struct origin at = later(sensor_origin(st, "trunk"), sensor_origin(st, "head"));
 
 	if (!t->enabled && !h->enabled)
-		fail(st, EINVAL, line,
-		     "[trunk] and [head] are both disabled: enable at least the "
-		     "trunk sensor");
+		fail_at(st, EINVAL, at,
+			"[trunk] and [head] are both disabled: enable at least the "
+			"trunk sensor");
 	else if (t->enabled && h->enabled && strcmp(t->device, h->device) == 0 &&
 		 strcmp(t->label, h->label) == 0 && strcmp(t->address, h->address) == 0)
-		fail(st, EINVAL, line,
-		     "[trunk] and [head] both select device = %s with the same "
-		     "label and address: set address (e.g. 0x68 and 0x69) or label so each finds "
-		     "its own sensor",
-		     t->device);
+		fail_at(
+		    st, EINVAL, at,
+		    "[trunk] and [head] both select device = %s with the same "
+		    "label and address: set address (e.g. 0x68 and 0x69) or label so each finds "
+		    "its own sensor",
+		    t->device);
 }
 
 void config_defaults(struct config *cfg)
@@ -825,6 +956,8 @@ void config_defaults(struct config *cfg)
 	static const struct haptic_pattern repeat = { 5, { 400, 200, 400, 200, 400 } };
 	static const struct haptic_pattern urgent = { 7, { 800, 200, 400, 200, 400, 200, 800 } };
 	static const struct haptic_pattern correction = { 1, { 60 } };
+	static const struct haptic_pattern snooze = { 1, { 60 } };
+	static const struct haptic_pattern calibrate = { 5, { 60, 80, 60, 80, 60 } };
 
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->uri, sizeof(cfg->uri), "local:");
@@ -850,6 +983,18 @@ void config_defaults(struct config *cfg)
 	snprintf(cfg->mode, sizeof(cfg->mode), "iso");
 	cfg->training_hold_s = 20.0;
 	cfg->training_realert_s = 60.0;
+	snprintf(cfg->bus_group, sizeof(cfg->bus_group), "%s", BUS_DEFAULT_GROUP);
+	snprintf(cfg->button_backend, sizeof(cfg->button_backend), "none");
+	snprintf(cfg->button_chip, sizeof(cfg->button_chip), "gpiochip0");
+	/* Header pin 13, beside a ground (pin 14): a button fits across the two. */
+	cfg->button_line = 27;
+	cfg->button_active_low = true;
+	snprintf(cfg->button_bias, sizeof(cfg->button_bias), "%s",
+		 gpio_bias_name(GPIO_BIAS_PULL_UP));
+	button_default_settings(&cfg->button);
+	cfg->snooze_s = 1800.0;
+	cfg->snooze_pattern = snooze;
+	cfg->calibrate_pattern = calibrate;
 }
 
 static const char *file_kind(mode_t mode)
@@ -923,6 +1068,129 @@ static FILE *open_regular(const char *path, char *err, size_t err_len, int *ret)
 	return NULL;
 }
 
+static int is_dropin_name(const struct dirent *de)
+{
+	size_t len = strlen(de->d_name);
+
+	/* Hidden files are an editor's or a package manager's, never settings. */
+	return de->d_name[0] != '.' && len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0;
+}
+
+/* Byte order whatever the locale, as systemd orders its drop-ins: "10-a.ini" before "9-b.ini". */
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void free_files(struct file_list *files)
+{
+	for (int i = 0; i < files->n; i++)
+		free(files->paths[i]);
+	free(files->paths);
+	files->paths = NULL;
+	files->n = 0;
+}
+
+/*
+ * Lists path, then the *.ini files of the directory "path.d" by name; no such directory: none.
+ * Returns 0; -ENOMEM with files empty; or another negative errno with a message in err when the
+ * directory cannot be listed, files then holding path alone.
+ */
+static int list_files(const char *path, struct file_list *files, char *err, size_t err_len)
+{
+	struct dirent **names = NULL;
+	char *dir = NULL;
+	int n = 0, ret = 0;
+
+	files->n = 0;
+	files->paths = NULL;
+	if (asprintf(&dir, "%s.d", path) < 0)
+		return -ENOMEM;
+	n = scandir(dir, &names, is_dropin_name, by_name);
+	if (n < 0) {
+		ret = errno == ENOENT ? 0 : -errno;
+		if (ret == -ENOTDIR)
+			snprintf(err, err_len,
+				 "%s: not a directory: drop-ins are .ini files in a directory of "
+				 "that name (move the file away)",
+				 dir);
+		else if (ret < 0)
+			snprintf(err, err_len, "%s: cannot list the drop-ins: %s", dir,
+				 strerror(-ret));
+		n = 0;
+	}
+	files->paths = calloc((size_t)n + 1, sizeof(char *));
+	if (files->paths && (files->paths[0] = strdup(path)))
+		files->n = 1;
+	for (int i = 0; i < n; i++) {
+		if (files->n == i + 1 &&
+		    asprintf(&files->paths[files->n], "%s/%s", dir, names[i]->d_name) >= 0)
+			files->n++;
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	if (files->n < n + 1) {
+		free_files(files);
+		snprintf(err, err_len, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	return ret;
+}
+
+/* "10-wearer.ini, 20-motor.ini": what config_log says was read after the main file. */
+static void add_dropin_name(struct config *cfg, const char *path)
+{
+	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t used = strlen(cfg->dropins);
+
+	snprintf(cfg->dropins + used, sizeof(cfg->dropins) - used, "%s%s", used ? ", " : "", name);
+}
+
+/*
+ * Reads path and then its drop-ins over the defaults into next, recording where each value came
+ * from in st. Returns 0, or a negative errno with the message in st->err.
+ */
+static int load_files(const char *path, struct config *next, struct parse_state *st)
+{
+	int ret = list_files(path, &st->files, st->err, st->err_len);
+
+	if (ret < 0)
+		return ret;
+	config_defaults(next);
+	snprintf(next->path, sizeof(next->path), "%s", path);
+	st->cfg = next;
+	for (int i = 0; i < st->files.n && !st->failed; i++) {
+		st->file_index = i;
+		st->path = st->files.paths[i];
+		st->line = 0;
+		st->file = open_regular(st->path, st->err, st->err_len, &ret);
+		if (!st->file)
+			return ret;
+		ret = ini_parse_stream(read_line, st, handle, st);
+		/* inih saw a syntax error that our reader let through, before any error of ours. */
+		if (ret > 0 && (!st->failed || ret < st->err_line)) {
+			st->failed = false;
+			fail(st, EINVAL, ret,
+			     "cannot parse this line: expected 'key = value', a [section] "
+			     "or a comment");
+		} else if (ret == -2) {
+			fail(st, ENOMEM, 0, "out of memory");
+		}
+		fclose(st->file);
+		st->file = NULL;
+		if (i > 0)
+			add_dropin_name(next, st->path);
+	}
+	if (!st->failed)
+		cross_check_rules(st);
+	if (!st->failed)
+		cross_check_sensors(st);
+	if (!st->failed)
+		cross_check_button(st);
+	return st->failed ? -st->err_errno : 0;
+}
+
 int config_load(const char *path, struct config *cfg, char *err, size_t err_len)
 {
 	struct parse_state st = { .path = path, .err = err, .err_len = err_len };
@@ -934,36 +1202,74 @@ int config_load(const char *path, struct config *cfg, char *err, size_t err_len)
 		snprintf(err, err_len, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	st.file = open_regular(path, err, err_len, &ret);
-	if (!st.file) {
-		free(next);
-		return ret;
-	}
-	config_defaults(next);
-	snprintf(next->path, sizeof(next->path), "%s", path);
-	st.cfg = next;
-	ret = ini_parse_stream(read_line, &st, handle, &st);
-	/* inih saw a syntax error that our reader let through, before any error of ours. */
-	if (ret > 0 && (!st.failed || ret < st.err_line)) {
-		st.failed = false;
-		fail(&st, EINVAL, ret,
-		     "cannot parse this line: expected 'key = value', a [section] "
-		     "or a comment");
-	} else if (ret == -2) {
-		fail(&st, ENOMEM, 0, "out of memory");
-	}
-	if (!st.failed)
-		cross_check_rules(&st);
-	if (!st.failed)
-		cross_check_sensors(&st);
-	fclose(st.file);
-	if (st.failed) {
-		free(next);
-		return -st.err_errno;
-	}
-	*cfg = *next;
+	ret = load_files(path, next, &st);
+	free_files(&st.files);
+	if (ret == 0)
+		*cfg = *next;
 	free(next);
-	return 0;
+	return ret;
+}
+
+/* "KEY = VALUE  # ORIGIN", or the origin on a line of its own when that would be too long to read
+ * back (the reader's limit of 198 characters). */
+static void dump_key(FILE *out, const struct key *k, const char *value, const char *origin)
+{
+	int len = snprintf(NULL, 0, "%s = %s  # %s", k->name, value, origin);
+
+	if (len > INI_MAX_LINE - 2)
+		fprintf(out, "# %s\n%s =%s%s\n", origin, k->name, value[0] ? " " : "", value);
+	else
+		fprintf(out, "%s =%s%s  # %s\n", k->name, value[0] ? " " : "", value, origin);
+}
+
+int config_dump(const char *path, FILE *out, char *err, size_t err_len)
+{
+	struct parse_state *st = calloc(1, sizeof(*st));
+	struct config *cfg = malloc(sizeof(*cfg));
+	const char *section = "";
+	char value[MSG_MAX], origin[4096 + 16];
+	int ret = -ENOMEM;
+
+	if (!st || !cfg) {
+		snprintf(err, err_len, "%s: out of memory", path);
+		goto out;
+	}
+	st->path = path;
+	st->err = err;
+	st->err_len = err_len;
+	ret = load_files(path, cfg, st);
+	if (ret < 0)
+		goto out;
+	fprintf(out, "# postured's effective configuration, from %s", path);
+	for (int i = 1; i < st->files.n; i++)
+		fprintf(out, "\n# then %s", st->files.paths[i]);
+	fputs("\n# Each value says where it came from: a FILE:LINE, or the built-in default.\n",
+	      out);
+	for (size_t i = 0; i < KEY_COUNT; i++) {
+		const struct origin *at = &st->origin[i];
+
+		if (strcmp(keys[i].section, section) != 0) {
+			section = keys[i].section;
+			fprintf(out, "\n[%s]\n", section);
+		}
+		format_value(cfg, &keys[i], value, sizeof(value));
+		if (at->line > 0)
+			snprintf(origin, sizeof(origin), "%s:%d", st->files.paths[at->file],
+				 at->line);
+		else
+			snprintf(origin, sizeof(origin), "default");
+		dump_key(out, &keys[i], value, origin);
+	}
+	if (fflush(out) == EOF || ferror(out)) {
+		ret = -(errno ? errno : EIO);
+		snprintf(err, err_len, "cannot write the configuration: %s", strerror(-ret));
+	}
+out:
+	if (st)
+		free_files(&st->files);
+	free(st);
+	free(cfg);
+	return ret;
 }
 
 static bool same_value(const struct config *a, const struct config *b, const struct key *k)
@@ -1073,15 +1379,15 @@ static int handle_motor_key(void *user, const char *section, const char *name, c
 	if (!is_motor_key(section, name))
 		return 1;
 	k = find_key(section, name);
-	if (st->line_of[k]) {
+	if (st->origin[k].line && st->origin[k].file == st->file_index) {
 		snprintf(message, sizeof(message), "%s:%d: duplicate key %s in [haptic]", st->path,
 			 st->line, name);
 		snprintf(instead, sizeof(instead), "the motor stop uses the one on line %d",
-			 st->line_of[k]);
+			 st->origin[k].line);
 		add_motor_warning(st, message, instead);
 		return 1;
 	}
-	st->line_of[k] = st->line;
+	st->origin[k] = (struct origin){ st->file_index, st->line };
 	/* set_value reports through fail(): catch its message, which becomes a warning. */
 	st->err = message;
 	st->err_len = sizeof(message);
@@ -1098,41 +1404,80 @@ static int handle_motor_key(void *user, const char *section, const char *name, c
 	return 1;
 }
 
+/*
+ * Reads the motor keys of st->files.paths[i] over st->cfg. Returns 0, or a negative errno with
+ * the message in err (what cannot be read is not read at all).
+ */
+static int read_motor_file(struct parse_state *st, int i, char *err, size_t err_len)
+{
+	int ret;
+
+	st->file_index = i;
+	st->path = st->files.paths[i];
+	st->line = 0;
+	st->file = open_regular(st->path, err, err_len, &ret);
+	if (!st->file)
+		return ret;
+	ret = ini_parse_stream(read_motor_line, st, handle_motor_key, st);
+	if (ret == -2) {
+		snprintf(err, err_len, "%s: out of memory", st->path);
+		ret = -ENOMEM;
+	} else if (ferror(st->file)) {
+		snprintf(err, err_len, "%s: cannot read: %s", st->path, strerror(EIO));
+		ret = -EIO;
+	} else {
+		ret = 0;
+	}
+	fclose(st->file);
+	st->file = NULL;
+	return ret;
+}
+
 int config_load_motor(const char *path, struct config *cfg, char *msg, size_t msg_len)
 {
 	struct parse_state st = { .path = path, .err = msg, .err_len = msg_len };
-	struct config *next;
+	char problem[MSG_MAX + 4096];
+	struct config *next, *saved;
 	int ret;
 
 	msg[0] = '\0';
 	next = malloc(sizeof(*next));
-	if (!next) {
+	saved = malloc(sizeof(*saved));
+	if (!next || !saved) {
 		snprintf(msg, msg_len, "%s: out of memory", path);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out;
 	}
 	*next = *cfg;
 	st.cfg = next;
-	st.file = open_regular(path, msg, msg_len, &ret);
-	if (!st.file) {
-		free(next);
-		return ret;
+	ret = list_files(path, &st.files, problem, sizeof(problem));
+	if (ret == -ENOMEM) {
+		snprintf(msg, msg_len, "%s", problem);
+		goto out;
+	} else if (ret < 0) {
+		add_motor_warning(&st, problem, "the motor stop reads the main file alone");
 	}
-	ret = ini_parse_stream(read_motor_line, &st, handle_motor_key, &st);
-	if (ret == -2) {
-		snprintf(msg, msg_len, "%s: out of memory", path);
-		ret = -ENOMEM;
-	} else if (ferror(st.file)) {
-		snprintf(msg, msg_len, "%s: cannot read: %s", path, strerror(EIO));
-		ret = -EIO;
-	} else {
-		memcpy(cfg->haptic_backend, next->haptic_backend, sizeof(cfg->haptic_backend));
-		memcpy(cfg->haptic_chip, next->haptic_chip, sizeof(cfg->haptic_chip));
-		cfg->haptic_line = next->haptic_line;
-		cfg->haptic_active_low = next->haptic_active_low;
-		ret = 0;
+	ret = read_motor_file(&st, 0, problem, sizeof(problem));
+	if (ret < 0) {
+		snprintf(msg, msg_len, "%s", problem);
+		goto out;
 	}
-	fclose(st.file);
+	/* A drop-in that cannot be read leaves what the files before it said. */
+	for (int i = 1; i < st.files.n; i++) {
+		*saved = *next;
+		if (read_motor_file(&st, i, problem, sizeof(problem)) < 0) {
+			*next = *saved;
+			add_motor_warning(&st, problem, "the motor stop skips it");
+		}
+	}
+	memcpy(cfg->haptic_backend, next->haptic_backend, sizeof(cfg->haptic_backend));
+	memcpy(cfg->haptic_chip, next->haptic_chip, sizeof(cfg->haptic_chip));
+	cfg->haptic_line = next->haptic_line;
+	cfg->haptic_active_low = next->haptic_active_low;
+out:
+	free_files(&st.files);
 	free(next);
+	free(saved);
 	return ret;
 }
 
@@ -1140,7 +1485,10 @@ void config_log(const struct config *cfg)
 {
 	char value[MSG_MAX];
 
-	log_info("config: %s", cfg->path[0] ? cfg->path : "built-in defaults");
+	if (cfg->dropins[0])
+		log_info("config: %s, then %s.d/: %s", cfg->path, cfg->path, cfg->dropins);
+	else
+		log_info("config: %s", cfg->path[0] ? cfg->path : "built-in defaults");
 	for (size_t i = 0; i < KEY_COUNT; i++) {
 		format_value(cfg, &keys[i], value, sizeof(value));
 		log_info("config: [%s] %s = %s", keys[i].section, keys[i].name, value);

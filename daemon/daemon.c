@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The live daemon: an sd-event loop takes the sensors' samples (a block from their buffers every
- * fifth of a second, or a poll per sample), feeds the pipeline, drives the motor, reports to
- * systemd (READY, STATUS, WATCHDOG, RELOADING) and handles signals.
+ * fifth of a second, or a poll per sample), feeds the pipeline, drives the motor, watches the
+ * wearer's button, reports to systemd (READY, STATUS, WATCHDOG, RELOADING) and handles signals.
  */
 #include "postured/daemon.h"
 
@@ -12,12 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "postured/actions.h"
+#include "postured/bus.h"
+#include "postured/button.h"
 #include "postured/calstore.h"
 #include "postured/control.h"
 #include "postured/framer.h"
@@ -42,6 +46,12 @@
 /* A buffer silent this long (or three blocks, if longer) has a trigger that does not fire, or
  * a device that is gone: a non-blocking read says nothing about either. */
 #define SILENCE_USEC USEC_PER_SEC
+/* How late a button deadline may be served: far below what a wearer could feel. */
+#define BUTTON_ACCURACY_USEC 1000
+/* An edge stamped further than this from the loop's time is on another clock (see edge_time_ns). */
+#define EDGE_CLOCK_SLACK_NS (10 * 1000000000ULL)
+/* How late a summary may close its period: a report puts it in the hour it ends. */
+#define SUMMARY_ACCURACY_USEC (USEC_PER_SEC / 100)
 
 struct role_input {
 	struct daemon *d;
@@ -75,12 +85,19 @@ struct daemon {
 	struct haptic_player player;
 	sd_event_source *haptic_timer;
 
+	struct gpio_button *button_line; /* NULL: no button configured */
+	struct button button;
+	sd_event_source *button_io;
+	sd_event_source *button_timer;
+
 	sd_event_source *poll_timer;
 	sd_event_source *block_timer; /* runs while a sensor is buffered */
 	uint64_t block_usec;
 	sd_event_source *status_timer;
 	uint64_t last_status_usec;
 	sd_event_source *watchdog_timer;
+	struct posture_bus *bus;	/* NULL: running without the D-Bus interface */
+	sd_event_source *summary_timer; /* CLOCK_REALTIME: the next wall-clock boundary */
 	uint64_t start_usec;
 	uint64_t period_usec;
 	uint64_t next_poll_usec;
@@ -280,6 +297,17 @@ static const struct control_ops control_ops = {
 	.set_mode = control_set_mode,
 };
 
+/* The bus's properties follow the status; without a bus this does nothing. */
+static void publish_status(struct daemon *d)
+{
+	struct control_status st;
+
+	if (!d->bus)
+		return;
+	control_ops.status(d, &st);
+	bus_status_changed(d->bus, &st);
+}
+
 /* The mode chosen at run time, unless [alerts] mode was edited since. */
 static enum alert_mode initial_mode(const struct daemon *d)
 {
@@ -317,6 +345,8 @@ static void update_motor(struct daemon *d)
 	if (d->motor && gpio_motor_set(d->motor, on) < 0)
 		log_warning("cannot switch the motor on [haptic] chip %s line %u",
 			    d->cfg->haptic_chip, d->cfg->haptic_line);
+	/* Its shaking must not read as posture (without a motor nothing shakes). */
+	pipeline_set_motor(&d->pipeline, on && d->motor != NULL, pipeline_time_s(d, now_usec(d)));
 	if (next_s >= 0.0) {
 		uint64_t at = (uint64_t)(next_s * 1e6);
 
@@ -353,6 +383,163 @@ static int open_motor(const struct config *cfg, struct gpio_motor **out, char *e
 		return 0;
 	return gpio_motor_open(cfg->haptic_chip, cfg->haptic_line, cfg->haptic_active_low,
 			       "postured", out, err, len);
+}
+
+/* ---- button ---- */
+
+static int open_button(const struct config *cfg, struct gpio_button **out, char *err, size_t len)
+{
+	enum gpio_bias bias = GPIO_BIAS_AS_IS;
+
+	*out = NULL;
+	if (strcmp(cfg->button_backend, "none") == 0)
+		return 0;
+	/* config_load accepted only a name this parses. */
+	gpio_bias_parse(cfg->button_bias, &bias);
+	return gpio_button_open(cfg->button_chip, cfg->button_line, cfg->button_active_low, bias,
+				"postured", out, err, len);
+}
+
+/* A short press snoozes, a long press recalibrates; each done is acknowledged on the motor. */
+static void on_button_action(struct daemon *d, enum button_action action)
+{
+	const struct control_ops *ops = &control_ops;
+	const struct haptic_pattern *ack;
+	char err[256] = "";
+	int ret;
+
+	if (action == BUTTON_NONE)
+		return;
+	log_info("button: %s", button_action_name(action));
+	if (action == BUTTON_SHORT_PRESS) {
+		ret = ops->snooze(d, d->cfg->snooze_s, "button", err, sizeof(err));
+		ack = &d->cfg->snooze_pattern;
+	} else {
+		ret = ops->calibrate(d, "button", err, sizeof(err));
+		ack = &d->cfg->calibrate_pattern;
+	}
+	/* No acknowledgement for what was not done: the wearer must not believe it was. */
+	if (ret < 0) {
+		log_warning("button: %s not done: %s", button_action_name(action), err);
+		return;
+	}
+	buzz(d, ack);
+}
+
+static int on_button_timer(sd_event_source *s, uint64_t usec, void *userdata);
+
+/* Wakes the loop at the button's next deadline (the long-press time, a level to confirm). */
+static void arm_button_timer(struct daemon *d)
+{
+	uint64_t at_ns, at_usec;
+
+	if (!button_deadline(&d->button, &at_ns)) {
+		if (d->button_timer)
+			sd_event_source_set_enabled(d->button_timer, SD_EVENT_OFF);
+		return;
+	}
+	/* Rounded up: woken before the deadline, the button would have nothing to decide yet. */
+	at_usec = at_ns / 1000 + (at_ns % 1000 != 0);
+	if (d->button_timer) {
+		sd_event_source_set_time(d->button_timer, at_usec);
+		sd_event_source_set_enabled(d->button_timer, SD_EVENT_ONESHOT);
+	} else {
+		sd_event_add_time(d->event, &d->button_timer, CLOCK_MONOTONIC, at_usec,
+				  BUTTON_ACCURACY_USEC, on_button_timer, d);
+	}
+}
+
+static int on_button_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	(void)s;
+	(void)usec;
+	on_button_action(d, button_tick(&d->button, now_usec(d) * 1000));
+	arm_button_timer(d);
+	return 0;
+}
+
+/*
+ * The kernel's stamp of an edge, on the loop's CLOCK_MONOTONIC. Kernels before 5.7 stamp the
+ * libgpiod 1.x events on CLOCK_REALTIME instead, decades away: such an edge is taken when read.
+ */
+static uint64_t edge_time_ns(const struct daemon *d, uint64_t stamp_ns)
+{
+	uint64_t now_ns = now_usec(d) * 1000;
+
+	if (stamp_ns > now_ns + EDGE_CLOCK_SLACK_NS || stamp_ns + EDGE_CLOCK_SLACK_NS < now_ns)
+		return now_ns;
+	return stamp_ns;
+}
+
+static void stop_button(struct daemon *d)
+{
+	d->button_io = sd_event_source_disable_unref(d->button_io);
+	d->button_timer = sd_event_source_disable_unref(d->button_timer);
+	gpio_button_close(d->button_line);
+	d->button_line = NULL;
+}
+
+static int on_button_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct daemon *d = userdata;
+	struct gpio_edge edges[GPIO_BUTTON_READ_MAX];
+	int n = gpio_button_read(d->button_line, edges, GPIO_BUTTON_READ_MAX);
+
+	(void)s;
+	(void)fd;
+	if (n == -EAGAIN && !(revents & (EPOLLERR | EPOLLHUP)))
+		return 0;
+	if (n < 0) {
+		log_err("cannot read the button on [button] chip %s line %u: %s: the button is off "
+			"until a reload re-opens it",
+			d->cfg->button_chip, d->cfg->button_line,
+			strerror(n == -EAGAIN ? ENODEV : -n));
+		stop_button(d);
+		return 0;
+	}
+	for (int i = 0; i < n; i++)
+		on_button_action(
+		    d, button_edge(&d->button, edges[i].active, edge_time_ns(d, edges[i].time_ns)));
+	arm_button_timer(d);
+	return 0;
+}
+
+/* Watches the open line (if any) from the event loop, released and with nothing pending. */
+static int start_button(struct daemon *d)
+{
+	button_init(&d->button, &d->cfg->button);
+	if (!d->button_line)
+		return 0;
+	return sd_event_add_io(d->event, &d->button_io, gpio_button_fd(d->button_line), EPOLLIN,
+			       on_button_io, d);
+}
+
+/*
+ * Re-opens the button as cfg says. The old line is released first, as the new one may be the
+ * same line requested otherwise; when the new one cannot be opened, fallback's is opened again.
+ * Returns 0, or the negative errno and message of the open as cfg says.
+ */
+static int reopen_button(struct daemon *d, const struct config *cfg, const struct config *fallback,
+			 char *err, size_t len)
+{
+	char fallback_err[512];
+	int ret, watch;
+
+	stop_button(d);
+	ret = open_button(cfg, &d->button_line, err, len);
+	if (ret < 0 &&
+	    open_button(fallback, &d->button_line, fallback_err, sizeof(fallback_err)) < 0)
+		log_err("%s: the button is off until a reload re-opens it", fallback_err);
+	watch = start_button(d);
+	if (watch < 0) {
+		log_err("cannot watch the button's line: %s: the button is off until a reload "
+			"re-opens it",
+			strerror(-watch));
+		stop_button(d);
+	}
+	return ret;
 }
 
 /* ---- sensors ---- */
@@ -587,6 +774,7 @@ static int on_status_timer(sd_event_source *s, uint64_t due_usec, void *userdata
 	d->last_status_usec = now_usec(d);
 	actions_tick(&d->actions, pipeline_time_s(d, d->last_status_usec));
 	notify_status(d);
+	publish_status(d);
 	sd_event_source_set_time(s, d->last_status_usec + status_interval_usec(d));
 	return 0;
 }
@@ -944,6 +1132,69 @@ static void update_capture(struct daemon *d)
 	}
 }
 
+/* ---- summaries at wall-clock boundaries ---- */
+
+/*
+ * Summaries close at local wall-clock boundaries, every summary_interval_s from midnight (each
+ * full hour by default), so a report's hours add up; the first covers the part of the period
+ * since start. A CLOCK_REALTIME timer follows a clock that is set later (NTP on a Pi without a
+ * real-time clock). With a faster clock (--speed, simulated wearers) the wall clock means
+ * nothing: the pipeline keeps its own intervals, as in replay.
+ */
+static uint64_t next_summary_realtime_usec(double interval_s)
+{
+	struct timespec ts;
+	struct tm tm;
+	double day_s, next_s;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!localtime_r(&ts.tv_sec, &tm))
+		tm = (struct tm){ 0 };
+	day_s = tm.tm_hour * 3600.0 + tm.tm_min * 60.0 + tm.tm_sec + (double)ts.tv_nsec / 1e9;
+	/* The day's last period ends at midnight, also when the interval does not divide a day. */
+	next_s = fmin((floor(day_s / interval_s) + 1.0) * interval_s, 86400.0);
+	return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000 +
+	       (uint64_t)((next_s - day_s) * 1e6);
+}
+
+static int arm_summary_timer(struct daemon *d);
+
+static int on_summary_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	(void)s;
+	(void)usec;
+	pipeline_emit_summary(&d->pipeline, EVENT_SUMMARY);
+	if (arm_summary_timer(d) < 0)
+		log_warning("cannot set the next summary's timer: summaries come every "
+			    "summary_interval_s from now on, not at wall-clock boundaries");
+	return 0;
+}
+
+static int arm_summary_timer(struct daemon *d)
+{
+	bool wall_clock = d->speed == 1.0 && d->cfg->summary_interval_s > 0.0;
+	uint64_t due_usec;
+	int ret;
+
+	pipeline_summaries_by_caller(&d->pipeline, wall_clock);
+	if (!wall_clock) {
+		if (d->summary_timer)
+			sd_event_source_set_enabled(d->summary_timer, SD_EVENT_OFF);
+		return 0;
+	}
+	due_usec = next_summary_realtime_usec(d->cfg->summary_interval_s);
+	if (!d->summary_timer)
+		ret = sd_event_add_time(d->event, &d->summary_timer, CLOCK_REALTIME, due_usec,
+					SUMMARY_ACCURACY_USEC, on_summary_timer, d);
+	else if ((ret = sd_event_source_set_time(d->summary_timer, due_usec)) >= 0)
+		ret = sd_event_source_set_enabled(d->summary_timer, SD_EVENT_ONESHOT);
+	if (ret < 0)
+		pipeline_summaries_by_caller(&d->pipeline, false);
+	return ret;
+}
+
 /* ---- signals ---- */
 
 /*
@@ -976,7 +1227,7 @@ static void reload(struct daemon *d)
 	struct config *next = malloc(sizeof(*next));
 	struct pipeline_settings ps;
 	char err[1024];
-	bool reopen_sensors, reopen_motor, ini_mode_changed;
+	bool reopen_sensors, reopen_motor, reopen_button_line, ini_mode_changed;
 	unsigned int changes;
 	struct timespec ts;
 
@@ -996,19 +1247,21 @@ static void reload(struct daemon *d)
 		goto done;
 	}
 	changes = config_changes(d->cfg, next);
+	/* First, as a failure to open the motor below must be able to put the old one back. */
+	reopen_button_line = changes & CONFIG_NEEDS_BUTTON;
+	if (reopen_button_line && reopen_button(d, next, d->cfg, err, sizeof(err)) < 0) {
+		reject_config(d, err);
+		goto done;
+	}
 	reopen_motor = changes & CONFIG_NEEDS_MOTOR;
 	if (!reopen_motor && (changes & CONFIG_NEEDS_MOTOR_WIRING) && d->motor) {
-		if (reconfigure_motor(d, next, err, sizeof(err)) < 0) {
-			reject_config(d, err);
-			goto done;
-		}
+		if (reconfigure_motor(d, next, err, sizeof(err)) < 0)
+			goto reject;
 	} else if (reopen_motor) {
 		struct gpio_motor *motor;
 
-		if (open_motor(next, &motor, err, sizeof(err)) < 0) {
-			reject_config(d, err);
-			goto done;
-		}
+		if (open_motor(next, &motor, err, sizeof(err)) < 0)
+			goto reject;
 		gpio_motor_close(d->motor);
 		d->motor = motor;
 		d->actions.motor_present = motor != NULL;
@@ -1020,9 +1273,14 @@ static void reload(struct daemon *d)
 	/* An edited [alerts] mode is the wearer's latest word: it replaces a run-time choice. */
 	if (ini_mode_changed)
 		control_set_mode(d, config_mode(d->cfg), "the configuration", err, sizeof(err));
+	bus_set_group(d->bus, d->cfg->bus_group);
 	config_pipeline_settings(d->cfg, &ps);
 	apply_mode(d, &ps);
 	pipeline_set_settings(&d->pipeline, &ps);
+	button_set_settings(&d->button, &d->cfg->button);
+	if (arm_summary_timer(d) < 0)
+		log_warning("cannot set the summary timer: summaries follow summary_interval_s, "
+			    "not the wall clock");
 	if (reopen_sensors) {
 		for (int r = 0; r < ROLE_COUNT; r++)
 			pipeline_reset_role(&d->pipeline, (enum sensor_role)r);
@@ -1032,6 +1290,15 @@ static void reload(struct daemon *d)
 	}
 	config_log(d->cfg);
 	emit_simple(d, EVENT_CONFIG_RELOADED, ROLE_TRUNK, d->opt->config_path);
+	goto done;
+reject:
+	/* The running config stays, and with it its button. */
+	if (reopen_button_line) {
+		char button_err[512];
+
+		reopen_button(d, d->cfg, d->cfg, button_err, sizeof(button_err));
+	}
+	reject_config(d, err);
 done:
 	free(next);
 	/* Before start-up has become ready (the grace for a missing sensor), READY=1 is its to say.
@@ -1113,7 +1380,7 @@ static int setup_event_loop(struct daemon *d)
 			return ret;
 		sd_event_source_set_enabled(d->watchdog_timer, SD_EVENT_ON);
 	}
-	return 0;
+	return arm_summary_timer(d);
 }
 
 static void load_calibration(struct daemon *d, struct calibration *cal)
@@ -1178,10 +1445,16 @@ static void save_gyro_bias(struct daemon *d)
 static void save_learned(struct daemon *d)
 {
 	const struct calibration *cal = pipeline_calibration(&d->pipeline);
+	struct control_status st;
 	char err[512];
 
+	control_status(d, &st);
 	if (cal->valid && calstore_save(d->state_dir, cal, err, sizeof(err)) < 0)
 		log_warning("%s (the latest walking evidence is not kept)", err);
+	/* The file's time says when the calibration was taken (posturectl status), not this save.
+	 */
+	else if (cal->valid && st.calibrated_usec)
+		calstore_set_taken_usec(d->state_dir, st.calibrated_usec);
 	save_gyro_bias(d);
 }
 
@@ -1230,6 +1503,12 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 		status = EXIT_FAILURE;
 		goto out;
 	}
+	/* As the motor: a button configured but not there must not look as if it works. */
+	if (open_button(cfg, &d->button_line, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		status = EXIT_FAILURE;
+		goto out;
+	}
 
 	d->actions = (struct actions){
 		.cfg = cfg,
@@ -1255,6 +1534,8 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 	restore_gyro_bias(d);
 
 	ret = setup_event_loop(d);
+	if (ret == 0)
+		ret = start_button(d);
 	if (ret < 0) {
 		log_err("cannot set up the event loop: %s", strerror(-ret));
 		status = EXIT_FAILURE;
@@ -1273,6 +1554,12 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 		goto out;
 	}
 
+	/* Before READY=1, which become_ready() sends from the loop: a client started after the
+	 * unit finds the name. Without a bus the daemon monitors all the same. */
+	ret = bus_open(d->event, cfg->bus_group, &control_ops, d, &d->bus, err, sizeof(err));
+	if (ret < 0)
+		log_warning("%s: running without the D-Bus interface", err);
+
 	ret = sd_event_loop(d->event);
 	if (ret < 0) {
 		log_err("event loop failed: %s", strerror(-ret));
@@ -1285,8 +1572,11 @@ int daemon_run(struct config *cfg, const struct run_options *opt)
 		log_warning("%lu impossible samples dropped in all: check the sensor's wiring",
 			    pipeline_dropped_frames(&d->pipeline));
 	save_learned(d);
+	bus_close(d->bus);
+	d->bus = NULL;
 
 out:
+	stop_button(d);
 	gpio_motor_close(d->motor);
 	close_sensors(d);
 	if (d->recording) {
@@ -1305,6 +1595,7 @@ out:
 	sd_event_source_disable_unref(d->block_timer);
 	sd_event_source_disable_unref(d->status_timer);
 	sd_event_source_disable_unref(d->watchdog_timer);
+	sd_event_source_disable_unref(d->summary_timer);
 	sd_event_source_disable_unref(d->haptic_timer);
 	sd_event_unref(d->event);
 	free(d);

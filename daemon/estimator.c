@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Inclination from a gyroscope and an accelerometer, after the structure of VQF (Laidig and
  * Seel, Information Fusion 2023), written for an up vector only and a small per-sample cost.
@@ -406,7 +407,12 @@ static void low_pass(struct estimator *e, const double a[3], double dt_s, double
 	vec3_copy(e->last_accel_m_s2, a);
 }
 
-void estimator_update(struct estimator *e, double t_s, const struct imu_sample *imu)
+/*
+ * accel_ok false: the accelerometer shows the motor's vibration, not gravity. The gyro alone
+ * carries the estimate (over a buzz of a second or two its error is a fraction of a degree),
+ * the low-pass keeps the state it had, and neither rest nor the correction teaches the bias.
+ */
+static void update(struct estimator *e, double t_s, const struct imu_sample *imu, bool accel_ok)
 {
 	const struct estimator_settings *s = &e->settings;
 	double dt_s, theta[3], a[3], predicted[3], tau_s, norm;
@@ -415,34 +421,56 @@ void estimator_update(struct estimator *e, double t_s, const struct imu_sample *
 	/* One glitch (1e308 from a bus error) would stay in the filter's state for good. */
 	if (!isfinite(t_s) || !imu_sample_plausible(imu))
 		return;
+	/* A start from a vibrating reading would begin off by the vibration: wait for a quiet one.
+	 */
 	if (!e->initialised) {
-		start_from_accel(e, t_s, imu);
+		if (accel_ok)
+			start_from_accel(e, t_s, imu);
 		return;
 	}
 	dt_s = t_s - e->last_t_s;
 	if (!(dt_s > 0.0))
 		return;
 	if (dt_s > ESTIMATOR_MAX_STEP_S) {
-		start_from_accel(e, t_s, imu);
+		if (accel_ok)
+			start_from_accel(e, t_s, imu);
 		return;
 	}
 	e->last_t_s = t_s;
 
 	saturated = gyro_saturated(s, imu->gyro_rad_s);
-	detect_rest(e, dt_s, imu, saturated);
-	rest = e->steady_s >= REST_MIN_S;
+	/* The buzz's readings must not enter the means rest is judged by, nor the bias; whether
+	 * the wearer was at rest is judged again once it is over. */
+	if (accel_ok)
+		detect_rest(e, dt_s, imu, saturated);
+	rest = accel_ok && e->steady_s >= REST_MIN_S;
 	if (rest)
 		learn_bias_at_rest(e, dt_s, imu->gyro_rad_s);
 
 	follow_gyro(e, imu->gyro_rad_s, dt_s, theta);
 	vec3_copy(predicted, e->gravity_m_s2);
-	accel_at_end(theta, imu->accel_m_s2, a);
 
 	e->trusted_s = saturated ? 0.0 : e->trusted_s + dt_s;
 	tau_s = UNTRUSTED_TAU_S + e->trusted_s - UNTRUSTED_S;
 	trusted = tau_s >= e->bias_tau_limit_s;
 	tau_s = trusted ? e->bias_tau_limit_s : clamp(tau_s, UNTRUSTED_TAU_S, s->tau_s);
-	low_pass(e, a, dt_s, tau_s);
+	if (accel_ok) {
+		accel_at_end(theta, imu->accel_m_s2, a);
+		low_pass(e, a, dt_s, tau_s);
+	} else if (e->steady_s >= REST_MIN_S) {
+		/*
+		 * At rest the low-pass's rate is the slow turn a gyro-bias error gives the gyro's
+		 * frame, which it was following: it goes on. In motion it is the pull of the
+		 * accelerations it was averaging, which would swing the estimate off once readings
+		 * return: it is dropped. (BROAD, moving, a 1.15 s pause every 10 s: 0.87 deg RMSE,
+		 * 1.03 with the rate kept as it was, 0.70 without pauses; a breathing wearer, the
+		 * bias learned at rest swaying with the breath: 0.83 deg at worst, 1.07 kept.)
+		 */
+		for (int i = 0; i < 3; i++)
+			e->gravity_m_s2[i] += e->gravity_rate_m_s3[i] * dt_s;
+	} else {
+		memset(e->gravity_rate_m_s3, 0, sizeof(e->gravity_rate_m_s3));
+	}
 
 	norm = vec3_norm(e->gravity_m_s2);
 	if (norm > 0.0) {
@@ -450,7 +478,7 @@ void estimator_update(struct estimator *e, double t_s, const struct imu_sample *
 
 		for (int i = 0; i < 3; i++)
 			e->up[i] = e->gravity_m_s2[i] * inv_norm;
-		if (!rest && trusted && vec3_normalize(predicted) > 0.0) {
+		if (accel_ok && !rest && trusted && vec3_normalize(predicted) > 0.0) {
 			vec3_cross(predicted, e->up, correction);
 			for (int i = 0; i < 3; i++)
 				e->step_correction_rad[i] += correction[i];
@@ -460,6 +488,16 @@ void estimator_update(struct estimator *e, double t_s, const struct imu_sample *
 	e->step_s += dt_s;
 	if (e->step_s >= BIAS_STEP_S)
 		bias_step(e, tau_s);
+}
+
+void estimator_update(struct estimator *e, double t_s, const struct imu_sample *imu)
+{
+	update(e, t_s, imu, true);
+}
+
+void estimator_update_gyro(struct estimator *e, double t_s, const struct imu_sample *imu)
+{
+	update(e, t_s, imu, false);
 }
 
 void estimator_set_settings(struct estimator *e, const struct estimator_settings *s)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The earliest queued sample is always decided first, so frames come out in time order whatever
  * the order the streams' blocks arrive in; pairing it with the head of each other queue (never

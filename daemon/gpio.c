@@ -1,12 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The motor line through libgpiod. One source for both APIs, chosen at build time from the
- * pkg-config version (POSTURED_GPIOD_MAJOR): 1.x on Debian 12 / Raspberry Pi OS bookworm, 2.x on
- * trixie. The 1.x API is line-oriented (request a struct gpiod_line); 2.x builds settings and a
- * line config and gets back a request object that outlives the chip handle.
+ * The motor line and the button line through libgpiod. One source for both APIs, chosen at build
+ * time from the pkg-config version (POSTURED_GPIOD_MAJOR): 1.x on Debian 12 / Raspberry Pi OS
+ * bookworm, 2.x on trixie. The 1.x API is line-oriented (request a struct gpiod_line); 2.x builds
+ * settings and a line config and gets back a request object that outlives the chip handle.
  */
 #include "postured/gpio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +32,17 @@
 #define CHIP_PROBE_COUNT 256
 #endif
 
-#define HINT_LIST "list chips with gpiodetect and set [haptic] chip"
 #define HINT_GROUP "add the user running postured to the gpio group (or run it as root)"
+
+/* What a line is for, so each message names the ini section to fix and what the line is. */
+struct line_use {
+	const char *section; /* "haptic" */
+	const char *thing;   /* "motor" */
+	const char *as;	     /* what the request asks the line to be */
+};
+
+static const struct line_use motor_use = { "haptic", "motor", "an output" };
+static const struct line_use button_use = { "button", "button", "an input with edge events" };
 
 struct gpio_motor {
 #if POSTURED_GPIOD_MAJOR == 2
@@ -44,8 +55,19 @@ struct gpio_motor {
 	unsigned int offset;
 };
 
+struct gpio_button {
+#if POSTURED_GPIOD_MAJOR == 2
+	struct gpiod_line_request *request;
+	struct gpiod_edge_event_buffer *events;
+#else
+	struct gpiod_chip *chip;
+	struct gpiod_line *line;
+#endif
+};
+
 /* Message for a chip that could not be opened; err_no is the errno of the failed open. */
-static int chip_open_error(const char *chip, int err_no, char *err, size_t err_len)
+static int chip_open_error(const struct line_use *use, const char *chip, int err_no, char *err,
+			   size_t err_len)
 {
 	switch (err_no) {
 	case EACCES:
@@ -54,51 +76,59 @@ static int chip_open_error(const char *chip, int err_no, char *err, size_t err_l
 		return -EACCES;
 	case ENODEV:
 	case ENOTTY:
-		snprintf(err, err_len, "gpio chip '%s' is not a gpio chip device: %s", chip,
-			 HINT_LIST);
+		snprintf(err, err_len,
+			 "gpio chip '%s' is not a gpio chip device: list chips with gpiodetect and "
+			 "set [%s] chip",
+			 chip, use->section);
 		return -ENODEV;
 	case 0:
 	case ENOENT:
 	case ENAMETOOLONG:
-		snprintf(err, err_len, "gpio chip '%s' not found: %s", chip, HINT_LIST);
+		snprintf(err, err_len,
+			 "gpio chip '%s' not found: list chips with gpiodetect and set [%s] chip",
+			 chip, use->section);
 		return -ENOENT;
 	default:
-		snprintf(err, err_len, "gpio chip '%s' cannot be opened: %s: %s", chip,
-			 strerror(err_no), HINT_LIST);
+		snprintf(err, err_len,
+			 "gpio chip '%s' cannot be opened: %s: list chips with gpiodetect and set "
+			 "[%s] chip",
+			 chip, strerror(err_no), use->section);
 		return -err_no;
 	}
 }
 
-static int line_offset_error(const char *chip, unsigned int line, unsigned int num_lines, char *err,
-			     size_t err_len)
+static int line_offset_error(const struct line_use *use, const char *chip, unsigned int line,
+			     unsigned int num_lines, char *err, size_t err_len)
 {
 	if (num_lines == 0)
-		snprintf(err, err_len, "gpio chip '%s' has no lines, so no line %u: %s", chip, line,
-			 HINT_LIST);
+		snprintf(err, err_len,
+			 "gpio chip '%s' has no lines, so no line %u: list chips with gpiodetect "
+			 "and set [%s] chip",
+			 chip, line, use->section);
 	else
 		snprintf(err, err_len,
 			 "gpio chip '%s' has %u lines (0..%u), no line %u: "
-			 "set [haptic] line to the motor's line (gpioinfo lists them)",
-			 chip, num_lines, num_lines - 1, line);
+			 "set [%s] line to the %s's line (gpioinfo lists them)",
+			 chip, num_lines, num_lines - 1, line, use->section, use->thing);
 	return -EINVAL;
 }
 
 /* holder: the consumer the kernel reports for the line, or NULL when it does not say. */
-static int line_request_error(const char *chip, unsigned int line, int err_no, const char *holder,
-			      char *err, size_t err_len)
+static int line_request_error(const struct line_use *use, const char *chip, unsigned int line,
+			      int err_no, const char *holder, char *err, size_t err_len)
 {
 	switch (err_no) {
 	case EBUSY:
 		if (holder && holder[0] != '\0')
 			snprintf(err, err_len,
 				 "gpio chip '%s' line %u is busy, held by '%s': stop that program "
-				 "or set [haptic] line to a free line",
-				 chip, line, holder);
+				 "or set [%s] line to a free line",
+				 chip, line, holder, use->section);
 		else
 			snprintf(err, err_len,
 				 "gpio chip '%s' line %u is busy (used by another program or the "
-				 "kernel): free it or set [haptic] line to a free line",
-				 chip, line);
+				 "kernel): free it or set [%s] line to a free line",
+				 chip, line, use->section);
 		return -EBUSY;
 	case EACCES:
 	case EPERM:
@@ -106,11 +136,65 @@ static int line_request_error(const char *chip, unsigned int line, int err_no, c
 			 HINT_GROUP);
 		return -EACCES;
 	default:
-		snprintf(err, err_len,
-			 "gpio chip '%s' line %u cannot be requested as an output: %s", chip, line,
-			 strerror(err_no ? err_no : EIO));
+		snprintf(err, err_len, "gpio chip '%s' line %u cannot be requested as %s: %s", chip,
+			 line, use->as, strerror(err_no ? err_no : EIO));
 		return err_no ? -err_no : -EIO;
 	}
+}
+
+/*
+ * A button request refused with EINVAL while asking for a pull resistor: kernels before 5.5 (and
+ * some GPIO drivers) cannot set the bias.
+ */
+static int bias_error(const char *chip, unsigned int line, enum gpio_bias bias, char *err,
+		      size_t err_len)
+{
+	snprintf(err, err_len,
+		 "gpio chip '%s' line %u cannot be requested with bias = %s: the kernel or the "
+		 "GPIO driver cannot set a pull resistor (Linux 5.5 or later can): set [button] "
+		 "bias = as-is and fit a resistor",
+		 chip, line, gpio_bias_name(bias));
+	return -EINVAL;
+}
+
+const char *gpio_bias_name(enum gpio_bias bias)
+{
+	switch (bias) {
+	case GPIO_BIAS_PULL_UP:
+		return "pull-up";
+	case GPIO_BIAS_PULL_DOWN:
+		return "pull-down";
+	case GPIO_BIAS_AS_IS:
+		break;
+	}
+	return "as-is";
+}
+
+int gpio_bias_parse(const char *name, enum gpio_bias *out)
+{
+	static const enum gpio_bias all[] = { GPIO_BIAS_AS_IS, GPIO_BIAS_PULL_UP,
+					      GPIO_BIAS_PULL_DOWN };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (strcmp(name, gpio_bias_name(all[i])) == 0) {
+			*out = all[i];
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/*
+ * The daemon reads only when sd-event says the descriptor is readable; non-blocking anyway, so
+ * a wakeup with nothing to read cannot stall the whole loop (and the watchdog with it).
+ */
+static int set_nonblocking(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -errno;
+	return 0;
 }
 
 #if POSTURED_GPIOD_MAJOR == 2
@@ -222,97 +306,183 @@ static const char *line_holder(struct gpiod_chip *c, unsigned int line, char *bu
 	return ret;
 }
 
+/* Puts settings for line alone into a new line config; NULL with errno set. */
+static struct gpiod_line_config *line_config_for(unsigned int line,
+						 struct gpiod_line_settings *settings)
+{
+	struct gpiod_line_config *line_cfg = gpiod_line_config_new();
+
+	if (!line_cfg) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (gpiod_line_config_add_line_settings(line_cfg, &line, 1, settings) < 0) {
+		int saved_errno = errno;
+
+		gpiod_line_config_free(line_cfg);
+		errno = saved_errno;
+		return NULL;
+	}
+	return line_cfg;
+}
+
 /* A line config for line as an output driven inactive (motor off); NULL with errno set. */
 static struct gpiod_line_config *output_off_config(unsigned int line, bool active_low)
 {
 	struct gpiod_line_settings *settings = gpiod_line_settings_new();
-	struct gpiod_line_config *line_cfg = gpiod_line_config_new();
+	struct gpiod_line_config *line_cfg = NULL;
 	int saved_errno = ENOMEM;
 
-	if (!settings || !line_cfg)
-		goto fail;
+	if (!settings)
+		goto out;
 	if (gpiod_line_settings_set_direction(settings, GPIOD_LINE_DIRECTION_OUTPUT) < 0 ||
 	    gpiod_line_settings_set_output_value(settings, GPIOD_LINE_VALUE_INACTIVE) < 0) {
 		saved_errno = errno;
-		goto fail;
+		goto out;
 	}
 	gpiod_line_settings_set_active_low(settings, active_low);
-	if (gpiod_line_config_add_line_settings(line_cfg, &line, 1, settings) < 0) {
-		saved_errno = errno;
-		goto fail;
-	}
-	gpiod_line_settings_free(settings);
-	return line_cfg;
-fail:
-	gpiod_line_config_free(line_cfg);
+	line_cfg = line_config_for(line, settings);
+	saved_errno = errno;
+out:
 	gpiod_line_settings_free(settings);
 	errno = saved_errno;
-	return NULL;
+	return line_cfg;
 }
 
-static struct gpiod_line_request *request_output(struct gpiod_chip *c, unsigned int line,
-						 bool active_low, const char *consumer)
+static enum gpiod_line_bias line_bias(enum gpio_bias bias)
 {
-	struct gpiod_line_config *line_cfg = output_off_config(line, active_low);
-	struct gpiod_request_config *req_cfg = gpiod_request_config_new();
-	struct gpiod_line_request *request = NULL;
-	int saved_errno = line_cfg ? ENOMEM : errno;
+	switch (bias) {
+	case GPIO_BIAS_PULL_UP:
+		return GPIOD_LINE_BIAS_PULL_UP;
+	case GPIO_BIAS_PULL_DOWN:
+		return GPIOD_LINE_BIAS_PULL_DOWN;
+	case GPIO_BIAS_AS_IS:
+		break;
+	}
+	return GPIOD_LINE_BIAS_AS_IS;
+}
 
-	if (!line_cfg || !req_cfg)
+/*
+ * A line config for line as an input reporting both edges, stamped on CLOCK_MONOTONIC (the
+ * daemon's timers' clock); NULL with errno set. The kernel's own debouncer is left off: button.c
+ * debounces, so both APIs time presses alike (1.x has no kernel debounce), from the edges as
+ * they happened rather than stamped at the end of a kernel debounce period.
+ */
+static struct gpiod_line_config *input_edges_config(unsigned int line, bool active_low,
+						    enum gpio_bias bias)
+{
+	struct gpiod_line_settings *settings = gpiod_line_settings_new();
+	struct gpiod_line_config *line_cfg = NULL;
+	int saved_errno = ENOMEM;
+
+	if (!settings)
 		goto out;
+	if (gpiod_line_settings_set_direction(settings, GPIOD_LINE_DIRECTION_INPUT) < 0 ||
+	    gpiod_line_settings_set_edge_detection(settings, GPIOD_LINE_EDGE_BOTH) < 0 ||
+	    gpiod_line_settings_set_bias(settings, line_bias(bias)) < 0 ||
+	    gpiod_line_settings_set_event_clock(settings, GPIOD_LINE_CLOCK_MONOTONIC) < 0) {
+		saved_errno = errno;
+		goto out;
+	}
+	gpiod_line_settings_set_active_low(settings, active_low);
+	line_cfg = line_config_for(line, settings);
+	saved_errno = errno;
+out:
+	gpiod_line_settings_free(settings);
+	errno = saved_errno;
+	return line_cfg;
+}
+
+static struct gpiod_line_request *
+request_lines(struct gpiod_chip *c, struct gpiod_line_config *line_cfg, const char *consumer)
+{
+	struct gpiod_request_config *req_cfg = gpiod_request_config_new();
+	struct gpiod_line_request *request;
+	int saved_errno;
+
+	if (!req_cfg) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	gpiod_request_config_set_consumer(req_cfg, consumer);
 	request = gpiod_chip_request_lines(c, req_cfg, line_cfg);
 	saved_errno = errno;
-out:
 	gpiod_request_config_free(req_cfg);
-	gpiod_line_config_free(line_cfg);
 	errno = saved_errno;
 	return request;
 }
 
-int gpio_motor_open(const char *chip, unsigned int line, bool active_low, const char *consumer,
-		    struct gpio_motor **out, char *err, size_t err_len)
+/*
+ * Opens chip, checks it has line, requests line with line_cfg (which it frees; NULL: building it
+ * failed with errno) and closes the chip again: the request keeps its own file descriptor.
+ * Returns 0 or a negative errno with a message for use in err. The request error comes back in
+ * *request_errno (0 otherwise), for the caller to explain further.
+ */
+static int open_request(const struct line_use *use, const char *chip, unsigned int line,
+			struct gpiod_line_config *line_cfg, const char *consumer,
+			struct gpiod_line_request **out, int *request_errno, char *err,
+			size_t err_len)
 {
-	struct gpio_motor *m;
 	struct gpiod_chip *c;
 	unsigned int num_lines;
-	int err_no;
-	int ret;
+	int err_no = line_cfg ? 0 : errno;
+	int ret = 0;
 
 	*out = NULL;
-	if (chip[0] == '\0')
-		return chip_open_error(chip, ENOENT, err, err_len);
-	c = open_chip(chip, &err_no);
-	if (!c)
-		return chip_open_error(chip, err_no, err, err_len);
-
+	*request_errno = 0;
+	if (!line_cfg) {
+		snprintf(err, err_len, "gpio chip '%s' line %u: %s", chip, line, strerror(err_no));
+		return -err_no;
+	}
+	c = chip[0] == '\0' ? NULL : open_chip(chip, &err_no);
+	if (!c) {
+		ret = chip_open_error(use, chip, chip[0] == '\0' ? ENOENT : err_no, err, err_len);
+		goto out;
+	}
 	num_lines = chip_num_lines(c);
 	if (line >= num_lines) {
-		gpiod_chip_close(c);
-		return line_offset_error(chip, line, num_lines, err, err_len);
+		ret = line_offset_error(use, chip, line, num_lines, err, err_len);
+		goto out;
 	}
-	m = calloc(1, sizeof(*m));
-	if (!m) {
-		gpiod_chip_close(c);
-		snprintf(err, err_len, "gpio chip '%s' line %u: out of memory", chip, line);
-		return -ENOMEM;
-	}
-	m->offset = line;
-	m->request = request_output(c, line, active_low, consumer);
-	if (!m->request) {
+	*out = request_lines(c, line_cfg, consumer);
+	if (!*out) {
 		char holder[64];
 		const char *held_by = NULL;
 
 		err_no = errno;
 		if (err_no == EBUSY)
 			held_by = line_holder(c, line, holder, sizeof(holder));
-		ret = line_request_error(chip, line, err_no, held_by, err, err_len);
-		free(m);
-		gpiod_chip_close(c);
-		return ret;
+		*request_errno = err_no;
+		ret = line_request_error(use, chip, line, err_no, held_by, err, err_len);
 	}
-	/* The request keeps its own file descriptor; the chip handle is no longer needed. */
-	gpiod_chip_close(c);
+out:
+	if (c)
+		gpiod_chip_close(c);
+	gpiod_line_config_free(line_cfg);
+	return ret;
+}
+
+int gpio_motor_open(const char *chip, unsigned int line, bool active_low, const char *consumer,
+		    struct gpio_motor **out, char *err, size_t err_len)
+{
+	struct gpiod_line_request *request;
+	struct gpio_motor *m;
+	int request_errno;
+	int ret;
+
+	*out = NULL;
+	ret = open_request(&motor_use, chip, line, output_off_config(line, active_low), consumer,
+			   &request, &request_errno, err, err_len);
+	if (ret < 0)
+		return ret;
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		gpiod_line_request_release(request);
+		snprintf(err, err_len, "gpio chip '%s' line %u: out of memory", chip, line);
+		return -ENOMEM;
+	}
+	m->request = request;
+	m->offset = line;
 	*out = m;
 	return 0;
 }
@@ -350,7 +520,126 @@ void gpio_motor_close(struct gpio_motor *m)
 	free(m);
 }
 
+int gpio_button_open(const char *chip, unsigned int line, bool active_low, enum gpio_bias bias,
+		     const char *consumer, struct gpio_button **out, char *err, size_t err_len)
+{
+	struct gpiod_line_request *request;
+	struct gpio_button *b;
+	int request_errno;
+	int ret;
+
+	*out = NULL;
+	ret = open_request(&button_use, chip, line, input_edges_config(line, active_low, bias),
+			   consumer, &request, &request_errno, err, err_len);
+	if (ret < 0) {
+		if (request_errno == EINVAL && bias != GPIO_BIAS_AS_IS)
+			return bias_error(chip, line, bias, err, err_len);
+		return ret;
+	}
+	b = calloc(1, sizeof(*b));
+	if (b)
+		b->events = gpiod_edge_event_buffer_new(GPIO_BUTTON_READ_MAX);
+	ret = b && b->events ? set_nonblocking(gpiod_line_request_get_fd(request)) : -ENOMEM;
+	if (ret < 0) {
+		snprintf(err, err_len, "gpio chip '%s' line %u: %s", chip, line, strerror(-ret));
+		if (b)
+			gpiod_edge_event_buffer_free(b->events);
+		free(b);
+		gpiod_line_request_release(request);
+		return ret;
+	}
+	b->request = request;
+	*out = b;
+	return 0;
+}
+
+int gpio_button_fd(struct gpio_button *b)
+{
+	return gpiod_line_request_get_fd(b->request);
+}
+
+int gpio_button_read(struct gpio_button *b, struct gpio_edge *edges, size_t max)
+{
+	int n;
+
+	if (max > GPIO_BUTTON_READ_MAX)
+		max = GPIO_BUTTON_READ_MAX;
+	if (max == 0)
+		return 0;
+	n = gpiod_line_request_read_edge_events(b->request, b->events, max);
+	if (n < 0)
+		return errno ? -errno : -EIO;
+	for (int i = 0; i < n; i++) {
+		struct gpiod_edge_event *ev =
+		    gpiod_edge_event_buffer_get_event(b->events, (unsigned long)i);
+
+		edges[i].time_ns = gpiod_edge_event_get_timestamp_ns(ev);
+		edges[i].active =
+		    gpiod_edge_event_get_event_type(ev) == GPIOD_EDGE_EVENT_RISING_EDGE;
+	}
+	return n;
+}
+
+void gpio_button_close(struct gpio_button *b)
+{
+	if (!b)
+		return;
+	gpiod_line_request_release(b->request);
+	gpiod_edge_event_buffer_free(b->events);
+	free(b);
+}
+
 #else /* POSTURED_GPIOD_MAJOR == 1 */
+
+/*
+ * Opens chip and gets line, not requested yet: the line belongs to the chip, and closing the
+ * chip releases it. Returns 0 or a negative errno with a message for use in err.
+ */
+static int open_line(const struct line_use *use, const char *chip, unsigned int line,
+		     struct gpiod_chip **out_chip, struct gpiod_line **out_line, char *err,
+		     size_t err_len)
+{
+	struct gpiod_chip *c;
+	unsigned int num_lines;
+	int err_no;
+
+	*out_chip = NULL;
+	*out_line = NULL;
+	if (chip[0] == '\0')
+		return chip_open_error(use, chip, ENOENT, err, err_len);
+	/* gpiod_chip_open_lookup tries the string as a number, a label, a name and a path. */
+	errno = 0;
+	c = gpiod_chip_open_lookup(chip);
+	if (!c)
+		return chip_open_error(use, chip, errno, err, err_len);
+
+	num_lines = gpiod_chip_num_lines(c);
+	if (line >= num_lines) {
+		gpiod_chip_close(c);
+		return line_offset_error(use, chip, line, num_lines, err, err_len);
+	}
+	*out_line = gpiod_chip_get_line(c, line);
+	if (!*out_line) {
+		err_no = errno;
+		gpiod_chip_close(c);
+		return line_request_error(use, chip, line, err_no, NULL, err, err_len);
+	}
+	*out_chip = c;
+	return 0;
+}
+
+/* After a failed request of l: the message, and the chip closed. */
+static int request_failed(const struct line_use *use, const char *chip, unsigned int line,
+			  struct gpiod_chip *c, struct gpiod_line *l, int err_no, char *err,
+			  size_t err_len)
+{
+	/* gpiod_chip_get_line read the line's info just now, so its consumer is current. */
+	int ret = line_request_error(use, chip, line, err_no,
+				     err_no == EBUSY ? gpiod_line_consumer(l) : NULL, err, err_len);
+
+	gpiod_chip_close(c);
+	return ret;
+}
 
 int gpio_motor_open(const char *chip, unsigned int line, bool active_low, const char *consumer,
 		    struct gpio_motor **out, char *err, size_t err_len)
@@ -358,40 +647,15 @@ int gpio_motor_open(const char *chip, unsigned int line, bool active_low, const 
 	struct gpio_motor *m;
 	struct gpiod_chip *c;
 	struct gpiod_line *l;
-	unsigned int num_lines;
-	int err_no;
 	int ret;
 
 	*out = NULL;
-	if (chip[0] == '\0')
-		return chip_open_error(chip, ENOENT, err, err_len);
-	/* gpiod_chip_open_lookup tries the string as a number, a label, a name and a path. */
-	errno = 0;
-	c = gpiod_chip_open_lookup(chip);
-	if (!c)
-		return chip_open_error(chip, errno, err, err_len);
-
-	num_lines = gpiod_chip_num_lines(c);
-	if (line >= num_lines) {
-		gpiod_chip_close(c);
-		return line_offset_error(chip, line, num_lines, err, err_len);
-	}
-	l = gpiod_chip_get_line(c, line);
-	if (!l) {
-		err_no = errno;
-		gpiod_chip_close(c);
-		return line_request_error(chip, line, err_no, NULL, err, err_len);
-	}
-	if (gpiod_line_request_output_flags(
-		l, consumer, active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0, 0) < 0) {
-		err_no = errno;
-		/* gpiod_chip_get_line read the line's info just now, so its consumer is current. */
-		ret = line_request_error(chip, line, err_no,
-					 err_no == EBUSY ? gpiod_line_consumer(l) : NULL, err,
-					 err_len);
-		gpiod_chip_close(c);
+	ret = open_line(&motor_use, chip, line, &c, &l, err, err_len);
+	if (ret < 0)
 		return ret;
-	}
+	if (gpiod_line_request_output_flags(
+		l, consumer, active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0, 0) < 0)
+		return request_failed(&motor_use, chip, line, c, l, errno, err, err_len);
 	m = calloc(1, sizeof(*m));
 	if (!m) {
 		gpiod_line_release(l);
@@ -434,6 +698,94 @@ void gpio_motor_close(struct gpio_motor *m)
 	gpiod_line_release(m->line);
 	gpiod_chip_close(m->chip);
 	free(m);
+}
+
+static int bias_flags(enum gpio_bias bias)
+{
+	switch (bias) {
+	case GPIO_BIAS_PULL_UP:
+		return GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_UP;
+	case GPIO_BIAS_PULL_DOWN:
+		return GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_DOWN;
+	case GPIO_BIAS_AS_IS:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * The 1.x API has no choice of event clock: the kernel stamps edges on CLOCK_MONOTONIC since
+ * Linux 5.7 (CLOCK_REALTIME before), the clock of the daemon's timers.
+ */
+int gpio_button_open(const char *chip, unsigned int line, bool active_low, enum gpio_bias bias,
+		     const char *consumer, struct gpio_button **out, char *err, size_t err_len)
+{
+	int flags = (active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0) | bias_flags(bias);
+	struct gpio_button *b;
+	struct gpiod_chip *c;
+	struct gpiod_line *l;
+	int ret;
+
+	*out = NULL;
+	ret = open_line(&button_use, chip, line, &c, &l, err, err_len);
+	if (ret < 0)
+		return ret;
+	if (gpiod_line_request_both_edges_events_flags(l, consumer, flags) < 0) {
+		int err_no = errno;
+
+		if (err_no == EINVAL && bias != GPIO_BIAS_AS_IS) {
+			gpiod_chip_close(c);
+			return bias_error(chip, line, bias, err, err_len);
+		}
+		return request_failed(&button_use, chip, line, c, l, err_no, err, err_len);
+	}
+	b = calloc(1, sizeof(*b));
+	ret = b ? set_nonblocking(gpiod_line_event_get_fd(l)) : -ENOMEM;
+	if (ret < 0) {
+		snprintf(err, err_len, "gpio chip '%s' line %u: %s", chip, line, strerror(-ret));
+		free(b);
+		gpiod_line_release(l);
+		gpiod_chip_close(c);
+		return ret;
+	}
+	b->chip = c;
+	b->line = l;
+	*out = b;
+	return 0;
+}
+
+int gpio_button_fd(struct gpio_button *b)
+{
+	return gpiod_line_event_get_fd(b->line);
+}
+
+int gpio_button_read(struct gpio_button *b, struct gpio_edge *edges, size_t max)
+{
+	struct gpiod_line_event events[GPIO_BUTTON_READ_MAX];
+	int n;
+
+	if (max > GPIO_BUTTON_READ_MAX)
+		max = GPIO_BUTTON_READ_MAX;
+	if (max == 0)
+		return 0;
+	n = gpiod_line_event_read_multiple(b->line, events, (unsigned int)max);
+	if (n < 0)
+		return errno ? -errno : -EIO;
+	for (int i = 0; i < n; i++) {
+		edges[i].time_ns =
+		    (uint64_t)events[i].ts.tv_sec * 1000000000u + (uint64_t)events[i].ts.tv_nsec;
+		edges[i].active = events[i].event_type == GPIOD_LINE_EVENT_RISING_EDGE;
+	}
+	return n;
+}
+
+void gpio_button_close(struct gpio_button *b)
+{
+	if (!b)
+		return;
+	gpiod_line_release(b->line);
+	gpiod_chip_close(b->chip);
+	free(b);
 }
 
 #endif

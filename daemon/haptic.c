@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Vibration patterns: parsing, formatting and a player that turns time into a motor level. */
 #include "postured/haptic.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Reads one sensor role through libiio, in one of two ways:
  * - polling the attributes (in_*_raw, scale, offset): no trigger or buffer setup, works over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Command line: live daemon, offline replay, or a config check. Only this file exits. */
 #include <errno.h>
 #include <getopt.h>
@@ -22,14 +23,20 @@ static void usage(FILE *out)
 	    "Usage: postured [OPTIONS]                      run the daemon on the IIO sensors\n"
 	    "       postured --replay FILE [OPTIONS]        run the pipeline on a recording\n"
 	    "       postured --check-config [PATH]          validate a configuration file\n"
+	    "       postured --dump-config [PATH]           print the effective configuration\n"
 	    "       postured --motor-off [--config PATH]    drive the motor's GPIO line off\n"
 	    "\n"
-	    "  -c, --config PATH     configuration file (default " CONFIG_DEFAULT_PATH ")\n"
-	    "  -f, --foreground      events to stderr in readable form (default on a terminal)\n"
+	    "  -c, --config PATH     configuration file (default " CONFIG_DEFAULT_PATH "),\n"
+	    "                        then its drop-ins PATH.d/*.ini by name\n"
+	    "  -f, --foreground      events to stderr in readable form (the default unless\n"
+	    "                        stderr is the journal)\n"
 	    "      --events FILE     also write each event as a JSON line to FILE\n"
 	    "      --record FILE     live: write what the sensors deliver (.csv or .csv.gz)\n"
 	    "      --replay FILE     replay a recording (.csv or .csv.gz) instead of the sensors\n"
 	    "      --trace FILE      replay: write one CSV row of estimates per sample\n"
+	    "      --simulate-buzz   replay: add the vibration motor's shaking to the samples\n"
+	    "                        while the replay's motor runs (a check that a buzz does not\n"
+	    "                        read as posture; needs a config with a motor)\n"
 	    "      --speed X         replay: X times real time (default: as fast as possible);\n"
 	    "                        live: the clock runs X times faster (simulated wearers)\n"
 	    "      --state-dir DIR   where the calibration is kept (default: [calibration]\n"
@@ -45,9 +52,11 @@ enum {
 	OPT_RECORD,
 	OPT_REPLAY,
 	OPT_TRACE,
+	OPT_SIMULATE_BUZZ,
 	OPT_SPEED,
 	OPT_STATE_DIR,
 	OPT_CHECK_CONFIG,
+	OPT_DUMP_CONFIG,
 	OPT_MOTOR_OFF,
 	OPT_VERSION,
 };
@@ -97,6 +106,19 @@ static int motor_off(const char *config_path, bool at_start)
 	return ret == 0 || ret == -ENOENT ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* --dump-config: the effective configuration on stdout, an invalid one on stderr as FILE:LINE. */
+static int dump(const char *config_path)
+{
+	char err[1024];
+	int ret = config_dump(config_path, stdout, err, sizeof(err));
+
+	if (ret == 0)
+		return EXIT_SUCCESS;
+	fprintf(stderr, "%s\n", err);
+	/* Written but not delivered (a full disk, a closed pipe) is a runtime failure. */
+	return ferror(stdout) || ret == -ENOMEM ? EXIT_FAILURE : EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
@@ -106,9 +128,11 @@ int main(int argc, char **argv)
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "simulate-buzz", no_argument, NULL, OPT_SIMULATE_BUZZ },
 		{ "speed", required_argument, NULL, OPT_SPEED },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "check-config", no_argument, NULL, OPT_CHECK_CONFIG },
+		{ "dump-config", no_argument, NULL, OPT_DUMP_CONFIG },
 		{ "motor-off", no_argument, NULL, OPT_MOTOR_OFF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -119,7 +143,9 @@ int main(int argc, char **argv)
 	bool config_given = false;
 	const char *replay_path = NULL;
 	bool check_config = false;
+	bool dump_config = false;
 	bool motor_off_only = false;
+	bool stderr_is_journal;
 	struct config *cfg;
 	char err[1024];
 	int c, status;
@@ -147,6 +173,9 @@ int main(int argc, char **argv)
 		case OPT_TRACE:
 			opt.trace_path = optarg;
 			break;
+		case OPT_SIMULATE_BUZZ:
+			opt.simulate_buzz = true;
+			break;
 		case OPT_SPEED:
 			errno = 0;
 			opt.speed = strtod(optarg, &end);
@@ -165,6 +194,9 @@ int main(int argc, char **argv)
 		case OPT_CHECK_CONFIG:
 			check_config = true;
 			break;
+		case OPT_DUMP_CONFIG:
+			dump_config = true;
+			break;
 		case OPT_MOTOR_OFF:
 			motor_off_only = true;
 			break;
@@ -182,7 +214,7 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (check_config && optind < argc)
+	if ((check_config || dump_config) && optind < argc)
 		opt.config_path = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "postured: unexpected argument '%s' (see --help)\n", argv[optind]);
@@ -192,6 +224,20 @@ int main(int argc, char **argv)
 		fputs("postured: --trace needs --replay FILE\n", stderr);
 		return EXIT_USAGE;
 	}
+	if (opt.simulate_buzz && !replay_path) {
+		fputs("postured: --simulate-buzz needs --replay FILE\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (check_config && dump_config) {
+		fputs("postured: --check-config and --dump-config: choose one\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (dump_config && replay_path) {
+		fputs("postured: --dump-config takes only --config PATH\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (dump_config)
+		return dump(opt.config_path);
 	if (motor_off_only && (replay_path || check_config)) {
 		fputs("postured: --motor-off takes only --config PATH (and --verbose)\n", stderr);
 		return EXIT_USAGE;
@@ -203,11 +249,16 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (!opt.foreground && isatty(STDERR_FILENO))
+	/*
+	 * Events go to the journal, with their fields, when stderr is the journal (a systemd
+	 * service), as systemd's own tools decide. Anywhere else (a terminal, a pipe into grep, a
+	 * file, a system without journald) someone reads stderr: they go there, readable.
+	 */
+	stderr_is_journal = log_stderr_is_journal();
+	if (!stderr_is_journal)
 		opt.foreground = true;
-	/* Under systemd stderr is a journal stream: severities travel as "<N>" prefixes. */
-	log_set_journal(!opt.foreground && !replay_path && !check_config &&
-			getenv("JOURNAL_STREAM"));
+	/* Severities travel through the journal's stream as "<N>" prefixes. */
+	log_set_journal(stderr_is_journal && !replay_path && !check_config);
 	if (motor_off_only)
 		return motor_off(opt.config_path, false);
 	/* Before anything can fail: a motor left on by a killed predecessor stops now. */
@@ -234,7 +285,11 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (check_config) {
-		printf("%s: OK\n", opt.config_path);
+		if (cfg->dropins[0])
+			printf("%s: OK, with %s.d/: %s\n", opt.config_path, opt.config_path,
+			       cfg->dropins);
+		else
+			printf("%s: OK\n", opt.config_path);
 		free(cfg);
 		return EXIT_SUCCESS;
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "postured/pipeline.h"
 
 #include <math.h>
@@ -28,6 +29,7 @@ void pipeline_init(struct pipeline *p, const struct pipeline_settings *s,
 		p->cal = *stored;
 	detector_init(&p->det, &s->detector);
 	p->state = p->cal.valid ? STATE_UPRIGHT : STATE_CALIBRATING;
+	p->motor_quiet_t_s = -INFINITY;
 }
 
 void pipeline_set_settings(struct pipeline *p, const struct pipeline_settings *s)
@@ -36,6 +38,23 @@ void pipeline_set_settings(struct pipeline *p, const struct pipeline_settings *s
 	for (int r = 0; r < ROLE_COUNT; r++)
 		estimator_set_settings(&p->est[r], &s->estimator);
 	detector_set_settings(&p->det, &s->detector);
+}
+
+void pipeline_set_motor(struct pipeline *p, bool on, double t_s)
+{
+	if (on)
+		p->motor_quiet_t_s = INFINITY;
+	else if (p->motor_quiet_t_s == INFINITY)
+		p->motor_quiet_t_s = t_s + PIPELINE_MOTOR_TAIL_S;
+}
+
+/*
+ * A sample is the average over the period since the previous one (or, for the first, an instant):
+ * it felt the motor if the period began before the last buzz died away (or the motor runs).
+ */
+static bool motor_felt(const struct pipeline *p, double t_s)
+{
+	return (p->have_t ? p->t_s : t_s) < p->motor_quiet_t_s;
 }
 
 void pipeline_request_calibration(struct pipeline *p)
@@ -92,7 +111,14 @@ void pipeline_emit_summary(struct pipeline *p, enum event_type type)
 		ev.summary.longest_slump_s = p->t_s - p->det.onset_t_s;
 	ev.summary.period_s = p->have_t ? p->t_s - p->summary_start_s : 0.0;
 	emit(p, &ev);
-	reset_summary(p, p->t_s);
+	/* Before the first frame (no sensor yet) the next period starts with that frame. */
+	if (p->have_t)
+		reset_summary(p, p->t_s);
+}
+
+void pipeline_summaries_by_caller(struct pipeline *p, bool by_caller)
+{
+	p->summaries_by_caller = by_caller;
 }
 
 /* Every slump ends here, so the summary's longest slump counts each one however it ended. */
@@ -339,7 +365,7 @@ static bool frame_plausible(const struct pipeline *p, const struct frame *f)
 
 void pipeline_push(struct pipeline *p, const struct frame *f)
 {
-	bool has[ROLE_COUNT];
+	bool has[ROLE_COUNT], buzz;
 	double up[ROLE_COUNT][3];
 	double dt_s = p->have_t ? f->t_s - p->t_s : 0.0;
 	struct reference_result ref_res;
@@ -351,6 +377,8 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 		p->dropped_frames++;
 		return;
 	}
+	buzz = motor_felt(p, f->t_s);
+	p->motor_felt = buzz;
 	p->t_s = f->t_s;
 	p->have_t = true;
 	if (!p->summary_started)
@@ -359,14 +387,21 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		has[r] = p->settings.role_enabled[r] && f->has[r];
 		if (has[r])
-			estimator_update(&p->est[r], f->t_s, &f->imu[r]);
+			(buzz ? estimator_update_gyro : estimator_update)(&p->est[r], f->t_s,
+									  &f->imu[r]);
 		vec3_copy(up[r], estimator_up(&p->est[r]));
 	}
-	reference_observe(&p->ref, &p->settings.reference, dt_s, has, up, f->imu);
 	ar = activity_role(has);
-	if (ar >= 0)
-		activity_update(&p->activity, &p->settings.activity, dt_s, &f->imu[ar], up[ar],
-				reference_tilt_deg(p, ar, up[ar]));
+	if (!buzz) {
+		reference_observe(&p->ref, &p->settings.reference, dt_s, has, up, f->imu);
+		if (ar >= 0)
+			activity_update(&p->activity, &p->settings.activity, dt_s, &f->imu[ar],
+					up[ar], reference_tilt_deg(p, ar, up[ar]));
+	} else if (ar >= 0) {
+		/* The motor's shaking is neither a movement, nor a settled pose, nor a worn
+		 * sensor's sway. */
+		activity_hold(&p->activity, dt_s, &f->imu[ar]);
+	}
 
 	account(p, dt_s);
 
@@ -377,7 +412,8 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 		 */
 		for (int r = 0; r < ROLE_COUNT; r++)
 			delivering[r] = p->settings.role_enabled[r] && p->est[r].initialised;
-		if (reference_may_calibrate(&p->ref, &p->settings.reference, delivering, has,
+		if (!buzz &&
+		    reference_may_calibrate(&p->ref, &p->settings.reference, delivering, has,
 					    p->activity.cls, p->calibration_requested))
 			calibrate(p, has);
 		else if (!p->cal.valid) {
@@ -387,14 +423,17 @@ void pipeline_push(struct pipeline *p, const struct frame *f)
 		}
 	}
 
-	calibrate_late_roles(p, has, up);
-	reference_update(&p->ref, &p->settings.reference, &p->cal, dt_s, has, up, &p->activity,
-			 &ref_res);
-	apply_reference(p, has, up, &ref_res);
+	/* Evidence about the reference waits for the buzz to end: the up vectors are the gyro's. */
+	if (!buzz) {
+		calibrate_late_roles(p, has, up);
+		reference_update(&p->ref, &p->settings.reference, &p->cal, dt_s, has, up,
+				 &p->activity, &ref_res);
+		apply_reference(p, has, up, &ref_res);
+	}
 	posture_angles(&p->cal, has, up, &p->angles);
 	run_detector(p);
 
-	if (p->settings.summary_interval_s > 0.0 &&
+	if (!p->summaries_by_caller && p->settings.summary_interval_s > 0.0 &&
 	    p->t_s - p->summary_start_s >= p->settings.summary_interval_s)
 		pipeline_emit_summary(p, EVENT_SUMMARY);
 }
@@ -422,6 +461,11 @@ const struct posture_angles *pipeline_angles(const struct pipeline *p)
 const double *pipeline_up(const struct pipeline *p, enum sensor_role role)
 {
 	return estimator_up(&p->est[role]);
+}
+
+bool pipeline_motor_felt(const struct pipeline *p)
+{
+	return p->motor_felt;
 }
 
 unsigned long pipeline_dropped_frames(const struct pipeline *p)

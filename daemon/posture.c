@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Angles against the wearer's own upright pose. With up reference r and forward f (orthogonal to
  * r), leaning forward by theta turns the sensor-frame up vector toward -f: flexion is

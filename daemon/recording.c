@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The recording format. zlib reads plain and gzip files alike and, with mode "T", writes plain
  * files too, so one code path serves both. Readers are strict about the form: a recording that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Offline replay: a recording through exactly the pipeline and actions the live daemon uses,
  * as fast as the CPU allows or at a real-time multiple.
@@ -16,6 +17,48 @@
 #include "postured/log.h"
 #include "postured/pipeline.h"
 #include "postured/recording.h"
+#include "postured/vibration.h"
+
+/* --simulate-buzz draws the same vibration on every run: replays can be compared. */
+#define SIMULATED_BUZZ_SEED 20261130u
+
+/*
+ * The replay's motor: the live daemon's haptic player on the alerts and calibrations of the
+ * replay's own events, in recording time, so the pipeline knows when the motor runs as it does
+ * live; and, with --simulate-buzz, the vibration the sensors would have felt.
+ */
+struct replay_motor {
+	struct pipeline *p;
+	struct haptic_player player;
+	double next_change_s; /* the player's next step boundary; negative: idle */
+	struct vibration vibration;
+};
+
+static void set_motor(struct replay_motor *m, bool on, double t_s)
+{
+	pipeline_set_motor(m->p, on, t_s);
+	vibration_motor(&m->vibration, on, t_s);
+}
+
+/* actions' buzz: the pattern starts at the time of the frame whose event asked for it. */
+static void buzz(void *ctx, const struct haptic_pattern *pattern)
+{
+	struct replay_motor *m = ctx;
+	double now_s = pipeline_frame_t_s(m->p);
+
+	haptic_player_start(&m->player, pattern, now_s);
+	set_motor(m, haptic_player_level(&m->player, now_s, &m->next_change_s), now_s);
+}
+
+/* Every switch of the motor up to t_s, each at its own time, as the live daemon's timer does. */
+static void advance_motor(struct replay_motor *m, double t_s)
+{
+	while (m->next_change_s >= 0.0 && m->next_change_s <= t_s) {
+		double at_s = m->next_change_s;
+
+		set_motor(m, haptic_player_level(&m->player, at_s, &m->next_change_s), at_s);
+	}
+}
 
 static void trace_header(FILE *f, const bool has[ROLE_COUNT])
 {
@@ -29,7 +72,7 @@ static void trace_header(FILE *f, const bool has[ROLE_COUNT])
 	}
 	if (has[ROLE_TRUNK] && has[ROLE_HEAD])
 		fputs(",neck.flexion_deg", f);
-	fputs(",state,activity\n", f);
+	fputs(",state,activity,motor\n", f);
 }
 
 /* Angles are "nan" until the wearer is calibrated. */
@@ -55,8 +98,8 @@ static void trace_row(FILE *f, const bool has[ROLE_COUNT], const struct pipeline
 		else
 			fputs(",nan", f);
 	}
-	fprintf(f, ",%s,%s\n", posture_state_name(pipeline_state(p)),
-		activity_name(pipeline_activity(p)));
+	fprintf(f, ",%s,%s,%d\n", posture_state_name(pipeline_state(p)),
+		activity_name(pipeline_activity(p)), pipeline_motor_felt(p));
 }
 
 /* The longest sleep pace() takes: what a 32-bit time_t holds, with room for the start time. */
@@ -88,10 +131,14 @@ int replay_run(const struct config *cfg, const char *recording_path, const struc
 	struct pipeline *p = calloc(1, sizeof(*p));
 	struct pipeline_settings ps;
 	struct event_sink sink = { .to_stderr = true }; /* replay never writes to the journal */
-	/* The events are the live daemon's: with the motor the config names, never driven here. */
+	struct replay_motor motor = { .p = p, .next_change_s = -1.0 };
+	/* The events are the live daemon's: with the motor the config names, never driven here,
+	 * but played, so the pipeline knows when it would shake the sensors. */
 	struct actions actions = {
 		.sink = &sink,
 		.motor_present = actions_motor_configured(cfg),
+		.buzz = actions_motor_configured(cfg) ? buzz : NULL,
+		.hook_ctx = &motor,
 	};
 	FILE *trace = NULL;
 	bool has[ROLE_COUNT];
@@ -133,6 +180,12 @@ int replay_run(const struct config *cfg, const char *recording_path, const struc
 	/* The ini's mode; no quiet hours, since a recording's time is not the wall clock. */
 	actions_init(&actions, cfg, config_mode(cfg));
 	pipeline_init(p, &ps, NULL, actions_on_event, &actions);
+	haptic_player_init(&motor.player);
+	vibration_init(&motor.vibration, SIMULATED_BUZZ_SEED);
+	if (opt->simulate_buzz && !actions.motor_present)
+		log_warning("--simulate-buzz: the config has no motor ([haptic] backend = none): "
+			    "nothing buzzes; give a config with backend = gpiod (replay never "
+			    "opens the line)");
 	clock_gettime(CLOCK_MONOTONIC, &start);
 
 	while ((ret = recording_next(rec, &f, err, sizeof(err))) > 0) {
@@ -150,6 +203,10 @@ int replay_run(const struct config *cfg, const char *recording_path, const struc
 		}
 		if (opt->speed > 0.0)
 			pace(first_t_s, f.t_s, opt->speed, &start);
+		advance_motor(&motor, f.t_s);
+		for (int r = 0; r < ROLE_COUNT && opt->simulate_buzz; r++)
+			if (f.has[r])
+				vibration_add(&motor.vibration, f.t_s, &f.imu[r]);
 		pipeline_push(p, &f);
 		if (trace)
 			trace_row(trace, has, p);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The kernel writes a scan as the enabled channels in index order, each aligned to its own
  * storage size, the whole scan padded to the largest one (iio_compute_scan_bytes). libiio 0.24

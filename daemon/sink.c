@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "postured/sink.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 /* CODE_FILE= and friends would always name this file, which tells a reader nothing. */
 #define SD_JOURNAL_SUPPRESS_LOCATION
@@ -11,10 +13,12 @@
 
 #include "postured/log.h"
 
+/* Where journald takes native entries (sd_journal_sendv's own address). */
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
 /* Longest field name: POSTURE_LONGEST_SLUMP_S. */
 #define JOURNAL_NAME_MAX 32
 
-static int send_journal(const struct posture_event *ev)
+static int send_journal(struct event_sink *s, const struct posture_event *ev)
 {
 	struct event_field fields[EVENT_MAX_FIELDS];
 	char lines[EVENT_MAX_FIELDS][JOURNAL_NAME_MAX + EVENT_FIELD_VALUE_MAX];
@@ -31,11 +35,34 @@ static int send_journal(const struct posture_event *ev)
 	}
 	iov[n].iov_base = identifier;
 	iov[n].iov_len = sizeof(identifier) - 1;
-	r = sd_journal_sendv(iov, (int)n + 1);
-	if (r < 0)
-		log_err("cannot send the %s event to the journal: %s; is systemd-journald running?",
+	/* sd_journal_sendv drops an entry and returns 0 when journald's socket is missing. */
+	if (access(s->journal_socket ? s->journal_socket : JOURNAL_SOCKET, F_OK) < 0)
+		r = -errno;
+	else
+		r = sd_journal_sendv(iov, (int)n + 1);
+	/* Said once per outage: every event of it is on stderr instead. */
+	if (r < 0 && !s->journal_down)
+		log_err("cannot send the %s event to the journal: %s; is systemd-journald running? "
+			"Events go to stderr until it takes them",
 			event_type_name(ev->type), strerror(-r));
+	else if (r >= 0 && s->journal_down)
+		log_notice("the journal takes events again");
+	s->journal_down = r < 0;
 	return r < 0 ? r : 0;
+}
+
+/*
+ * An event the journal did not take, on stderr at its priority: under systemd stderr is the
+ * journal's stream socket, which may still work when the native socket does not (and the event
+ * keeps at least its MESSAGE); anywhere else a person reads it.
+ */
+static void write_instead(const struct posture_event *ev)
+{
+	char line[64 + EVENT_FIELD_VALUE_MAX];
+
+	sink_format_text(ev, line, sizeof(line));
+	log_msg(ev->warning ? LOG_LEVEL_WARNING : (enum log_level)event_priority(ev->type), "%s",
+		line);
 }
 
 static int write_jsonl(struct event_sink *s, const struct posture_event *ev)
@@ -72,9 +99,11 @@ int sink_emit(struct event_sink *s, const struct posture_event *ev)
 	int r;
 
 	if (s->to_journal) {
-		r = send_journal(ev);
+		r = send_journal(s, ev);
 		if (r < 0 && !first_err)
 			first_err = r;
+		if (r < 0 && !s->to_stderr)
+			write_instead(ev);
 	}
 	if (s->to_stderr) {
 		char line[64 + EVENT_FIELD_VALUE_MAX];

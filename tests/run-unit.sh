@@ -1,9 +1,13 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs each cmocka test binary given as an argument; prints a total "N passed, M failed" line.
+# EMULATOR, if set, is a command (split into words) that runs each binary, e.g. qemu-user for a
+# cross build: "qemu-aarch64-static -L /usr/aarch64-linux-gnu" (make check-cross).
 set -u
+read -r -a emulator <<<"${EMULATOR:-}"
 passed=0 failed=0
 for t in "$@"; do
-	out=$("$t" 2>&1)
+	out=$("${emulator[@]}" "$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
 	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n1)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What happens when the pipeline decides something: the same for the live daemon and replay, so
  * replay emits exactly the live events. Whether the motor buzzes is policy.c's decision; the motor

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the wearer is doing, every instant: still, moving or lying, from one sensor's accelerometer
  * and gyroscope and the trunk's tilt from its upright reference. Pure: samples and time in, a
@@ -60,5 +61,12 @@ void activity_init(struct activity *a);
  */
 void activity_update(struct activity *a, const struct activity_settings *s, double dt_s,
 		     const struct imu_sample *imu, const double up[3], double trunk_tilt_deg);
+/*
+ * A sample while the vibration motor runs: its acceleration is the motor's, so it is not
+ * measured (it would read as moving for seconds after the buzz, long enough to end a slump).
+ * The class and how long it has lasted stay as they were; the mean reading keeps turning with
+ * the gyro, so a pose changed during the buzz is no acceleration after it.
+ */
+void activity_hold(struct activity *a, double dt_s, const struct imu_sample *imu);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sensor axis orientation: IIO mount matrices and "+Y-X+Z" style remaps. Pure. */
 #ifndef POSTURED_AXES_H
 #define POSTURED_AXES_H

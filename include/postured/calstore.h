@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Persists the calibration in the state directory, so a restart keeps it. */
 #ifndef POSTURED_CALSTORE_H
 #define POSTURED_CALSTORE_H
@@ -10,8 +11,13 @@
 
 /* Returns 0, -ENOENT when nothing is stored, or another negative errno with a message in err. */
 int calstore_load(const char *dir, struct calibration *cal, char *err, size_t err_len);
-/* When the stored calibration was saved, CLOCK_REALTIME in microseconds; 0 when there is none. */
+/*
+ * When the stored calibration was taken: the file's modification time, CLOCK_REALTIME in
+ * microseconds; 0 when there is none.
+ */
 uint64_t calstore_saved_usec(const char *dir);
+/* Sets that time (after a save that only added evidence to an older calibration). */
+int calstore_set_taken_usec(const char *dir, uint64_t usec);
 /* Writes atomically (temporary file + rename). */
 int calstore_save(const char *dir, const struct calibration *cal, char *err, size_t err_len);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the wearer can ask of the running daemon, whoever asks: the D-Bus interface (bus.c) and the
  * button both go through these operations, which the daemon implements. Nothing here sees sd-bus

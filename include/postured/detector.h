@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Sustained-posture detector. Pure: angles and time in, state and decisions out.
  *

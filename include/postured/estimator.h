@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Inclination estimator: fuses accelerometer and gyroscope into the sensor's "up" direction
  * (unit vector opposite to gravity, in sensor axes), with gyro-bias estimation at rest and in
@@ -63,6 +64,12 @@ void estimator_init(struct estimator *e, const struct estimator_settings *s);
  * reading imu_sample_plausible() refuses) is ignored.
  */
 void estimator_update(struct estimator *e, double t_s, const struct imu_sample *imu);
+/*
+ * The same for a sample whose accelerometer reading is not gravity's (the vibration motor runs):
+ * the gyro alone turns the estimate, the accelerometer's correction and the bias learning pause,
+ * and a start or a restart after a gap waits for a sample estimator_update() may take.
+ */
+void estimator_update_gyro(struct estimator *e, double t_s, const struct imu_sample *imu);
 /* New settings (a reload) without losing the estimate or the learned bias. */
 void estimator_set_settings(struct estimator *e, const struct estimator_settings *s);
 /* The estimated unit up vector, sensor axes (+Z until the first sample). */

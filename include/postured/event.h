@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Posture events: one struct, rendered as journal fields, JSON lines and readable text from a
  * single field list, so the three outputs can never disagree.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Frames from streams of timed samples that arrive separately: the sensors of the trunk and the
  * head (each buffered with its own kernel timestamps, or polled), or the accelerometer and gyro

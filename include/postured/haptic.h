@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Vibration patterns. The pattern player is pure (time in, motor level out); the motor itself is
  * driven by gpio.c, the only file that sees libgpiod.

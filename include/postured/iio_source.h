@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* IIO input through libiio. The only module that includes <iio.h>. */
 #ifndef POSTURED_IIO_SOURCE_H
 #define POSTURED_IIO_SOURCE_H

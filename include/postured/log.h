@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Logging: one place decides where messages go (stderr in a terminal, the journal under systemd).
  */
 #ifndef POSTURED_LOG_H
 #define POSTURED_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 /* Severities match syslog(3) priorities so the journal gets them unchanged. */
 enum log_level {
@@ -16,8 +18,13 @@ enum log_level {
 
 /* Messages above max_level are dropped. */
 void log_set_max_level(enum log_level max_level);
-/* to_journal: send through sd-journal instead of writing "postured: ..." lines to stderr. */
+/* to_journal: stderr is the journal's stream: "<N>" prefixes instead of "postured: ..." lines. */
 void log_set_journal(int to_journal);
+/*
+ * Whether stderr is the journal: systemd connected it ($JOURNAL_STREAM names its device and
+ * inode, and they match). Anywhere else (a terminal, a pipe, a file) a person reads stderr.
+ */
+bool log_stderr_is_journal(void);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_msgv(enum log_level level, const char *fmt, va_list ap)

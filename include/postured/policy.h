@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Whether and how an alert buzzes: the mode, a snooze, quiet hours and escalation. Pure: time in
  * (pipeline seconds, and the local minute of the day for quiet hours), decisions out. Nothing here

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Posture angles relative to the wearer's calibrated upright pose, and the calibration itself.
  * Pure: estimated up vectors and time in, angles and calibration decisions out.

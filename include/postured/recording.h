@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The recording format ("postured-recording 1", see README): CSV with '#' comments, one header
  * row, t in seconds, R.ax..R.az in m/s^2 and R.gx..R.gz in rad/s per role. Gzip input is read

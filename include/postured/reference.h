@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The wearer's upright reference and forward direction, and the evidence that keeps them right.
  * Pure: estimated up vectors, rates, the activity and time in; decisions out. The pipeline applies

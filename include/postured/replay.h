@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Offline replay: a recording through the live daemon's pipeline and actions. */
 #ifndef POSTURED_REPLAY_H
 #define POSTURED_REPLAY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the input stage (IIO or a recording) hands to the pipeline. */
 #ifndef POSTURED_SAMPLE_H
 #define POSTURED_SAMPLE_H

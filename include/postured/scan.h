@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The bytes of an IIO buffer: where each enabled channel sits in one scan and what value it
  * holds. Pure (no libiio), so the layout rules are unit-tested against hand-made scans.

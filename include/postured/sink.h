@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Where events go: the systemd journal (the only module that talks to sd-journal), readable lines
- * on stderr in a terminal, and optionally a JSON-lines file.
+ * Where events go: the systemd journal (the only module that talks to sd-journal) when stderr is
+ * the journal, readable lines on stderr anywhere else, and optionally a JSON-lines file.
  */
 #ifndef POSTURED_SINK_H
 #define POSTURED_SINK_H
@@ -13,7 +14,9 @@
 struct event_sink {
 	bool to_journal;
 	bool to_stderr;
-	FILE *jsonl; /* NULL: none; opened and closed by the functions below */
+	bool journal_down; /* the last event did not reach the journal: it went to stderr */
+	const char *journal_socket; /* NULL: journald's; a test's stand-in for it otherwise */
+	FILE *jsonl;		    /* NULL: none; opened and closed by the functions below */
 	const char *jsonl_path;
 };
 
@@ -26,6 +29,8 @@ int sink_close(struct event_sink *s, char *err, size_t err_len);
 /*
  * Sends ev to every enabled output. Returns 0, or the negative errno of the first output that
  * failed (journal or JSON-lines file; each failure is logged); the other outputs still get it.
+ * An event the journal does not take is written to stderr instead (in readable form, at its
+ * priority), so an event is never lost with the journal.
  */
 int sink_emit(struct event_sink *s, const struct posture_event *ev);
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small 3-vector helpers for the pure maths modules. */
 #ifndef POSTURED_VEC3_H
 #define POSTURED_VEC3_H

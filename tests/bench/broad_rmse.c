@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * broad_rmse: the BROAD benchmark's inclination metric (SPEC.md "Data") for postured's estimator.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * broad_variant: a BROAD trial resampled or disturbed, for `make bench` (never for the repo).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * estimator_cost: what one estimator_update() costs, for `make bench`.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The daemon's states, activity classes and alerts on the labelled HAPT recordings (SPEC.md
 # "Data": 30 people, a phone at the waist, 50 Hz), for `make bench` and the regression test 11.
 # Usage: tests/bench/hapt_table.sh [--config PATH] [--per-file] [--alerts] BUILD_DIR [REC...]

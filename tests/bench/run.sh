@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make bench: figures about postured, printed for a reader; nothing here passes or fails on a time.
 # Usage: tests/bench/run.sh BUILD_DIR
 #   1. replay throughput of the whole pipeline (wall clock, and instructions under callgrind);
@@ -21,6 +22,8 @@
 #      wake-ups per second (issue 10).
 #   5. states, activity and alerts per label on the HAPT recordings in ../shared/data/hapt-50hz
 #      (tests/bench/hapt_table.sh, also behind integration test 11).
+#   6. the motor's own vibration: recordings with alerts replayed with a motor, with and without
+#      --simulate-buzz: how far the angles move while it runs (also integration test 16).
 # make builds BUILD_DIR/postured, simwearer, broad_rmse, broad_variant and estimator_cost; a
 # section whose program or data is missing is skipped with a note. valgrind is installed
 # (apt-get, as root) when missing.
@@ -429,3 +432,49 @@ if ! ls "$hapt_dir"/*.csv.gz >/dev/null 2>&1; then
 else
 	tests/bench/hapt_table.sh --config config/postured.ini --alerts "$build" || exit 1
 fi
+
+echo
+echo "== 6. The motor's own vibration: replayed with a motor, with and without --simulate-buzz"
+echo "   (150-250 Hz, 1.5 g, aliased and clipped: daemon/vibration.c); the largest difference of"
+echo "   any angle in the trace while the motor runs (and its 0.15 s spin-down), and in the 3 s after"
+sed 's/^backend = none$/backend = gpiod/' config/demo.ini >"$tmp/demo-motor.ini"
+printf '%-30s %6s %10s %10s %s\n' recording "rows" "during deg" "after deg" "events"
+# buzz_row NAME REC CONFIG
+buzz_row() {
+	"$postured" --replay "$2" --config "$3" --trace "$tmp/quiet.trace" \
+		--events "$tmp/quiet.jsonl" >/dev/null 2>&1 || { echo "replay of $2 failed" >&2; exit 1; }
+	"$postured" --replay "$2" --config "$3" --trace "$tmp/buzz.trace" --events "$tmp/buzz.jsonl" \
+		--simulate-buzz >/dev/null 2>&1 || { echo "replay of $2 failed" >&2; exit 1; }
+	same=different
+	if [ "$(sed 's/.*"t":\([0-9.]*\),.*"POSTURE_EVENT":"\([a-z_]*\)".*/\2 \1/' "$tmp/quiet.jsonl")" = \
+		"$(sed 's/.*"t":\([0-9.]*\),.*"POSTURE_EVENT":"\([a-z_]*\)".*/\2 \1/' "$tmp/buzz.jsonl")" ]; then
+		same="the same, alerts: $(grep -c '"POSTURE_EVENT":"alert"' "$tmp/buzz.jsonl")"
+	fi
+	awk -F, -v quiet="$tmp/quiet.trace" -v name="$1" -v same="$same" '
+		NR == 1 {
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /_deg$/) angle[i] = 1
+				if ($i == "motor") motor = i
+			}
+			getline line < quiet
+			next
+		}
+		{
+			getline line < quiet
+			split(line, q, ",")
+			if ($motor == 1) { rows++; last = $1 }
+			if (last == "" || $1 - last > 3.0) next
+			for (i in angle) {
+				if ($i == "nan" || q[i] == "nan") continue
+				d = $i - q[i]
+				if (d < 0) d = -d
+				if ($motor == 1 && d > during) during = d
+				if ($motor != 1 && d > after) after = d
+			}
+		}
+		END { printf "%-30s %6d %10.3f %10.3f %s\n", name, rows, during, after, same }' "$tmp/buzz.trace"
+}
+buzz_row "demo (demo.ini with a motor)" "$demo" "$tmp/demo-motor.ini"
+for day in forward-head desk-start reclined-start; do
+	buzz_row "wearer-$day" "tests/data/wearer-$day.csv.gz" config/postured.ini
+done

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The axis parsers on any string: the remap of a [sensor] axes key, a single signed axis and the
  * kernel's mount matrix. An accepted remap must be a rotation (a signed permutation with

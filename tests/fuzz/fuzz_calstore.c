@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * calstore_load and calstore_load_bias on any file: the input is written as both the calibration
  * and the gyro-bias file of a state directory, and each loader reads its own (the other file's

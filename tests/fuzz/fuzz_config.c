@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* config_load on any file: an error with a message, or a configuration; never a crash or a leak. */
 #include <stdint.h>
 #include <stdlib.h>

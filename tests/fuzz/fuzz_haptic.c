@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * haptic_pattern_parse on any string; a pattern it accepts must format back to text that parses
  * to the same pattern (the config log shows patterns in that form), of the same total length.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * recording_open and recording_next on any file, read to its end or first error. Inputs that are
  * not gzip already are also read gzipped, in step with the plain reading: zlib serves both from one

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs each libFuzzer harness for SECONDS from a fresh copy of its seed corpus (the checked-in
 # tests/fuzz/corpus/ never grows) and prints "fuzz_X: N runs, no crash" or the reproducer.
 # Usage: tests/fuzz/run.sh BUILD SECONDS fuzz_config fuzz_recording ...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A private temporary directory for harnesses whose parser reads a file: created on first use in
  * $TMPDIR (else /tmp) and removed with everything in it when the fuzzer exits normally (after a

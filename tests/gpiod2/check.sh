@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Proves the libgpiod 2.x build (Raspberry Pi OS / Debian trixie) on a Debian 12 machine, whose
 # own libgpiod-dev is 1.6, so a trixie user is not the first to find a break:
 #   1. fetch libgpiod 2.x -dev and runtime .debs with apt-get download (bookworm-backports, else
@@ -6,7 +7,7 @@
 #   2. compile daemon/gpio.c against their headers with gcc and clang, -Werror, the Makefile's
 #      warning flags;
 #   3. build tests/unit/test_gpio.c with fake_gpio.c in 2.x mode and run it (gcc, then clang with
-#      ASan+UBSan);
+#      ASan+UBSan): the motor, and the button's edges through button.c;
 #   4. link gpio.o against the real libgpiod.so from the package, so every symbol gpio.c uses must
 #      exist there, and run it once to see a missing chip reported through the real library.
 # apt runs with its own sources list, index and cache under the cache directory: nothing in
@@ -160,7 +161,8 @@ say "daemon/gpio.c compiles against libgpiod $version with gcc and clang -Werror
 
 step="building test_gpio with gcc against the 2.x fake"
 gcc "${cflags[@]}" "${cmocka_cflags[@]}" -o "$out/test_gpio" "$repo/tests/unit/test_gpio.c" \
-	"$repo/tests/unit/fake_gpio.c" "$repo/daemon/gpio.c" "${cmocka_libs[@]}"
+	"$repo/tests/unit/fake_gpio.c" "$repo/daemon/gpio.c" "$repo/daemon/button.c" -lm \
+	"${cmocka_libs[@]}"
 step="running test_gpio (gcc, libgpiod 2.x fake)"
 "$out/test_gpio" >"$out/test_gpio.log" 2>&1 || {
 	cat "$out/test_gpio.log" >&2
@@ -169,17 +171,20 @@ step="running test_gpio (gcc, libgpiod 2.x fake)"
 step="building test_gpio with clang, ASan and UBSan, against the 2.x fake"
 clang "${cflags[@]}" "${san[@]}" "${cmocka_cflags[@]}" -o "$out/test_gpio-san" \
 	"$repo/tests/unit/test_gpio.c" "$repo/tests/unit/fake_gpio.c" "$repo/daemon/gpio.c" \
-	"${cmocka_libs[@]}"
+	"$repo/daemon/button.c" -lm "${cmocka_libs[@]}"
 step="running test_gpio (clang ASan+UBSan, libgpiod 2.x fake)"
 "$out/test_gpio-san" >"$out/test_gpio-san.log" 2>&1 || {
 	cat "$out/test_gpio-san.log" >&2
 	false
 }
-say "test_gpio passes against the libgpiod 2.x fake (gcc; clang with ASan+UBSan)"
+say "test_gpio (motor and button) passes against the libgpiod 2.x fake (gcc; clang with ASan+UBSan)"
 
 step="linking gpio.o against the real $(basename "$(readlink -f "$so")")"
 cat >"$out/probe.c" <<'EOF'
-/* Opens a chip that cannot exist, through the real libgpiod 2.x, and prints the message. */
+/*
+ * Opens a chip that cannot exist, through the real libgpiod 2.x, for the motor and the button,
+ * and prints the messages.
+ */
 #include <stdio.h>
 
 #include "postured/gpio.h"
@@ -187,12 +192,18 @@ cat >"$out/probe.c" <<'EOF'
 int main(void)
 {
 	struct gpio_motor *m;
+	struct gpio_button *b;
 	char err[256];
-	int ret = gpio_motor_open("postured-check-no-such-chip", 0, false, "postured", &m, err,
-				  sizeof(err));
 
-	if (ret == 0) {
+	if (gpio_motor_open("postured-check-no-such-chip", 0, false, "postured", &m, err,
+			    sizeof(err)) == 0) {
 		gpio_motor_close(m);
+		return 1;
+	}
+	puts(err);
+	if (gpio_button_open("postured-check-no-such-chip", 0, true, GPIO_BIAS_PULL_UP,
+			     "postured", &b, err, sizeof(err)) == 0) {
+		gpio_button_close(b);
 		return 1;
 	}
 	puts(err);
@@ -211,6 +222,8 @@ linked="links against the real libgpiod.so from $suite"
 step="running gpio.o on the real libgpiod $version"
 expected="gpio chip 'postured-check-no-such-chip' not found: list chips with gpiodetect"
 expected+=" and set [haptic] chip"
+expected+=$'\n'"gpio chip 'postured-check-no-such-chip' not found: list chips with gpiodetect"
+expected+=" and set [button] chip"
 if got=$(LD_BIND_NOW=1 "$out/probe" 2>"$out/probe.err"); then
 	if [ "$got" != "$expected" ]; then
 		echo "check-gpiod2: through the real library, a missing chip gave: $got" >&2
@@ -226,4 +239,4 @@ else
 fi
 say "gpio.o $linked"
 trap - ERR
-say "PASSED: postured builds and its motor tests pass against libgpiod $version ($suite)"
+say "PASSED: postured builds and its motor and button tests pass against libgpiod $version ($suite)"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End to end replay: the bundled demo session through `postured --replay` gives exactly the
 # events its story implies, at the times the ISO holding-time curve predicts.
 #

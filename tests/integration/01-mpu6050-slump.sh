@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # One MPU-6050 on the upper back: upright and still, then a sustained forward slump, then upright
 # again. Expects calibration, the slump with its alert, and the correction, in this order.
 

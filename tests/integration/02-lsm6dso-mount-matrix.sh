@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # An LSM6DSO: accel and gyro are two IIO devices (lsm6dso_accel, lsm6dso_gyro) found through one
 # chip name, and the board is mounted turned 90 degrees (mount_matrix "0, 1, 0; -1, 0, 0;
 # 0, 0, 1", a device attribute as st_lsm6dsx creates it). The forward lean is along -X only after

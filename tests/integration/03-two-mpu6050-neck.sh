@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Two MPU-6050s with the same IIO name, told apart by their I2C address: 0x68 on the upper back,
 # 0x69 (AD0 high) on a headband. The head bends forward while the trunk stays upright: neck
 # flexion. Trunk and neck rules are equally quick here, so a daemon that swapped the two sensors

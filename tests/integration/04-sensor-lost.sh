@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The trunk sensor disappears mid-run (a loose cable, a driver unbind) and comes back: the daemon
 # reports the loss and the return, and keeps running.
 

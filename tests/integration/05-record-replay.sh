@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A live session recorded with --record is a valid recording: its header is the documented one,
 # it holds what the sensor delivered, and --replay of it finds the same slump.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Both sensors of test 03 unplugged, then plugged back head first: the kernel now numbers the
 # head sensor iio:device0 and the trunk sensor iio:device1, the reverse of before. The daemon
 # must find each again by its address, so a forward head bend is still neck flexion.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Soak: the trunk sensor is unplugged and plugged back 14 times while the daemon is reloaded
 # (SIGHUP with a changed rate, so it reopens its sensors) and recalibrated (SIGUSR1). Every loss
 # is followed by a restore, and nothing accumulates: the daemon holds as many open files after the

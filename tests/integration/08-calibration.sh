@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Calibration, end to end: (1) a wearer who keeps moving at start-up is not calibrated until they
 # have been still for still_s; (2) a restart with the same state directory uses the stored
 # upright pose, so a wearer already slumped is told so without a new calibration; (3) SIGUSR1

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The motor's GPIO chip does not exist (a typo in [haptic] chip, a Raspberry Pi 5 numbering its
 # chips differently): postured refuses to start, at once, with exit status 1 and a message naming
 # the chip and what to do, before it announces anything. A monitor that cannot buzz must not look

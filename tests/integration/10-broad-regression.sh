@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Estimator accuracy guard on real data: three shared BROAD trials (../shared/data/broad-48hz,
 # beside the clone; SPEC.md "Data") through `postured --replay --trace` with the documented
 # defaults, scored by broad_rmse, the metric of `make bench`. Each RMSE must stay within 1.5x of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Alerts and lying on real people: the 30 shared HAPT recordings (../shared/data/hapt-50hz, beside
 # the clone; SPEC.md "Data") replayed with config/postured.ini and tallied by
 # tests/bench/hapt_table.sh, the table of `make bench`. Nothing in them is a sustained slump

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Acceptance: five simulated wearer days (tests/tools/make-wearer-days.py) replayed with the shipped
 # config/postured.ini give the events their stories imply. The expectations come from the stories
 # and the ISO 11226 rules, never from what the daemon printed: a daemon that calibrates on a desk,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Replay of damaged recordings (issue 11): binary data is an error naming FILE:LINE, at once,
 # never a hang; a row no sensor or clock gives is skipped, with one warning naming the first
 # and the count at the end, and the events are exactly those of the undamaged recording, with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # postured --motor-off, the unit's ExecStopPost=: it must succeed where there is no motor and read
 # the [haptic] keys from a file the daemon itself refuses. This machine has no GPIO, so the line
 # being driven off is tested with the libgpiod fake (tests/unit/test_gpio.c); here it is the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The alert modes and escalation on the demo session (see 00-replay-demo for its story), replayed:
 # - iso: the second and third alerts of the first slump step up their patterns.
 # - tracking: the same slumps and alerts at the same times, each alert saying it did not buzz.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Buffered capture gives what polling gives: the same simulated wearers (one MPU-6050 slumping,
 # then two MPU-6050s with a forward head), polled (the devices offer no buffer) and then read
 # from triggered buffers (their INT pins wired: simwearer --buffer on), produce the same events

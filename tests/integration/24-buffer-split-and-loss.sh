@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Buffered capture of an LSM6DSO (accel and gyro are two devices, each with its FIFO buffer, and
 # the board is mounted turned 90 degrees: only a daemon that pairs the halves by time and applies
 # the mount matrix to both reports the slump), then two MPU-6050s on their own triggers with the

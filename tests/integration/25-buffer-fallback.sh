@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # When the buffer cannot be had or stays silent. An MPU-6050 whose INT pin is declared but not
 # wired (simwearer --buffer stalled): its trigger never fires, so after a second postured polls
 # instead, says what to wire, and the wearer's slump is still caught. capture = buffer refuses a

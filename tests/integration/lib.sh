@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for the umockdev integration tests, sourced by run.sh into each test's shell.
 #
 # A test writes $T/postured.ini and a simwearer script, calls start_sim, then waits for the

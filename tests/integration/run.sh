@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make check-integration: postured on emulated IIO sensors (umockdev), moved by simwearer.
 # Usage: tests/integration/run.sh BUILD_DIR [TEST...]
 #   TEST: e.g. 01-mpu6050-slump or test_notify; default all.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The daemon's conversation with systemd, seen from a NOTIFY_SOCKET this test owns: READY=1 once
  * the emulated sensor answers, STATUS=, WATCHDOG=1 while samples arrive, the RELOADING=1 /

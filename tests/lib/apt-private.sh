@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # Sourced by the test scripts that fetch Debian packages without installing them
 # (tests/gpiod2/check.sh, tests/system/run.sh): apt runs with its own sources list, index and

@@ -1,8 +1,13 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Checks the systemd integration files without a running systemd:
-#  - the unit, rendered as `make install` renders it, passes `systemd-analyze verify` silently and
-#    its `systemd-analyze security` exposure stays at the measured level;
-#  - the sysusers entry creates the postured user in the gpio group, with and without that group;
+#  - the unit, rendered as `make install` renders it, passes `systemd-analyze verify` silently
+#    (which finds its Documentation= pages in man/) and its `systemd-analyze security` exposure
+#    stays at the measured level;
+#  - the sysusers entry creates the postured user in the gpio group, with and without that group,
+#    and the wearers' group;
+#  - the D-Bus policy names the unit's user and the group that sysusers creates and postured.ini
+#    documents;
 #  - the catalog compiles and documents every MESSAGE_ID of daemon/event.c, and nothing else.
 # Usage: tests/systemd/check.sh (from any directory). Exit status 0 when every check passed.
 set -u
@@ -80,7 +85,12 @@ while read -r cmd; do
 	fi
 done < <(sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\([^ ]*\).*/\1/p' "$unit" | sort -u)
 
-out=$(systemd-analyze verify --root="$root" postured.service 2>&1)
+# verify runs man(1) for each Documentation= page: this tree's pages, installed as make does.
+mandir=$work/man
+for page in man/*.[1-8]; do
+	[ -e "$page" ] && install -D -m 0644 "$page" "$mandir/man${page##*.}/${page#man/}"
+done
+out=$(MANPATH=$mandir systemd-analyze verify --root="$root" postured.service 2>&1)
 rc=$?
 if [ "$rc" -ne 0 ] || printf '%s\n' "$out" | grep -q postured; then
 	fail "systemd-analyze verify postured.service (status $rc):"
@@ -117,6 +127,7 @@ for case in without-gpio with-gpio; do
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$sroot/etc/passwd"
 	printf 'root:x:0:\n' >"$sroot/etc/group"
 	want='^gpio:x:[0-9]*:postured$'
+	group=$(sed -n 's/^group = //p' config/postured.ini)
 	if [ "$case" = with-gpio ]; then
 		printf 'gpio:x:997:pi\n' >>"$sroot/etc/group"
 		want='^gpio:x:997:pi,postured$'
@@ -131,10 +142,38 @@ for case in without-gpio with-gpio; do
 		! grep -q '^iio:x:[0-9]*:postured$' "$sroot/etc/group"; then
 		fail "systemd-sysusers ($case): no postured user in the gpio and iio groups:"
 		show "$(cat "$sroot/etc/passwd" "$sroot/etc/group")"
+	elif ! grep -q "^$group:x:[0-9]*:\$" "$sroot/etc/group"; then
+		fail "systemd-sysusers ($case): no group '$group' ([bus] group in postured.ini):"
+		show "$(cat "$sroot/etc/group")"
 	else
-		pass "systemd-sysusers ($case): $(grep -E '^(gpio|iio):' "$sroot/etc/group" | tr '\n' ' ')"
+		pass "systemd-sysusers ($case): $(grep -E '^(gpio|iio):' "$sroot/etc/group" |
+			tr '\n' ' ')$group"
 	fi
 done
+
+### D-Bus policy ###
+
+# The name postured takes, the user the unit runs as and the wearers' group: one spelling each
+# in the daemon, the unit, postured.ini and the policy.
+policy=systemd/io.github.postured.Posture1.conf
+name=$(sed -n 's/^#define BUS_NAME "\(.*\)"$/\1/p' include/postured/bus.h)
+user=$(sed -n 's/^User=//p' systemd/postured.service.in)
+group=$(sed -n 's/^group = //p' config/postured.ini)
+default_group=$(sed -n 's/^#define BUS_DEFAULT_GROUP "\(.*\)"$/\1/p' include/postured/bus.h)
+if [ "$policy" != "systemd/$name.conf" ]; then
+	fail "the policy file is not named after the bus name $name"
+elif [ "$group" != "$default_group" ]; then
+	fail "postured.ini documents [bus] group = $group, the daemon's default is $default_group"
+elif ! grep -q "<policy user=\"$user\">" "$policy" ||
+	! grep -q "<allow own=\"$name\"/>" "$policy" ||
+	! grep -q "<policy group=\"$group\">" "$policy"; then
+	fail "$policy does not let user $user own $name and group $group call it"
+elif ! grep -q '<policy context="default">' "$policy" ||
+	grep -A 20 '<policy context="default">' "$policy" | grep -q 'send_interface="'"$name"'"'; then
+	fail "$policy: the default context must allow reading and nothing of $name's own methods"
+else
+	pass "$policy: user $user owns $name, group $group calls its methods, everyone reads"
+fi
 
 ### catalog ###
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Generates tests/data/demo-session.csv.gz: a synthetic wearer for `make run`.
 
 An MPU-6050 sits on the upper back between the shoulder blades, 0.45 m above the hip joint:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Generates tests/data/wearer-<day>.csv.gz: five simulated days of a real wearer, scripted stories
 with exact rigid-body physics, for the expected-events test tests/integration/12-wearer-days.sh.
 

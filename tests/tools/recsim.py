@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """What the generators of synthetic recordings share (make-demo-session.py, make-wearer-days.py):
 half-cosine posture ramps, smooth random fidgeting, numerical derivatives, and the reproducible
 gzip writer. Python 3 standard library only; imported from the scripts' own directory."""

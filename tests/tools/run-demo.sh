@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `make run`: a simulated wearer (tests/data/demo-session.csv.gz, about three minutes of sitting,
 # slumping, correcting and reaching) played at 6x into an emulated MPU-6050, read by the daemon
 # through the real libiio code path. Usage: tests/tools/run-demo.sh BUILD_DIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * simwearer: a simulated wearer on emulated IIO IMUs, for `make run` and the integration tests.
  *

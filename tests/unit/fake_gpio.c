@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Link-time fake of the libgpiod functions daemon/gpio.c calls, for both APIs. It is compiled
  * against the real <gpiod.h> of the version selected by POSTURED_GPIOD_MAJOR, so a signature that
@@ -5,6 +6,10 @@
  * copies the library's where gpio.c depends on it: errno values, how 1.x gpiod_chip_open_lookup
  * tries a number, a label, a name and a path, that 1.x lines belong to their chip while a 2.x
  * request outlives the chip handle.
+ *
+ * An input requested for edges gets a pipe as its descriptor: fake_gpiod_input_edge writes an
+ * edge record into it, so the descriptor becomes readable as the kernel's does, and the read
+ * functions read the records back. Each open pipe counts as a live object.
  *
  * The chips live in shared memory, so a test can fork a child that drives a line through gpio.c,
  * kill it with SIGKILL and look at the line from the parent. The fake does not see the child die:
@@ -15,6 +20,8 @@
 #include "fake_gpiod.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,12 +50,23 @@ struct fake_line {
 	unsigned int releases;
 	unsigned int reconfigures;
 	char consumer[FAKE_STR_MAX];
+	bool edges;	  /* requested as an input reporting both edges */
+	const char *bias; /* of the latest request */
+	int event_rd;	  /* the pipe that stands for the request's descriptor */
+	int event_wr;
+};
+
+/* What the fake's kernel queues per edge on an input's descriptor. */
+struct fake_edge_record {
+	uint64_t time_ns;
+	uint32_t rising; /* logical: after active-low */
 };
 
 struct fake_chip {
 	bool present;
 	bool denied;
 	bool unplugged;
+	bool refuse_bias;
 	char name[FAKE_STR_MAX];
 	char path[FAKE_STR_MAX + 5];
 	char label[FAKE_STR_MAX];
@@ -144,6 +162,9 @@ void fake_gpiod_process_died(pid_t pid)
 
 			if (!line->requested || line->owner_pid != pid)
 				continue;
+			/* Its pipe's numbers were the child's, gone with it: nothing to close here.
+			 */
+			line->edges = false;
 			line->requested = false;
 			line->owner = NULL;
 			line->owner_pid = 0;
@@ -197,6 +218,45 @@ void fake_gpiod_unplug_chip(const char *name)
 	chip_named(name)->unplugged = true;
 }
 
+void fake_gpiod_refuse_bias(const char *name)
+{
+	chip_named(name)->refuse_bias = true;
+}
+
+void fake_gpiod_input_edge(const char *name, unsigned int line, int level, uint64_t time_ns)
+{
+	struct fake_line *l = line_of(name, line);
+	struct fake_edge_record rec = { time_ns, (level != 0) != l->active_low };
+
+	l->level = level != 0;
+	if (!l->requested || !l->edges)
+		return;
+	if (write(l->event_wr, &rec, sizeof(rec)) != (ssize_t)sizeof(rec)) {
+		fprintf(stderr, "fake_gpiod: more than %d edges wait on '%s' line %u\n",
+			FAKE_GPIOD_MAX_EDGES, name, line);
+		abort();
+	}
+}
+
+bool fake_gpiod_line_edges_requested(const char *name, unsigned int line)
+{
+	struct fake_line *l = line_of(name, line);
+
+	return l->requested && l->edges;
+}
+
+const char *fake_gpiod_line_bias(const char *name, unsigned int line)
+{
+	const char *bias = line_of(name, line)->bias;
+
+	return bias ? bias : "as-is";
+}
+
+bool fake_gpiod_line_active_low(const char *name, unsigned int line)
+{
+	return line_of(name, line)->active_low;
+}
+
 int fake_gpiod_line_level(const char *name, unsigned int line)
 {
 	return line_of(name, line)->level;
@@ -248,9 +308,65 @@ static int request_line(struct fake_chip *c, unsigned int offset, const char *co
 	l->owner = owner;
 	l->owner_pid = getpid();
 	l->active_low = active_low;
+	l->bias = "as-is";
 	l->level = value_active != active_low;
 	snprintf(l->consumer, sizeof(l->consumer), "%s", consumer ? consumer : "");
 	return 0;
+}
+
+/*
+ * What the kernel does on a request of an input reporting both edges; returns 0 or an errno. The
+ * descriptor is a pipe that holds FAKE_GPIOD_MAX_EDGES records without blocking the writer.
+ */
+static int request_input(struct fake_chip *c, unsigned int offset, const char *consumer,
+			 bool active_low, const char *bias, const void *owner)
+{
+	struct fake_line *l;
+	int fds[2];
+
+	if (c->unplugged)
+		return ENODEV;
+	if (offset >= c->num_lines)
+		return EINVAL;
+	if (c->refuse_bias && strcmp(bias, "as-is") != 0)
+		return EINVAL;
+	l = &c->lines[offset];
+	if (l->held || l->requested)
+		return EBUSY;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		fprintf(stderr, "fake_gpiod: cannot make a pipe: %s\n", strerror(errno));
+		abort();
+	}
+	live_objects++;
+	l->requested = true;
+	l->edges = true;
+	l->owner = owner;
+	l->owner_pid = getpid();
+	l->active_low = active_low;
+	l->bias = bias;
+	l->event_rd = fds[0];
+	l->event_wr = fds[1];
+	snprintf(l->consumer, sizeof(l->consumer), "%s", consumer ? consumer : "");
+	return 0;
+}
+
+/* Reads up to max records from an input's descriptor: their count, or -1 with errno set. */
+static int read_edge_records(const struct fake_line *l, struct fake_edge_record *recs, size_t max)
+{
+	ssize_t n;
+
+	if (!l->requested || !l->edges) {
+		errno = EBADF;
+		return -1;
+	}
+	n = read(l->event_rd, recs, max * sizeof(*recs));
+	if (n < 0)
+		return -1;
+	if (n % (ssize_t)sizeof(*recs) != 0) {
+		fprintf(stderr, "fake_gpiod: a partial edge record was read\n");
+		abort();
+	}
+	return (int)(n / (ssize_t)sizeof(*recs));
 }
 
 static int set_line(struct fake_chip *c, unsigned int offset, bool value_active, const void *owner)
@@ -259,7 +375,7 @@ static int set_line(struct fake_chip *c, unsigned int offset, bool value_active,
 
 	if (c->unplugged)
 		return ENODEV;
-	if (!l->requested || l->owner != owner || l->owner_pid != getpid())
+	if (!l->requested || l->edges || l->owner != owner || l->owner_pid != getpid())
 		return EPERM;
 	l->level = value_active != l->active_low;
 	return 0;
@@ -287,6 +403,12 @@ static void release_line(struct fake_chip *c, unsigned int offset, const void *o
 
 	if (!l->requested || l->owner != owner || l->owner_pid != getpid())
 		return;
+	if (l->edges) {
+		close(l->event_rd);
+		close(l->event_wr);
+		live_objects--;
+		l->edges = false;
+	}
 	l->requested = false;
 	l->owner = NULL;
 	l->owner_pid = 0;
@@ -329,6 +451,9 @@ struct gpiod_line_settings {
 	enum gpiod_line_direction direction;
 	enum gpiod_line_value output_value;
 	bool active_low;
+	enum gpiod_line_edge edge;
+	enum gpiod_line_bias bias;
+	enum gpiod_line_clock event_clock;
 };
 
 /* gpio.c drives one line; a config for more is a bug this fake reports. */
@@ -345,6 +470,18 @@ struct gpiod_request_config {
 struct gpiod_line_request {
 	struct fake_chip *fake;
 	unsigned int offset;
+};
+
+struct gpiod_edge_event {
+	enum gpiod_edge_event_type type;
+	uint64_t timestamp_ns;
+	unsigned int offset;
+};
+
+struct gpiod_edge_event_buffer {
+	size_t capacity;
+	size_t num_events;
+	struct gpiod_edge_event events[]; /* capacity of them */
 };
 
 bool gpiod_is_gpiochip_device(const char *path)
@@ -433,6 +570,9 @@ struct gpiod_line_settings *gpiod_line_settings_new(void)
 
 	settings->direction = GPIOD_LINE_DIRECTION_AS_IS;
 	settings->output_value = GPIOD_LINE_VALUE_INACTIVE;
+	settings->edge = GPIOD_LINE_EDGE_NONE;
+	settings->bias = GPIOD_LINE_BIAS_AS_IS;
+	settings->event_clock = GPIOD_LINE_CLOCK_MONOTONIC;
 	return settings;
 }
 
@@ -458,6 +598,52 @@ int gpiod_line_settings_set_output_value(struct gpiod_line_settings *settings,
 {
 	settings->output_value = value;
 	return 0;
+}
+
+int gpiod_line_settings_set_edge_detection(struct gpiod_line_settings *settings,
+					   enum gpiod_line_edge edge)
+{
+	settings->edge = edge;
+	return 0;
+}
+
+int gpiod_line_settings_set_bias(struct gpiod_line_settings *settings, enum gpiod_line_bias bias)
+{
+	settings->bias = bias;
+	return 0;
+}
+
+int gpiod_line_settings_set_event_clock(struct gpiod_line_settings *settings,
+					enum gpiod_line_clock event_clock)
+{
+	settings->event_clock = event_clock;
+	return 0;
+}
+
+static const char *bias_name(enum gpiod_line_bias bias)
+{
+	switch (bias) {
+	case GPIOD_LINE_BIAS_PULL_UP:
+		return "pull-up";
+	case GPIOD_LINE_BIAS_PULL_DOWN:
+		return "pull-down";
+	case GPIOD_LINE_BIAS_AS_IS:
+		return "as-is";
+	default:
+		/* gpio.c never asks for the others: a test must see it if it does. */
+		return "other";
+	}
+}
+
+/*
+ * The only input gpio.c may ask for: a button reporting both edges on the daemon's clock. The
+ * kernel would take others, but here they are a bug a test must see.
+ */
+static bool is_button_input(const struct gpiod_line_settings *settings)
+{
+	return settings->direction == GPIOD_LINE_DIRECTION_INPUT &&
+	       settings->edge == GPIOD_LINE_EDGE_BOTH &&
+	       settings->event_clock == GPIOD_LINE_CLOCK_MONOTONIC;
 }
 
 struct gpiod_line_config *gpiod_line_config_new(void)
@@ -504,18 +690,23 @@ struct gpiod_line_request *gpiod_chip_request_lines(struct gpiod_chip *chip,
 						    struct gpiod_line_config *line_cfg)
 {
 	struct gpiod_line_request *request = new_object(sizeof(*request));
+	const struct gpiod_line_settings *settings = &line_cfg->settings;
+	const char *consumer = req_cfg ? req_cfg->consumer : NULL;
 	int err;
 
 	if (line_cfg->num_offsets != 1 ||
-	    line_cfg->settings.direction != GPIOD_LINE_DIRECTION_OUTPUT) {
-		/* gpio.c only ever wants one output: anything else is a bug a test must see. */
+	    (settings->direction != GPIOD_LINE_DIRECTION_OUTPUT && !is_button_input(settings))) {
+		/* gpio.c only ever wants one output or one button: anything else is a bug. */
 		free_object(request);
 		errno = EINVAL;
 		return NULL;
 	}
-	err = request_line(chip->fake, line_cfg->offset, req_cfg ? req_cfg->consumer : NULL,
-			   line_cfg->settings.active_low,
-			   line_cfg->settings.output_value == GPIOD_LINE_VALUE_ACTIVE, request);
+	if (settings->direction == GPIOD_LINE_DIRECTION_INPUT)
+		err = request_input(chip->fake, line_cfg->offset, consumer, settings->active_low,
+				    bias_name(settings->bias), request);
+	else
+		err = request_line(chip->fake, line_cfg->offset, consumer, settings->active_low,
+				   settings->output_value == GPIOD_LINE_VALUE_ACTIVE, request);
 	if (err) {
 		free_object(request);
 		errno = err;
@@ -569,6 +760,76 @@ void gpiod_line_request_release(struct gpiod_line_request *request)
 		return;
 	release_line(request->fake, request->offset, request);
 	free_object(request);
+}
+
+/* The real one never fails; an output's descriptor is never polled by gpio.c. */
+int gpiod_line_request_get_fd(struct gpiod_line_request *request)
+{
+	const struct fake_line *l = &request->fake->lines[request->offset];
+
+	return l->requested && l->edges && l->owner == request ? l->event_rd : -1;
+}
+
+int gpiod_line_request_read_edge_events(struct gpiod_line_request *request,
+					struct gpiod_edge_event_buffer *buffer, size_t max_events)
+{
+	struct fake_edge_record recs[FAKE_GPIOD_MAX_EDGES];
+	int n;
+
+	if (max_events > buffer->capacity)
+		max_events = buffer->capacity;
+	if (max_events > FAKE_GPIOD_MAX_EDGES)
+		max_events = FAKE_GPIOD_MAX_EDGES;
+	n = read_edge_records(&request->fake->lines[request->offset], recs, max_events);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		buffer->events[i].type =
+		    recs[i].rising ? GPIOD_EDGE_EVENT_RISING_EDGE : GPIOD_EDGE_EVENT_FALLING_EDGE;
+		buffer->events[i].timestamp_ns = recs[i].time_ns;
+		buffer->events[i].offset = request->offset;
+	}
+	buffer->num_events = (size_t)n;
+	return n;
+}
+
+/* As the library: 0 means 64, more than 1024 is 1024. */
+struct gpiod_edge_event_buffer *gpiod_edge_event_buffer_new(size_t capacity)
+{
+	struct gpiod_edge_event_buffer *buffer;
+
+	if (capacity == 0)
+		capacity = 64;
+	if (capacity > 1024)
+		capacity = 1024;
+	buffer = new_object(sizeof(*buffer) + capacity * sizeof(buffer->events[0]));
+	buffer->capacity = capacity;
+	return buffer;
+}
+
+void gpiod_edge_event_buffer_free(struct gpiod_edge_event_buffer *buffer)
+{
+	free_object(buffer);
+}
+
+struct gpiod_edge_event *gpiod_edge_event_buffer_get_event(struct gpiod_edge_event_buffer *buffer,
+							   unsigned long index)
+{
+	if (index >= buffer->num_events) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return &buffer->events[index];
+}
+
+enum gpiod_edge_event_type gpiod_edge_event_get_event_type(struct gpiod_edge_event *event)
+{
+	return event->type;
+}
+
+uint64_t gpiod_edge_event_get_timestamp_ns(struct gpiod_edge_event *event)
+{
+	return event->timestamp_ns;
 }
 
 #else /* POSTURED_GPIOD_MAJOR == 1 */
@@ -668,6 +929,67 @@ int gpiod_line_request_output_flags(struct gpiod_line *line, const char *consume
 		return -1;
 	}
 	return 0;
+}
+
+/* Flags gpio.c may give a button: anything else is a bug a test must see. */
+#define BUTTON_FLAGS                                                                               \
+	(GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW | GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_UP |               \
+	 GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_DOWN)
+
+int gpiod_line_request_both_edges_events_flags(struct gpiod_line *line, const char *consumer,
+					       int flags)
+{
+	const char *bias = "as-is";
+	int err;
+
+	if ((flags & ~BUTTON_FLAGS) != 0 || ((flags & GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_UP) &&
+					     (flags & GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_DOWN))) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (flags & GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_UP)
+		bias = "pull-up";
+	else if (flags & GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_DOWN)
+		bias = "pull-down";
+	err = request_input(line->chip->fake, line->offset, consumer,
+			    (flags & GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW) != 0, bias, line->chip);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+int gpiod_line_event_get_fd(struct gpiod_line *line)
+{
+	const struct fake_line *l = &line->chip->fake->lines[line->offset];
+
+	if (!l->requested || !l->edges || l->owner != line->chip) {
+		errno = EPERM;
+		return -1;
+	}
+	return l->event_rd;
+}
+
+/* As 1.6.3: at most 16 events per read, each a struct timespec and a type. */
+int gpiod_line_event_read_multiple(struct gpiod_line *line, struct gpiod_line_event *events,
+				   unsigned int num_events)
+{
+	struct fake_edge_record recs[16];
+	int n;
+
+	if (num_events > 16)
+		num_events = 16;
+	n = read_edge_records(&line->chip->fake->lines[line->offset], recs, num_events);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		events[i].ts.tv_sec = (time_t)(recs[i].time_ns / 1000000000u);
+		events[i].ts.tv_nsec = (long)(recs[i].time_ns % 1000000000u);
+		events[i].event_type =
+		    recs[i].rising ? GPIOD_LINE_EVENT_RISING_EDGE : GPIOD_LINE_EVENT_FALLING_EDGE;
+	}
+	return n;
 }
 
 const char *gpiod_line_consumer(struct gpiod_line *line)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Synthetic IMU motion for the unit tests: a sensor pitching about its y axis, exact physics. */
 #ifndef POSTURED_TEST_MOTION_H
 #define POSTURED_TEST_MOTION_H

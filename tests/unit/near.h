@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* assert_near(): cmocka's assert_float_equal() takes floats; postured's maths is in double. */
 #ifndef POSTURED_TEST_NEAR_H
 #define POSTURED_TEST_NEAR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the wearer feels and reads for each decision: the alert patterns step up within a slump,
  * silenced alerts are still written and say why, the correction buzz, snooze and mode events.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Still, moving, lying and walking from synthetic IMU samples (time is an input). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -158,6 +159,58 @@ static void walking_overrules_a_lying_tilt(void **state)
 	assert_int_equal(r.a.cls, ACTIVITY_MOVING);
 }
 
+/* The vibration motor's 1.5 g, aliased to 20 Hz in the samples. */
+static void shaking(double t_s, double accel[3], double gyro[3])
+{
+	(void)gyro;
+	accel[0] = 1.5 * STANDARD_GRAVITY_M_S2 * sin(2.0 * M_PI * 20.0 * t_s);
+}
+
+/* hold_for: duration_s of shaking samples given to activity_hold(), as during a buzz. */
+static void hold_for(struct run *r, double duration_s)
+{
+	for (int i = 0; i < (int)(duration_s * RATE_HZ + 0.5); i++) {
+		struct imu_sample imu = { { 0.0, 0.0, STANDARD_GRAVITY_M_S2 }, { 0.0, 0.0, 0.0 } };
+
+		shaking(r->t_s, imu.accel_m_s2, imu.gyro_rad_s);
+		imu.accel_m_s2[2] = STANDARD_GRAVITY_M_S2;
+		activity_hold(&r->a, DT_S, &imu);
+		r->t_s += DT_S;
+	}
+}
+
+/*
+ * The motor's buzz is held, not measured: a still wearer stays still through a 10 s buzz and
+ * after it (given to activity_update the same shaking reads as moving), and a walker's class
+ * and its duration stay as they were, so a buzz neither starts nor lengthens a movement.
+ */
+static void buzz_keeps_the_class(void **state)
+{
+	struct run r;
+	double moving_s, walking_s;
+
+	(void)state;
+	setup(&r);
+	run_for(&r, 10.0, breathing, 0.0);
+	hold_for(&r, 10.0);
+	assert_int_equal(r.a.cls, ACTIVITY_STILL);
+	run_for(&r, 5.0, breathing, 0.0);
+	assert_true(r.moving_s == 0.0);
+	run_for(&r, 1.0, shaking, 0.0);
+	assert_int_equal(r.a.cls, ACTIVITY_MOVING);
+
+	setup(&r);
+	run_for(&r, 10.0, walking, 0.0);
+	assert_int_equal(r.a.cls, ACTIVITY_MOVING);
+	assert_true(r.a.walking);
+	moving_s = r.a.moving_s;
+	walking_s = r.a.walking_s;
+	hold_for(&r, 2.0);
+	assert_int_equal(r.a.cls, ACTIVITY_MOVING);
+	assert_true(r.a.walking);
+	assert_true(r.a.moving_s == moving_s && r.a.walking_s == walking_s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +219,7 @@ int main(void)
 		cmocka_unit_test(pedalling_is_moving_but_not_walking),
 		cmocka_unit_test(lying_from_the_tilt_with_hysteresis),
 		cmocka_unit_test(walking_overrules_a_lying_tilt),
+		cmocka_unit_test(buzz_keeps_the_class),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Axis orientation: the kernel's mount matrices and the config's "+Y-X+Z" remaps. */
 #include <errno.h>
 #include <setjmp.h>

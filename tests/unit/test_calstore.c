@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The stored calibration and gyro bias: a restart gets back what was saved, a damaged file is
  * refused with the line to blame (the daemon then recalibrates, or learns the bias afresh), and
@@ -395,6 +396,23 @@ static void run_time_mode_is_kept(void **state)
 	assert_int_equal(back.mode, ALERT_MODE_TRAINING);
 }
 
+/* The file's time is when the calibration was taken, kept across a save that only adds evidence. */
+static void taken_time_is_kept(void **state)
+{
+	struct fixture *fx = *state;
+	struct calibration cal = example();
+	char err[512] = "";
+	const uint64_t taken_usec = 1764500000123456ULL;
+
+	assert_int_equal(calstore_saved_usec(fx->sub), 0);
+	assert_int_equal(calstore_set_taken_usec(fx->sub, taken_usec), -ENOENT);
+	if (calstore_save(fx->sub, &cal, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(calstore_saved_usec(fx->sub) > taken_usec);
+	assert_int_equal(calstore_set_taken_usec(fx->sub, taken_usec), 0);
+	assert_true(calstore_saved_usec(fx->sub) == taken_usec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +429,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bias_is_saved_beside_the_calibration_and_read_back,
 						setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(run_time_mode_is_kept, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(taken_time_is_kept, setup, testfs_teardown),
 		cmocka_unit_test_setup_teardown(damaged_bias_files_are_refused, setup,
 						testfs_teardown),
 	};

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The ini file: the documented file is the defaults, every value a user can write is read as
  * meant, and every mistake is reported as FILE:LINE with what to change.
@@ -179,7 +180,7 @@ static void documented_file_is_the_defaults(void **state)
 				 value);
 		n_keys++;
 	}
-	assert_int_equal(n_keys, 70);
+	assert_int_equal(n_keys, 81);
 	assert_non_null(strstr(default_log, "config: built-in defaults\n"));
 	assert_non_null(strstr(documented_log, "config: " DOCUMENTED_INI "\n"));
 
@@ -214,6 +215,64 @@ static void defaults_follow_the_modules(void **state)
 	assert_int_equal(cfg.haptic_line, 17);
 	assert_int_equal(cfg.alert_pattern.n_steps, 3);
 	assert_int_equal(cfg.calibrated_pattern.step_ms[0], 100);
+	assert_string_equal(cfg.button_backend, "none");
+	assert_true(cfg.button.debounce_ms == 30.0 && cfg.button.long_press_ms == 1500.0);
+}
+
+/* The button's keys as written, and what is wrong with them as a user would be told. */
+static void button_keys(void **state)
+{
+	struct testfs *fx = *state;
+	struct config cfg;
+
+	load_ok(fx,
+		"[button]\nbackend = gpiod\nchip = gpiochip4\nline = 5\nactive_low = false\n"
+		"bias = pull-down\ndebounce_ms = 10\nlong_press_ms = 800\nsnooze_s = 600\n"
+		"snooze_pattern = 100\ncalibrate_pattern = 50 50 50\n",
+		&cfg);
+	assert_string_equal(cfg.button_backend, "gpiod");
+	assert_string_equal(cfg.button_chip, "gpiochip4");
+	assert_int_equal(cfg.button_line, 5);
+	assert_false(cfg.button_active_low);
+	assert_string_equal(cfg.button_bias, "pull-down");
+	assert_true(cfg.button.debounce_ms == 10.0 && cfg.button.long_press_ms == 800.0);
+	assert_true(cfg.snooze_s == 600.0);
+	assert_int_equal(cfg.snooze_pattern.n_steps, 1);
+	assert_int_equal(cfg.calibrate_pattern.n_steps, 3);
+	load_ok(fx, "[button]\nbias = as-is\ndebounce_ms = 0\n", &cfg);
+	assert_string_equal(cfg.button_bias, "as-is");
+
+	assert_error(fx, "[button]\nbias = pullup\n",
+		     "2: bias = 'pullup' must be pull-up, pull-down or as-is");
+	assert_error(fx, "[button]\nbackend = gpio\n", "2: backend = 'gpio' must be gpiod or none");
+	assert_error(fx, "[button]\ndebounce_ms = 200\n",
+		     "2: debounce_ms = 200 is out of range (0..100)");
+	assert_error(fx, "[button]\nlong_press_ms = 100\n",
+		     "2: long_press_ms = 100 is out of range (300..10000)");
+	assert_error(fx, "[button]\nsnooze_s = 30\n",
+		     "2: snooze_s = 30 is out of range (60..86400)");
+	assert_error(fx, "[button]\nsnooze_pattern = 60 0\n",
+		     "2: snooze_pattern = '60 0': pattern step 2 '0' is out of range: each step "
+		     "is 1..10000 ms");
+	assert_error(fx, "[buton]\n", "1: unknown section [buton] (did you mean [button]?)");
+}
+
+/* The motor's output and the button's input on one line: refused, naming the later line. */
+static void button_on_the_motor_line_is_refused(void **state)
+{
+	struct testfs *fx = *state;
+	struct config cfg;
+
+	assert_error(fx, "[haptic]\nline = 27\n\n[button]\nbackend = gpiod\n",
+		     "5: [button] chip = gpiochip0, line = 27 is the motor's line ([haptic] chip "
+		     "and line): wire the button to another line and set [button] line to it");
+	assert_error(fx, "[button]\nbackend = gpiod\nline = 17\n",
+		     "3: [button] chip = gpiochip0, line = 17 is the motor's line ([haptic] chip "
+		     "and line): wire the button to another line and set [button] line to it");
+	/* Without a button, or without a motor, or on another chip, the line is free. */
+	load_ok(fx, "[haptic]\nline = 27\n", &cfg);
+	load_ok(fx, "[haptic]\nbackend = none\n[button]\nbackend = gpiod\nline = 17\n", &cfg);
+	load_ok(fx, "[button]\nbackend = gpiod\nchip = gpiochip1\nline = 17\n", &cfg);
 }
 
 static void good_file_with_every_section(void **state)
@@ -263,7 +322,9 @@ static void good_file_with_every_section(void **state)
 		"line = 18\n"
 		"active_low = true\n"
 		"alert_pattern = 200 100 200 100 200\n"
-		"calibrated_pattern = 50 50 50\n",
+		"calibrated_pattern = 50 50 50\n"
+		"[bus]\n"
+		"group = wearers_2\n",
 		&cfg);
 	assert_string_equal(cfg.uri, "ip:192.168.1.20");
 	assert_true(cfg.rate_hz == 100.0);
@@ -301,6 +362,7 @@ static void good_file_with_every_section(void **state)
 	assert_true(cfg.haptic_active_low);
 	assert_int_equal(cfg.alert_pattern.n_steps, 5);
 	assert_int_equal(cfg.calibrated_pattern.n_steps, 3);
+	assert_string_equal(cfg.bus_group, "wearers_2");
 	assert_int_equal(cfg.calibrated_pattern.step_ms[2], 50);
 	/* Keys the file leaves out keep their defaults. */
 	assert_true(cfg.detector.rule[ANGLE_NECK].threshold_deg == 25.0);
@@ -469,9 +531,10 @@ static void error_messages(void **state)
 		     "2: rate_hz = '' must be a decimal number "
 		     "(1..1000), written like 50, 2.5 or 1e3");
 	assert_error(fx, "# c\n\n[inptu]\n", "3: unknown section [inptu] (did you mean [input]?)");
-	assert_error(fx, "[sensors]\n",
-		     "1: unknown section [sensors] (sections: input, trunk, "
-		     "head, estimator, calibration, detector, journal, haptic)");
+	assert_error(
+	    fx, "[sensors]\n",
+	    "1: unknown section [sensors] (sections: input, trunk, head, "
+	    "estimator, calibration, detector, activity, journal, alerts, haptic, bus, button)");
 	assert_error(fx, "[detector]\n\n\n\n\n\n\n\n\n\n\ntrunk_treshold_deg = 30\n",
 		     "12: unknown key 'trunk_treshold_deg' in [detector] (did you mean "
 		     "trunk_threshold_deg?)");
@@ -510,6 +573,12 @@ static void error_messages(void **state)
 	assert_error(fx, "[haptic]\nbackend = pwm\n", "2: backend = 'pwm' must be gpiod or none");
 	assert_error(fx, "[input]\ncapture = buffered\n",
 		     "2: capture = 'buffered' must be auto, buffer or poll");
+	assert_error(fx, "[bus]\ngroup = 1wheel\n",
+		     "2: group = '1wheel' must be a group name (up to 31 letters, digits, '_' or "
+		     "'-', not starting with a digit or '-')");
+	assert_error(fx, "[bus]\ngroup =\n",
+		     "2: group = '' must be a group name (up to 31 letters, digits, '_' or '-', "
+		     "not starting with a digit or '-')");
 	assert_error(fx, "[haptic]\nchip =\n",
 		     "2: chip = '' must name a GPIO chip, like gpiochip0 (see gpioinfo)");
 	assert_error(fx, "[haptic]\nline = 1.5\n", "2: line = 1.5 is not a whole number (0..1023)");
@@ -638,7 +707,7 @@ static void special_files_are_refused_at_once(void **state)
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
 }
 
-/* What a reload must re-open, from the fields the openers read (sensors, then motor). */
+/* What a reload must re-open, from the fields the openers read (sensors, motor, button). */
 static unsigned int needs_by_fields(const struct config *a, const struct config *b)
 {
 	unsigned int needs = 0;
@@ -652,6 +721,11 @@ static unsigned int needs_by_fields(const struct config *a, const struct config 
 		needs |= CONFIG_NEEDS_MOTOR;
 	if (a->haptic_active_low != b->haptic_active_low)
 		needs |= CONFIG_NEEDS_MOTOR_WIRING;
+	if (strcmp(a->button_backend, b->button_backend) != 0 ||
+	    strcmp(a->button_chip, b->button_chip) != 0 || a->button_line != b->button_line ||
+	    a->button_active_low != b->button_active_low ||
+	    strcmp(a->button_bias, b->button_bias) != 0)
+		needs |= CONFIG_NEEDS_BUTTON;
 	return needs;
 }
 
@@ -696,9 +770,10 @@ static bool key_change_needs_what_it_feeds(struct testfs *fx, int key, const cha
 					   const char *name, unsigned int *needs)
 {
 	/* Tried in order until one is accepted and changes this key's logged value alone. */
-	static const char *const values[] = { "false",	  "true",	 "7",	   "45",   "0.5",
-					      "200",	  "+Y",		 "+Y-X+Z", "/tmp", "none",
-					      "training", "22:00-07:00", "poll" };
+	static const char *const values[] = {
+		"false", "true", "7",	     "45",	    "0.5",   "200",   "+Y",  "+Y-X+Z",
+		"/tmp",	 "none", "training", "22:00-07:00", "gpiod", "as-is", "1000", "poll"
+	};
 	/* The trunk can only be turned off with the head on, the head only on at its own address.
 	 */
 	static const char *const bases[] = { "", "[head]\naddress = 0x69\n",
@@ -744,7 +819,7 @@ static void each_key_change_needs_what_it_feeds(void **state)
 	struct config cfg;
 	char *log, *lines, section[64], name[64];
 	const char *line;
-	int key = 0, count[8] = { 0 };
+	int key = 0, count[16] = { 0 };
 	unsigned int needs = 0;
 
 	config_defaults(&cfg);
@@ -762,6 +837,7 @@ static void each_key_change_needs_what_it_feeds(void **state)
 	assert_true(count[CONFIG_NEEDS_INPUT] > 0);
 	assert_true(count[CONFIG_NEEDS_MOTOR] > 0);
 	assert_true(count[CONFIG_NEEDS_MOTOR_WIRING] > 0);
+	assert_true(count[CONFIG_NEEDS_BUTTON] > 0);
 	assert_int_equal(config_changes(&cfg, &cfg), 0);
 	free(lines);
 	free(log);
@@ -874,11 +950,268 @@ static void unreadable_file_leaves_the_motor_settings(void **state)
 	assert_memory_equal(&cfg, &before, sizeof(cfg));
 }
 
+/* The main file's drop-in directory, DIR/postured.ini.d, made; returns the main file's path. */
+static const char *make_dropin_dir(struct testfs *fx, char *main_path, size_t len)
+{
+	char dir[TESTFS_PATH_MAX + 8];
+
+	snprintf(main_path, len, "%s", testfs_path(fx, "postured.ini"));
+	snprintf(dir, sizeof(dir), "%s.d", main_path);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	return main_path;
+}
+
+/* Writes text to DIR/postured.ini.d/name. */
+static void write_dropin(const char *main_path, const char *name, const char *text)
+{
+	char path[TESTFS_PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s.d/%s", main_path, name);
+	testfs_write(path, text);
+}
+
+static void dropins_override_in_name_order(void **state)
+{
+	struct testfs *fx = *state;
+	char main_path[TESTFS_PATH_MAX], err[512] = "";
+	struct config cfg;
+	char *log;
+
+	make_dropin_dir(fx, main_path, sizeof(main_path));
+	testfs_write(main_path, "[input]\nrate_hz = 20\n[haptic]\nline = 5\n");
+	/* Byte order: "10-..." comes before "9-...", as systemd sorts its drop-ins. */
+	write_dropin(main_path, "9-last.ini", "[input]\nrate_hz = 40\n");
+	write_dropin(main_path, "10-first.ini",
+		     "[input]\nrate_hz = 30\n[alerts]\nmode = tracking\n");
+	/* Only *.ini files that are not hidden: an editor's backups and notes are left alone. */
+	write_dropin(main_path, ".hidden.ini", "[input]\nrate_hz = 1\n");
+	write_dropin(main_path, "10-first.ini~", "[input]\nrate_hz = 2\n");
+	write_dropin(main_path, "README", "not an ini file\n");
+	write_dropin(main_path, "old.ini.bak", "[input]\nrate_hz = 3\n");
+
+	config_defaults(&cfg);
+	if (config_load(main_path, &cfg, err, sizeof(err)) != 0)
+		fail_msg("rejected: %s", err);
+	assert_true(cfg.rate_hz == 40.0);
+	assert_string_equal(cfg.mode, "tracking");
+	assert_int_equal(cfg.haptic_line, 5);
+	assert_string_equal(cfg.path, main_path);
+	assert_string_equal(cfg.dropins, "10-first.ini, 9-last.ini");
+
+	/* The start-up log says which files made the configuration. */
+	log = capture_config_log(&cfg);
+	snprintf(err, sizeof(err), "postured: config: %s, then %s.d/: 10-first.ini, 9-last.ini\n",
+		 main_path, main_path);
+	assert_non_null(strstr(log, err));
+	free(log);
+
+	/* The motor stop reads the drop-ins too: the line a wearer moved there is the one driven.
+	 */
+	write_dropin(main_path, "20-motor.ini", "[haptic]\nline = 6\nchip = gpiochip4\n");
+	config_defaults(&cfg);
+	assert_int_equal(config_load_motor(main_path, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(cfg.haptic_line, 6);
+	assert_string_equal(cfg.haptic_chip, "gpiochip4");
+}
+
+/* Expects main_path and its drop-ins to be rejected with exactly message, cfg left as it was. */
+static void assert_dropin_error(const char *main_path, const char *message)
+{
+	struct config cfg, before;
+	char err[512] = "";
+
+	config_defaults(&cfg);
+	cfg.rate_hz = 33.0;
+	memcpy(&before, &cfg, sizeof(cfg));
+	assert_true(config_load(main_path, &cfg, err, sizeof(err)) < 0);
+	assert_string_equal(err, message);
+	assert_memory_equal(&cfg, &before, sizeof(cfg));
+}
+
+static void dropin_errors_name_the_dropin(void **state)
+{
+	struct testfs *fx = *state;
+	char main_path[TESTFS_PATH_MAX], expected[512], path[TESTFS_PATH_MAX + 64];
+
+	make_dropin_dir(fx, main_path, sizeof(main_path));
+	testfs_write(main_path, "[input]\nrate_hz = 20\n");
+	write_dropin(main_path, "10-ok.ini", "[input]\nrate_hz = 30\n");
+
+	write_dropin(main_path, "20-bad.ini", "# the wearer's\n[input]\nrate_hz = 0.5\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:3: rate_hz = 0.5 is out of range (1..1000)", main_path);
+	assert_dropin_error(main_path, expected);
+
+	/* A key set again in another file overrides it; twice in one drop-in is a mistake. */
+	write_dropin(main_path, "20-bad.ini", "[input]\nrate_hz = 25\nrate_hz = 26\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:3: duplicate key rate_hz in [input], first set on line 2: "
+		 "keep one",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+
+	/* Each drop-in names its own sections. */
+	write_dropin(main_path, "20-bad.ini", "rate_hz = 25\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:1: rate_hz is outside any section: put it under its [section]",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+
+	write_dropin(main_path, "20-bad.ini", "[input]\nrate-hz = 25\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:2: unknown key 'rate-hz' in [input] (did you mean rate_hz?)",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+
+	/* A check across keys blames the line read last, in whichever file it is. */
+	testfs_write(main_path, "[detector]\nlying_deg = 35\n");
+	write_dropin(main_path, "20-bad.ini", "\n[detector]\ntrunk_threshold_deg = 40\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:3: lying_deg = 35 must be above trunk_threshold_deg = 40, or "
+		 "every trunk lean would count as lying down",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:2: lying_deg = 35 must be above trunk_threshold_deg = 40, or "
+		 "every trunk lean would count as lying down",
+		 main_path);
+	testfs_write(main_path, "[detector]\n\n\n\ntrunk_threshold_deg = 40\n");
+	write_dropin(main_path, "20-bad.ini", "[detector]\nlying_deg = 35\n");
+	assert_dropin_error(main_path, expected);
+	/* A later file beats a later line. */
+	testfs_write(main_path, "\n");
+	write_dropin(main_path, "05-early.ini", "[detector]\n\n\n\nlying_deg = 35\n");
+	write_dropin(main_path, "20-bad.ini", "[detector]\ntrunk_threshold_deg = 40\n");
+	assert_dropin_error(main_path, expected);
+
+	/* A drop-in that is not a regular file is refused like the main file. */
+	snprintf(path, sizeof(path), "%s.d/20-bad.ini", main_path);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini: cannot read: a directory, not a regular file (pass the ini "
+		 "file's path with --config PATH)",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+	assert_int_equal(rmdir(path), 0);
+
+	/* A file where the directory should be. */
+	snprintf(main_path, sizeof(main_path), "%s", testfs_path(fx, "other.ini"));
+	testfs_write(main_path, "[input]\nrate_hz = 20\n");
+	snprintf(path, sizeof(path), "%s.d", main_path);
+	testfs_write(path, "[input]\nrate_hz = 30\n");
+	snprintf(expected, sizeof(expected),
+		 "%s.d: not a directory: drop-ins are .ini files in a directory of that name (move "
+		 "the file away)",
+		 main_path);
+	assert_dropin_error(main_path, expected);
+}
+
+/* The dump's "key = value  # origin" line of [section] key, or NULL. */
+static const char *dump_line(const char *dump, const char *section, const char *key, char *buf,
+			     size_t len)
+{
+	char header[64];
+	const char *s;
+	size_t key_len = strlen(key);
+
+	snprintf(header, sizeof(header), "\n[%s]\n", section);
+	s = strstr(dump, header);
+
+	while (s && (s = strchr(s + 1, '\n')) && s[1] != '[') {
+		size_t n = strcspn(s + 1, "\n");
+
+		if (strncmp(s + 1, key, key_len) == 0 && s[1 + key_len] == ' ') {
+			snprintf(buf, len, "%.*s", (int)n, s + 1);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static void dump_config_says_where_each_value_came_from(void **state)
+{
+	struct testfs *fx = *state;
+	char main_path[TESTFS_PATH_MAX], err[512] = "", line[512], expected[512];
+	char dump_path[TESTFS_PATH_MAX];
+	struct config from_files, from_dump;
+	char *dump, *log, *log_files, *log_dump;
+	FILE *out;
+
+	make_dropin_dir(fx, main_path, sizeof(main_path));
+	snprintf(dump_path, sizeof(dump_path), "%s", testfs_path(fx, "dump.ini"));
+	testfs_write(main_path, "# the main file\n[input]\nrate_hz = 20\n\n[haptic]\nline = 5\n");
+	write_dropin(main_path, "10-wearer.ini",
+		     "[input]\nrate_hz = 30\n[alerts]\nquiet_hours = 22:00-07:00\n"
+		     "[trunk]\nlabel = back#2\n");
+
+	out = fopen(dump_path, "w");
+	assert_non_null(out);
+	assert_int_equal(config_dump(main_path, out, err, sizeof(err)), 0);
+	assert_int_equal(fclose(out), 0);
+	dump = testfs_read(dump_path);
+
+	snprintf(expected, sizeof(expected),
+		 "# postured's effective configuration, from %1$s\n# then %1$s.d/10-wearer.ini\n",
+		 main_path);
+	assert_true(strncmp(dump, expected, strlen(expected)) == 0);
+	snprintf(expected, sizeof(expected), "rate_hz = 30  # %s.d/10-wearer.ini:2", main_path);
+	assert_string_equal(dump_line(dump, "input", "rate_hz", line, sizeof(line)), expected);
+	snprintf(expected, sizeof(expected), "line = 5  # %s:6", main_path);
+	assert_string_equal(dump_line(dump, "haptic", "line", line, sizeof(line)), expected);
+	snprintf(expected, sizeof(expected), "quiet_hours = 22:00-07:00  # %s.d/10-wearer.ini:4",
+		 main_path);
+	assert_string_equal(dump_line(dump, "alerts", "quiet_hours", line, sizeof(line)), expected);
+	assert_string_equal(dump_line(dump, "input", "uri", line, sizeof(line)),
+			    "uri = local:  # default");
+	assert_string_equal(dump_line(dump, "head", "label", line, sizeof(line)),
+			    "label =  # default");
+	assert_string_equal(dump_line(dump, "estimator", "rest_gyro_deg_s", line, sizeof(line)),
+			    "rest_gyro_deg_s = 2.865  # default");
+	assert_string_equal(dump_line(dump, "haptic", "urgent_alert_pattern", line, sizeof(line)),
+			    "urgent_alert_pattern = 800 200 400 200 400 200 800  # default");
+
+	/* The dump is itself a configuration, of the same values. */
+	config_defaults(&from_files);
+	config_defaults(&from_dump);
+	assert_int_equal(config_load(main_path, &from_files, err, sizeof(err)), 0);
+	if (config_load(dump_path, &from_dump, err, sizeof(err)) != 0)
+		fail_msg("the dump is rejected: %s", err);
+	assert_string_equal(from_dump.sensor[ROLE_TRUNK].label, "back#2");
+	log = capture_config_log(&from_files);
+	log_files = key_lines(log);
+	free(log);
+	log = capture_config_log(&from_dump);
+	log_dump = key_lines(log);
+	free(log);
+	assert_string_equal(log_dump, log_files);
+	free(dump);
+	free(log_files);
+	free(log_dump);
+
+	/* An invalid configuration is reported as config_load reports it, and nothing written. */
+	write_dropin(main_path, "20-bad.ini", "[input]\nrate_hz = 0\n");
+	out = fopen(dump_path, "w");
+	assert_non_null(out);
+	assert_int_equal(config_dump(main_path, out, err, sizeof(err)), -EINVAL);
+	assert_int_equal(fclose(out), 0);
+	snprintf(expected, sizeof(expected),
+		 "%s.d/20-bad.ini:2: rate_hz = 0 is out of range (1..1000)", main_path);
+	assert_string_equal(err, expected);
+	dump = testfs_read(dump_path);
+	assert_string_equal(dump, "");
+	free(dump);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(documented_file_is_the_defaults),
 		cmocka_unit_test(defaults_follow_the_modules),
+		cmocka_unit_test_setup_teardown(button_keys, setup, testfs_teardown),
+		cmocka_unit_test_setup_teardown(button_on_the_motor_line_is_refused, setup,
+						testfs_teardown),
 		cmocka_unit_test_setup_teardown(good_file_with_every_section, setup,
 						testfs_teardown),
 		cmocka_unit_test_setup_teardown(head_sensor, setup, testfs_teardown),
@@ -902,6 +1235,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(special_files_are_refused_at_once, setup,
 						testfs_teardown),
 		cmocka_unit_test_setup_teardown(each_key_change_needs_what_it_feeds, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(dropins_override_in_name_order, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(dropin_errors_name_the_dropin, setup,
+						testfs_teardown),
+		cmocka_unit_test_setup_teardown(dump_config_says_where_each_value_came_from, setup,
 						testfs_teardown),
 	};
 

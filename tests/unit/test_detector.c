@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The detector driven by scripts of angles and time steps: time is an input, never the clock. */
 #include <math.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Frames from separately arriving streams: pairing by time, order, waiting and giving up. */
 #include <setjmp.h>
 #include <stdarg.h>

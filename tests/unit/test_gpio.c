@@ -1,20 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The motor line, against fake_gpio.c standing in for libgpiod (1.x or 2.x, whichever this build
- * selected): chip lookup, active-low wiring, the line left off, the motor stopped after a killed
- * daemon, the wiring changed in place, and the messages a user gets.
+ * The motor line and the button line, against fake_gpio.c standing in for libgpiod (1.x or 2.x,
+ * whichever this build selected): chip lookup, active-low wiring, the line left off, the motor
+ * stopped after a killed daemon, the wiring changed in place, the button's edges with their
+ * kernel timestamps and the presses button.c makes of them, and the messages a user gets.
  */
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "fake_gpiod.h"
+#include "postured/button.h"
 #include "postured/gpio.h"
 
 static int setup(void **state)
@@ -379,6 +386,249 @@ static void set_after_unplug_fails(void **state)
 	gpio_motor_close(m);
 }
 
+/* ---- the button ---- */
+
+#define NS_PER_MS 1000000ull
+/* A day of uptime: the 1.x API's struct timespec must carry the seconds and nanoseconds. */
+#define UPTIME_NS (86400ull * 1000000000ull)
+
+static struct gpio_button *button_ok(const char *chip, unsigned int line, bool active_low,
+				     enum gpio_bias bias)
+{
+	struct gpio_button *b = NULL;
+	char err[256] = "";
+
+	assert_int_equal(
+	    gpio_button_open(chip, line, active_low, bias, "postured", &b, err, sizeof(err)), 0);
+	assert_non_null(b);
+	assert_true(gpio_button_fd(b) >= 0);
+	return b;
+}
+
+static void assert_button_fails(const char *chip, unsigned int line, enum gpio_bias bias,
+				int expected_ret, const char *message)
+{
+	struct gpio_button *b = (struct gpio_button *)&b;
+	unsigned int live_before = fake_gpiod_live_objects();
+	char err[512] = "";
+
+	assert_int_equal(gpio_button_open(chip, line, true, bias, "postured", &b, err, sizeof(err)),
+			 expected_ret);
+	assert_null(b);
+	assert_string_equal(err, message);
+	assert_int_equal(fake_gpiod_live_objects(), live_before);
+}
+
+/* What the event loop asks of the descriptor: is there something to read now? */
+static bool readable(struct gpio_button *b)
+{
+	struct pollfd p = { .fd = gpio_button_fd(b), .events = POLLIN };
+
+	assert_true(poll(&p, 1, 0) >= 0);
+	return (p.revents & POLLIN) != 0;
+}
+
+static void button_open_errors(void **state)
+{
+	(void)state;
+	assert_button_fails("gpiochip9", 27, GPIO_BIAS_PULL_UP, -ENOENT,
+			    "gpio chip 'gpiochip9' not found: list chips with gpiodetect and set "
+			    "[button] chip");
+	assert_button_fails("", 27, GPIO_BIAS_PULL_UP, -ENOENT,
+			    "gpio chip '' not found: list chips with gpiodetect and set [button] "
+			    "chip");
+	assert_button_fails("gpiochip1", 8, GPIO_BIAS_PULL_UP, -EINVAL,
+			    "gpio chip 'gpiochip1' has 8 lines (0..7), no line 8: set [button] "
+			    "line to the button's line (gpioinfo lists them)");
+	fake_gpiod_hold_line("gpiochip0", 27, "other-consumer");
+	assert_button_fails("gpiochip0", 27, GPIO_BIAS_PULL_UP, -EBUSY,
+			    "gpio chip 'gpiochip0' line 27 is busy, held by 'other-consumer': stop "
+			    "that program or set [button] line to a free line");
+	fake_gpiod_hold_line("gpiochip0", 26, NULL);
+	assert_button_fails("gpiochip0", 26, GPIO_BIAS_PULL_UP, -EBUSY,
+			    "gpio chip 'gpiochip0' line 26 is busy (used by another program or the "
+			    "kernel): free it or set [button] line to a free line");
+	fake_gpiod_deny_chip("gpiochip1");
+	assert_button_fails("gpiochip1", 3, GPIO_BIAS_PULL_UP, -EACCES,
+			    "gpio chip 'gpiochip1': permission denied: add the user running "
+			    "postured to the gpio group (or run it as root)");
+}
+
+/* The same line as the motor in the ini: the second request names who holds it. */
+static void button_on_the_motor_line(void **state)
+{
+	struct gpio_motor *m = open_ok("gpiochip0", 17, false);
+
+	(void)state;
+	assert_button_fails("gpiochip0", 17, GPIO_BIAS_PULL_UP, -EBUSY,
+			    "gpio chip 'gpiochip0' line 17 is busy, held by 'postured': stop that "
+			    "program or set [button] line to a free line");
+	gpio_motor_close(m);
+}
+
+/* A kernel before 5.5 cannot set a pull resistor: say what to do instead. */
+static void button_bias_refused(void **state)
+{
+	struct gpio_button *b;
+
+	(void)state;
+	fake_gpiod_refuse_bias("gpiochip0");
+	assert_button_fails("gpiochip0", 27, GPIO_BIAS_PULL_UP, -EINVAL,
+			    "gpio chip 'gpiochip0' line 27 cannot be requested with bias = "
+			    "pull-up: the kernel or the GPIO driver cannot set a pull resistor "
+			    "(Linux 5.5 or later can): set [button] bias = as-is and fit a "
+			    "resistor");
+	b = button_ok("gpiochip0", 27, true, GPIO_BIAS_AS_IS);
+	assert_string_equal(fake_gpiod_line_bias("gpiochip0", 27), "as-is");
+	gpio_button_close(b);
+}
+
+static void button_edges_with_their_timestamps(void **state)
+{
+	struct gpio_button *b = button_ok("pinctrl-bcm2711", 27, false, GPIO_BIAS_PULL_DOWN);
+	struct gpio_edge edges[GPIO_BUTTON_READ_MAX];
+
+	(void)state;
+	assert_true(fake_gpiod_line_edges_requested("gpiochip0", 27));
+	assert_string_equal(fake_gpiod_line_consumer("gpiochip0", 27), "postured");
+	assert_string_equal(fake_gpiod_line_bias("gpiochip0", 27), "pull-down");
+	assert_false(fake_gpiod_line_active_low("gpiochip0", 27));
+	/* Nothing waits: the read says so instead of blocking the event loop. */
+	assert_false(readable(b));
+	assert_int_equal(gpio_button_read(b, edges, GPIO_BUTTON_READ_MAX), -EAGAIN);
+
+	fake_gpiod_input_edge("gpiochip0", 27, 1, UPTIME_NS + 123456789);
+	fake_gpiod_input_edge("gpiochip0", 27, 0, UPTIME_NS + 1000000001);
+	assert_true(readable(b));
+	assert_int_equal(gpio_button_read(b, edges, GPIO_BUTTON_READ_MAX), 2);
+	assert_true(edges[0].active);
+	assert_true(edges[0].time_ns == UPTIME_NS + 123456789);
+	assert_false(edges[1].active);
+	assert_true(edges[1].time_ns == UPTIME_NS + 1000000001);
+	assert_false(readable(b));
+	assert_int_equal(gpio_button_read(b, edges, GPIO_BUTTON_READ_MAX), -EAGAIN);
+	gpio_button_close(b);
+	assert_false(fake_gpiod_line_requested("gpiochip0", 27));
+	assert_int_equal(fake_gpiod_line_releases("gpiochip0", 27), 1);
+}
+
+/* A button to ground with the pull-up: pressed pulls the pin low, which reads as active. */
+static void button_active_low_with_pull_up(void **state)
+{
+	struct gpio_button *b = button_ok("gpiochip0", 27, true, GPIO_BIAS_PULL_UP);
+	struct gpio_edge edges[GPIO_BUTTON_READ_MAX];
+
+	(void)state;
+	assert_string_equal(fake_gpiod_line_bias("gpiochip0", 27), "pull-up");
+	assert_true(fake_gpiod_line_active_low("gpiochip0", 27));
+	fake_gpiod_input_edge("gpiochip0", 27, 0, UPTIME_NS);
+	fake_gpiod_input_edge("gpiochip0", 27, 1, UPTIME_NS + 200 * NS_PER_MS);
+	assert_int_equal(gpio_button_read(b, edges, GPIO_BUTTON_READ_MAX), 2);
+	assert_true(edges[0].active);
+	assert_false(edges[1].active);
+	gpio_button_close(b);
+}
+
+/* A long burst of bounce: read in turns of at most GPIO_BUTTON_READ_MAX, none lost. */
+static void button_reads_a_burst_in_turns(void **state)
+{
+	struct gpio_button *b = button_ok("gpiochip1", 5, false, GPIO_BIAS_AS_IS);
+	struct gpio_edge edges[GPIO_BUTTON_READ_MAX];
+	int n;
+
+	(void)state;
+	for (unsigned int i = 0; i < 20; i++)
+		fake_gpiod_input_edge("gpiochip1", 5, (int)(i % 2 == 0), UPTIME_NS + i * 1000);
+	assert_int_equal(gpio_button_read(b, edges, GPIO_BUTTON_READ_MAX), GPIO_BUTTON_READ_MAX);
+	assert_true(edges[15].time_ns == UPTIME_NS + 15000 && !edges[15].active);
+	n = gpio_button_read(b, edges, GPIO_BUTTON_READ_MAX);
+	assert_int_equal(n, 4);
+	assert_true(edges[0].time_ns == UPTIME_NS + 16000 && edges[0].active);
+	assert_true(edges[3].time_ns == UPTIME_NS + 19000 && !edges[3].active);
+	assert_int_equal(gpio_button_read(b, edges, 0), 0);
+	gpio_button_close(b);
+}
+
+static void button_close_null_is_harmless(void **state)
+{
+	(void)state;
+	gpio_button_close(NULL);
+}
+
+/* Adds "short@MS" or "long@MS" (ms since UPTIME_NS) to got for a decision at t_ns. */
+static void record(char *got, size_t len, enum button_action action, uint64_t t_ns)
+{
+	size_t used = strlen(got);
+
+	if (action != BUTTON_NONE)
+		snprintf(got + used, len - used, "%s%s@%llu", used ? " " : "",
+			 action == BUTTON_LONG_PRESS ? "long" : "short",
+			 (unsigned long long)((t_ns - UPTIME_NS) / NS_PER_MS));
+}
+
+/*
+ * The pin's levels (physical, a button to ground with the pull-up: "L100" low at 100 ms, "H300"
+ * high at 300 ms) are put on the line, read back through gpio.c and given to button.c by a
+ * prompt caller, as the daemon does; what it decided must be expected.
+ */
+static void presses_from_the_line(const char *pin_script, const char *expected)
+{
+	struct gpio_button *g = button_ok("gpiochip0", 27, true, GPIO_BIAS_PULL_UP);
+	struct gpio_edge edges[GPIO_BUTTON_READ_MAX];
+	struct button_settings settings;
+	struct button b;
+	const char *s = pin_script;
+	char got[256] = "";
+	uint64_t at;
+	int n;
+
+	button_default_settings(&settings);
+	button_init(&b, &settings);
+	while (*s) {
+		char *end;
+		unsigned long ms = strtoul(s + 1, &end, 10);
+
+		fake_gpiod_input_edge("gpiochip0", 27, *s == 'H', UPTIME_NS + ms * NS_PER_MS);
+		for (s = end; *s == ' '; s++)
+			;
+	}
+	while ((n = gpio_button_read(g, edges, GPIO_BUTTON_READ_MAX)) > 0) {
+		for (int i = 0; i < n; i++) {
+			while (button_deadline(&b, &at) && at <= edges[i].time_ns)
+				record(got, sizeof(got), button_tick(&b, at), at);
+			record(got, sizeof(got), button_edge(&b, edges[i].active, edges[i].time_ns),
+			       edges[i].time_ns);
+		}
+	}
+	assert_int_equal(n, -EAGAIN);
+	while (button_deadline(&b, &at))
+		record(got, sizeof(got), button_tick(&b, at), at);
+	gpio_button_close(g);
+	if (strcmp(got, expected) != 0)
+		fail_msg("pin '%s' gave '%s', expected '%s'", pin_script, got, expected);
+}
+
+static void short_press_through_the_line(void **state)
+{
+	(void)state;
+	presses_from_the_line("L100 H300", "short@330");
+}
+
+static void bounce_through_the_line_is_one_press(void **state)
+{
+	(void)state;
+	presses_from_the_line("L100 H101 L102 H103 L104 H400 L401 H402", "short@432");
+	/* A spike shorter than the debounce time is no press at all. */
+	presses_from_the_line("L100 H110 L115 H120", "");
+}
+
+static void long_press_through_the_line(void **state)
+{
+	(void)state;
+	presses_from_the_line("L100 H101 L102 H4000 L4001 H4002", "long@1602");
+	presses_from_the_line("L100 H300 L1000 H3000", "short@330 long@2500");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +654,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(line_held_by_ourselves, setup, teardown),
 		cmocka_unit_test_setup_teardown(permission_denied, setup, teardown),
 		cmocka_unit_test_setup_teardown(set_after_unplug_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(button_open_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(button_on_the_motor_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(button_bias_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(button_edges_with_their_timestamps, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(button_active_low_with_pull_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(button_reads_a_burst_in_turns, setup, teardown),
+		cmocka_unit_test_setup_teardown(button_close_null_is_harmless, setup, teardown),
+		cmocka_unit_test_setup_teardown(short_press_through_the_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(bounce_through_the_line_is_one_press, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(long_press_through_the_line, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

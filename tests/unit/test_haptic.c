@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Vibration patterns: what the config accepts, what it rejects and how, and when the motor runs. */
 #include <errno.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The whole pure pipeline on scripted sessions: synthetic IMU frames from exact physics in, the
  * events a wearer would see out, at the times the ISO holding-time curve predicts.
@@ -15,7 +16,9 @@
 #include "near.h"
 
 #include "motion.h"
+#include "postured/haptic.h"
 #include "postured/pipeline.h"
+#include "postured/vibration.h"
 
 #define RATE_HZ 50.0
 #define MAX_EVENTS 32
@@ -33,7 +36,27 @@ struct session {
 	bool breathing;	   /* false: the sensors lie on a desk */
 	struct posture_event ev[MAX_EVENTS];
 	int n_ev;
+	/* The vibration motor: played on every alert as the daemon does, its shaking added to the
+	 * samples; the pipeline is told it runs unless motor_untold. */
+	bool with_motor, motor_untold;
+	struct haptic_player player;
+	struct haptic_pattern alert_pattern;
+	double next_change_s;
+	struct vibration vibration;
 };
+
+static void set_motor(struct session *s, bool on, double t_s)
+{
+	if (!s->motor_untold)
+		pipeline_set_motor(&s->p, on, t_s);
+	vibration_motor(&s->vibration, on, t_s);
+}
+
+static void play(struct session *s, const struct haptic_pattern *pattern, double t_s)
+{
+	haptic_player_start(&s->player, pattern, t_s);
+	set_motor(s, haptic_player_level(&s->player, t_s, &s->next_change_s), t_s);
+}
 
 static void record_event(void *ctx, const struct posture_event *ev)
 {
@@ -41,6 +64,8 @@ static void record_event(void *ctx, const struct posture_event *ev)
 
 	assert_true(s->n_ev < MAX_EVENTS);
 	s->ev[s->n_ev++] = *ev;
+	if (s->with_motor && ev->type == EVENT_ALERT)
+		play(s, &s->alert_pattern, ev->t_s);
 }
 
 static void setup_session(struct session *s, bool with_head)
@@ -70,6 +95,10 @@ static void setup_session(struct session *s, bool with_head)
 	ps.detector.rule[ANGLE_NECK] = (struct angle_rule){ true, 25.0, 6.0, 85.0, 2.0 };
 	ps.detector.realert_s = 5.0;
 	pipeline_init(&s->p, &ps, NULL, record_event, s);
+	haptic_player_init(&s->player);
+	s->next_change_s = -1.0;
+	s->alert_pattern = (struct haptic_pattern){ 3, { 400, 200, 400 } };
+	vibration_init(&s->vibration, 1);
 }
 
 static void push(struct session *s, double trunk_rate_deg_s, double head_rate_deg_s)
@@ -79,9 +108,17 @@ static void push(struct session *s, double trunk_rate_deg_s, double head_rate_de
 	double breath_deg = s->breathing ? BREATH_DEG * sin(phase) : 0.0;
 	double breath_rate = s->breathing ? BREATH_DEG * 2.0 * M_PI * BREATH_HZ * cos(phase) : 0.0;
 
+	/* The motor's switches up to this frame, each at its time, as the daemon's timer makes
+	 * them. */
+	while (s->next_change_s >= 0.0 && s->next_change_s <= s->t_s) {
+		double at_s = s->next_change_s;
+
+		set_motor(s, haptic_player_level(&s->player, at_s, &s->next_change_s), at_s);
+	}
 	f.has[ROLE_TRUNK] = true;
 	motion_sample(-(s->lean_deg + breath_deg) * RAD_PER_DEG,
 		      -(trunk_rate_deg_s + breath_rate) * RAD_PER_DEG, &f.imu[ROLE_TRUNK]);
+	vibration_add(&s->vibration, s->t_s, &f.imu[ROLE_TRUNK]);
 	if (s->with_head && !s->head_missing) {
 		f.has[ROLE_HEAD] = true;
 		motion_sample(-(s->head_deg + breath_deg) * RAD_PER_DEG,
@@ -364,6 +401,74 @@ static void recalibration_ends_the_slump(void **state)
 	free(s);
 }
 
+static int count_summaries(const struct session *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->n_ev; i++)
+		n += s->ev[i].type == EVENT_SUMMARY;
+	return n;
+}
+
+/*
+ * Summaries come every summary_interval_s of pipeline time (replay), or when the caller says (the
+ * live daemon, at wall-clock boundaries): then the interval no longer applies, also after new
+ * settings, and the caller's summary covers the time since the previous one.
+ */
+static void summaries_by_interval_or_by_caller(void **state)
+{
+	struct session *s = malloc(sizeof(*s));
+	struct pipeline_settings ps;
+	double last_summary_s;
+
+	(void)state;
+	setup_session(s, false);
+	ps = s->p.settings;
+	ps.summary_interval_s = 4.0;
+	pipeline_set_settings(&s->p, &ps);
+	/* -3 to 12 s: calibrated at 2.7 s (a calibrating pipeline checks no interval), then
+	 * summaries 4 s apart */
+	stay(s, 15.0);
+	assert_int_equal(count_summaries(s), 3);
+	assert_near(s->ev[s->n_ev - 1].summary.period_s, 4.0, 0.03);
+	last_summary_s = s->ev[s->n_ev - 1].t_s;
+
+	pipeline_summaries_by_caller(&s->p, true);
+	pipeline_set_settings(&s->p, &ps);
+	stay(s, 10.0);
+	assert_int_equal(count_summaries(s), 3);
+	pipeline_emit_summary(&s->p, EVENT_SUMMARY);
+	assert_int_equal(count_summaries(s), 4);
+	assert_near(s->ev[s->n_ev - 1].summary.period_s, s->p.t_s - last_summary_s, 1e-9);
+	assert_true(s->ev[s->n_ev - 1].summary.period_s > 11.0);
+	assert_near(s->ev[s->n_ev - 1].summary.upright_s, s->ev[s->n_ev - 1].summary.period_s,
+		    1e-9);
+
+	pipeline_summaries_by_caller(&s->p, false);
+	stay(s, 4.1);
+	assert_int_equal(count_summaries(s), 5);
+	free(s);
+}
+
+/* A summary before any frame (no sensor answers yet) measured nothing and anchors nothing. */
+static void a_summary_before_the_first_frame_measured_nothing(void **state)
+{
+	struct session *s = malloc(sizeof(*s));
+
+	(void)state;
+	setup_session(s, false);
+	pipeline_summaries_by_caller(&s->p, true);
+	pipeline_emit_summary(&s->p, EVENT_SUMMARY);
+	assert_int_equal(s->n_ev, 1);
+	assert_near(s->ev[0].summary.period_s, 0.0, 1e-9);
+	s->t_s = 100.0;
+	stay(s, 12.0);
+	pipeline_emit_summary(&s->p, EVENT_SUMMARY);
+	assert_int_equal(s->ev[s->n_ev - 1].type, EVENT_SUMMARY);
+	assert_near(s->ev[s->n_ev - 1].summary.period_s, 12.0 - 0.02, 1e-9);
+	free(s);
+}
+
 /* Pushes one frame whose trunk reading is the given glitch, at the session's next time. */
 static void push_glitch(struct session *s, double t_s, double accel_m_s2, double gyro_rad_s)
 {
@@ -408,6 +513,67 @@ static void glitching_sensor_changes_nothing(void **state)
 	free(s);
 }
 
+/*
+ * The session of slump_session_gives_the_expected_events with a vibration motor on the trunk
+ * sensor: 1.5 g of a 150-250 Hz buzz aliased into the 50 Hz samples (vibration.h) while it runs.
+ * It plays the alert pattern on every alert, and a 2 s buzz (a long pattern) from 9 s, while the
+ * wearer leans and the dose grows. Returns the largest flexion error while the wearer holds the
+ * lean (8 to 21 s), and sets *moving when the activity read moving then.
+ */
+static double buzzing_slump_session(struct session *s, bool told, bool *moving)
+{
+	const struct haptic_pattern long_buzz = { 1, { 2000 } };
+	double worst_deg = 0.0;
+
+	setup_session(s, false);
+	s->with_motor = true;
+	s->motor_untold = !told;
+	*moving = false;
+	stay(s, 8.0); /* -3 to 5 s */
+	lean_to(s, 30.0, 30.0, 1.0);
+	while (s->t_s < 21.0 - 0.5 / RATE_HZ) {
+		double phase = 2.0 * M_PI * BREATH_HZ * s->t_s;
+
+		if (fabs(s->t_s - 9.0) < 0.5 / RATE_HZ)
+			play(s, &long_buzz, s->t_s);
+		push(s, 0.0, 0.0);
+		worst_deg = fmax(worst_deg, fabs(s->p.angles.flexion_deg[ROLE_TRUNK] - s->lean_deg -
+						 BREATH_DEG * sin(phase)));
+		*moving |= s->t_s > 8.0 && pipeline_activity(&s->p) == ACTIVITY_MOVING;
+	}
+	lean_to(s, 0.0, 0.0, 1.0);
+	stay(s, 3.0);
+	return worst_deg;
+}
+
+/*
+ * Told that the motor runs, the pipeline takes none of it as posture: the angle stays within a
+ * degree (the breathing reference's half degree included), the wearer still, the dose grows
+ * through the buzz (the slump starts when it would without one) and the alert's own buzz ends no
+ * slump. Not told, the same buzz reads as a movement that ends the slump.
+ */
+static void motor_vibration_is_not_posture(void **state)
+{
+	struct session *s = malloc(sizeof(*s));
+	bool moving;
+	double worst_deg = buzzing_slump_session(s, true, &moving);
+
+	(void)state;
+	assert_true(worst_deg < 1.0);
+	assert_false(moving);
+	assert_int_equal(s->n_ev, 5);
+	assert_event(s, 1, EVENT_SLUMP_STARTED, 15.60);
+	assert_event(s, 2, EVENT_ALERT, 15.60);
+	assert_event(s, 3, EVENT_ALERT, 20.60);
+	assert_event(s, 4, EVENT_SLUMP_ENDED, 21.5);
+	assert_false(pipeline_motor_felt(&s->p));
+
+	buzzing_slump_session(s, false, &moving);
+	assert_true(moving);
+	assert_true(s->n_ev < 5 || s->ev[1].type != EVENT_SLUMP_STARTED || s->ev[4].t_s < 21.0);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,7 +585,10 @@ int main(void)
 		cmocka_unit_test(forward_head_is_a_neck_slump),
 		cmocka_unit_test(recalibration_ends_the_slump),
 		cmocka_unit_test(glitching_sensor_changes_nothing),
+		cmocka_unit_test(summaries_by_interval_or_by_caller),
+		cmocka_unit_test(a_summary_before_the_first_frame_measured_nothing),
 		cmocka_unit_test(head_joining_late_is_calibrated_on_its_own),
+		cmocka_unit_test(motor_vibration_is_not_posture),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Whether and how an alert buzzes: modes, snooze, quiet hours, escalation, training holds. */
 #include <errno.h>
 #include <math.h>

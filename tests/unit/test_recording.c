@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The recording format: what record mode writes, replay reads back; what a person or a script
  * writes by hand is read or rejected with the line to fix.

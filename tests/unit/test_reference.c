@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The reference's decisions from scripted up vectors and activity: forward from movements only,
  * walking checks (and corrects, or warns about) the upright reference.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* IIO scan layout and decoding: hand-made scans as the kernel lays them out. */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "postured/log.h"
 #include "postured/sink.h"
 #include "testfs.h"
 
@@ -38,6 +40,9 @@ int sd_journal_sendv(const struct iovec *iov, int n)
 	}
 	return journal_rc;
 }
+
+/* Stands for journald's socket where the journal is up: any file that exists. */
+#define JOURNAL_PRESENT "/dev/null"
 
 /* stderr redirected to a file, to see exactly what a terminal (or journald) would get. */
 struct capture {
@@ -136,7 +141,7 @@ static void stderr_gets_one_line_per_event(void **state)
 
 static void journal_gets_the_fields_and_identifier(void **state)
 {
-	struct event_sink sink = { .to_journal = true };
+	struct event_sink sink = { .to_journal = true, .journal_socket = JOURNAL_PRESENT };
 	struct posture_event ev;
 
 	(void)state;
@@ -229,7 +234,7 @@ static void jsonl_write_error_is_reported_with_the_path(void **state)
 static void journal_failure_is_reported_and_other_outputs_still_run(void **state)
 {
 	struct testfs *fs = *state;
-	struct event_sink sink = { .to_journal = true };
+	struct event_sink sink = { .to_journal = true, .journal_socket = JOURNAL_PRESENT };
 	struct posture_event ev;
 	struct capture c;
 	char out[512], err[256], *got;
@@ -246,10 +251,61 @@ static void journal_failure_is_reported_and_other_outputs_still_run(void **state
 	assert_int_equal(sink_close(&sink, err, sizeof(err)), 0);
 	got = testfs_read(fs->path);
 	assert_int_equal(r, -ECONNREFUSED);
-	assert_string_equal(out, "postured: error: cannot send the started event to the journal: "
-				 "Connection refused; is systemd-journald running?\n");
+	assert_string_equal(out,
+			    "postured: error: cannot send the started event to the journal: "
+			    "Connection refused; is systemd-journald running? Events go to "
+			    "stderr until it takes them\n"
+			    "postured: [   0.5 s] started         Posture monitoring started\n");
 	assert_string_equal(got, started_json);
 	free(got);
+}
+
+/*
+ * Without a journal no event is lost: each one is on stderr instead. libsystemd drops an entry
+ * without an error when journald's socket is missing, so the sink looks for the socket first.
+ */
+static void events_the_journal_does_not_take_go_to_stderr(void **state)
+{
+	struct event_sink sink = { .to_journal = true, .journal_socket = "/nonexistent/socket" };
+	struct posture_event ev;
+	struct capture c;
+	char out[1024];
+
+	(void)state;
+	journal_rc = 0;
+	journal_n = 0;
+	capture_start(&c);
+	event_init(&ev, EVENT_STARTED, 0.5);
+	sink_emit(&sink, &ev);
+	/* The outage is reported once; the next events only appear. */
+	make_alert(&ev);
+	sink_emit(&sink, &ev);
+	/* Under systemd stderr is the journal's stream: the priority travels as "<N>". */
+	log_set_journal(1);
+	sink_emit(&sink, &ev);
+	log_set_journal(0);
+	capture_end(&c, out, sizeof(out));
+	assert_string_equal(out,
+			    "postured: error: cannot send the started event to the journal: No "
+			    "such file or directory; is systemd-journald running? Events go to "
+			    "stderr until it takes them\n"
+			    "postured: [   0.5 s] started         Posture monitoring started\n"
+			    "postured: [  12.3 s] alert           Slumped posture for 61 s (trunk "
+			    "34.2°, neck 12.0°): alert 2\n"
+			    "<5>[  12.3 s] alert           Slumped posture for 61 s (trunk 34.2°, "
+			    "neck 12.0°): alert 2\n");
+
+	assert_int_equal(journal_n, 0);
+
+	/* Back: the events go to the journal again, and stderr says so once. */
+	sink.journal_socket = JOURNAL_PRESENT;
+	capture_start(&c);
+	sink_emit(&sink, &ev);
+	sink_emit(&sink, &ev);
+	capture_end(&c, out, sizeof(out));
+	assert_string_equal(out, "postured: the journal takes events again\n");
+	assert_true(journal_n > 0);
+	assert_false(sink.journal_down);
 }
 
 static void nothing_enabled_is_fine(void **state)
@@ -278,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 		    journal_failure_is_reported_and_other_outputs_still_run, testfs_setup,
 		    testfs_teardown),
+		cmocka_unit_test(events_the_journal_does_not_take_go_to_stderr),
 		cmocka_unit_test(nothing_enabled_is_fine),
 	};
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Files for the unit tests: each test gets a fresh directory, removed with all it holds after
  * the test (also after a failed one, so reruns start clean), and files written or read whole in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The system test's driver inside the virtual machine (installed as
 # /usr/local/libexec/postured-test/scenario.sh):
 #   scenario.sh sensors   two MPU-6050s on i2c-stub, bound to the real inv_mpu6050 driver, the
@@ -6,7 +7,8 @@
 #                         before postured.service; the breathing loop stays in that service)
 #   scenario.sh run       the scenario, phase by phase (postured-test-scenario.service)
 # It moves the emulated wearer by writing the sensors' registers, and records only what a user
-# would read: systemctl is-active / show, `journalctl -u postured -o json` and `journalctl -x`.
+# would read: systemctl is-active / show, `journalctl -u postured -o json`, `journalctl -x`,
+# posturectl and busctl.
 # It judges nothing: it writes everything to the second serial port, where the host compares it
 # with tests/system/expected/. Every wait has a timeout, so a broken daemon only makes phases
 # end early with what they saw.
@@ -538,6 +540,135 @@ bmi160_buffer_phase() {
 	end_phase
 }
 
+# count_since EVENT: how many EVENTs the journal has since the phase began.
+count_since() {
+	journalctl -u postured.service -q -o json --no-pager "POSTURE_EVENT=$1" 2>/dev/null |
+		awk -v since="$PHASE_START_USEC" '
+		match($0, /"__MONOTONIC_TIMESTAMP":"[0-9]*"/) &&
+		    substr($0, RSTART + 25, RLENGTH - 26) + 0 > since + 0 { n++ }
+		END { print n + 0 }'
+}
+
+# wait_count EVENT N TIMEOUT_S: until the journal has N EVENTs since the phase began.
+wait_count() {
+	tries=0
+	while [ "$(count_since "$1")" -lt "$2" ]; do
+		if [ "$tries" -ge $(($3 * 2)) ]; then
+			echo "scenario: phase $PHASE: $(count_since "$1") $1 events within $3 s, not $2"
+			return 1
+		fi
+		sleep 0.5
+		tries=$((tries + 1))
+	done
+}
+
+# ctl USER ARGS...: posturectl as root, or as USER with the groups /etc/group gives them (as a
+# login would); "exit N" and the first line posturectl wrote to stderr, if any. Its output is in
+# $WORK/ctl.out.
+ctl() {
+	user=$1
+	shift
+	rc=0
+	if [ "$user" = root ]; then
+		posturectl "$@" >"$WORK/ctl.out" 2>"$WORK/ctl.err" || rc=$?
+	else
+		setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups posturectl "$@" \
+			>"$WORK/ctl.out" 2>"$WORK/ctl.err" || rc=$?
+	fi
+	err=$(head -n 1 "$WORK/ctl.err")
+	echo "exit $rc${err:+: $err}"
+}
+
+# status_value KEY: the value of "KEY: value" in the last posturectl output.
+status_value() {
+	sed -n "s/^ *$1: //p" "$WORK/ctl.out"
+}
+
+# The D-Bus interface on the system bus, as the package set it up: the unit's user (postured,
+# from sysusers.d) owns the name, root and the group posture call the methods, everyone reads.
+bus_phase() {
+	begin_phase bus
+	# The package's postinst created them with systemd-sysusers from its postured.conf.
+	check postured-user-groups "$(id -nG postured 2>&1)"
+	check posture-group "$(getent group posture | cut -d: -f1)"
+	useradd -G posture wearer
+	useradd visitor
+	check wearer-groups "$(id -nG wearer 2>&1)"
+	# `systemctl restart` returns on READY=1: the name must be owned then, not a moment later.
+	systemctl restart postured.service
+	check restart-exit-status "$?"
+	owner=$(busctl status --no-pager io.github.postured.Posture1 2>&1 | sed -n 's/^PID=//p')
+	check name-owner-at-ready "$(if [ -n "$owner" ] && [ "$owner" = "$(prop MainPID)" ]; then
+		echo "postured.service's main process"
+	else
+		echo "pid ${owner:-none}, main pid $(prop MainPID)"
+	fi)"
+	check busctl-list "$(busctl list --no-pager --no-legend |
+		awk '$1 == "io.github.postured.Posture1" { print $1, $3, $4, $6 }')"
+	# The interface's members: name, kind, signature and flags (the values vary).
+	busctl introspect --no-pager --no-legend io.github.postured.Posture1 \
+		/io/github/postured/Posture1 io.github.postured.Posture1 >"$WORK/introspect" 2>&1
+	check introspect-exit-status "$?"
+	while read -r name kind signature rest; do
+		check member "$name $kind $signature ${rest##* }"
+	done <"$WORK/introspect"
+
+	# Root: the status, snooze, resume, calibrate and mode.
+	check root-status "$(ctl root status)"
+	while IFS= read -r line; do
+		key=$(printf '%s\n' "$line" | sed 's/^ *//; s/: .*//; s/ /-/g')
+		check "$key" "$(printf '%s\n' "$line" | sed 's/^[^:]*: //')"
+	done <"$WORK/ctl.out"
+	check root-snooze "$(ctl root snooze 10m)"
+	wait_count snooze_started 1 10
+	ctl root status >/dev/null
+	check snoozed-until "$(status_value "Snoozed until")"
+	check root-resume "$(ctl root resume)"
+	wait_count snooze_ended 1 10
+	ctl root status >/dev/null
+	check snoozed-until-after-resume "$(status_value "Snoozed until")"
+	check root-calibrate "$(ctl root calibrate)"
+	wait_count calibrated 1 20
+	check root-calibrate-log "$(journalctl -u postured.service -q -o cat --no-pager |
+		grep 'recalibrating' | tail -n 1)"
+	check root-mode-training "$(ctl root mode training)"
+	wait_count mode_changed 1 10
+	ctl root status >/dev/null
+	check mode-after "$(status_value Mode)"
+
+	# A wearer in the group posture: the same as root.
+	check wearer-snooze "$(ctl wearer snooze 10m)"
+	wait_count snooze_started 2 10
+	check wearer-resume "$(ctl wearer resume)"
+	wait_count snooze_ended 2 10
+	check wearer-calibrate "$(ctl wearer calibrate)"
+	wait_count calibrated 2 20
+	check wearer-calibrate-log "$(journalctl -u postured.service -q -o cat --no-pager |
+		grep 'recalibrating' | tail -n 1)"
+	check wearer-status "$(ctl wearer status)"
+
+	# Outside the group: refused by the bus policy, reading still open.
+	check visitor-snooze "$(ctl visitor snooze 10m)"
+	check visitor-calibrate "$(ctl visitor calibrate)"
+	check visitor-mode "$(ctl visitor mode iso)"
+	check visitor-status "$(ctl visitor status)"
+	check visitor-status-state "$(status_value State)"
+	sleep 2
+	check snooze-events-in-all "$(count_since snooze_started)"
+	check calibrated-events-in-all "$(count_since calibrated)"
+
+	# Back to the ini's mode, so that what comes after runs as before.
+	check root-mode-iso "$(ctl root mode iso)"
+	wait_count mode_changed 2 10
+	ctl root status >/dev/null
+	check mode-at-end "$(status_value Mode)"
+	# Every start of postured since boot took its name (no "running without the D-Bus
+	# interface") and kept its connection.
+	check bus-warnings-since-boot "$(journalctl -b -u postured.service -q -o cat --no-pager |
+		grep -c -e 'running without the D-Bus interface' -e 'lost the connection to the D-Bus')"
+	end_phase
+}
+
 # A negative control: the same start-up as the first phase, with the unit hardened one step too
 # far (the IIO devices made inaccessible). The host expects the start-up checks to fail here.
 hardened_phase() {
@@ -574,6 +705,7 @@ run() {
 	kill_phase
 	head_missing_phase
 	catalog_phase
+	bus_phase
 	bmi160_buffer_phase
 	hardened_phase
 	out "=== done $(now)"
