@@ -5,9 +5,8 @@
 #    any tag of severity error, warning, info or pedantic fails. An override needs a reason in a
 #    comment above it (debian/*.lintian-overrides); lintian prints the overrides it applied.
 #  - files: the two programs, the unit, the sysusers entry, the udev rules, the catalog, the D-Bus
-#    policy, each
-#    man page of man/ and each completion of config/completions, where the system looks for
-#    them; the unit rendered for /usr/bin and /etc; the others byte for byte the tree's.
+#    policy, each man page of man/ and each completion of config/completions, where the system
+#    looks for them; the unit rendered for /usr/bin and /etc; the others byte for byte the tree's.
 #  - conffile: /etc/postured/postured.ini is one, the same as config/postured.ini, and
 #    postured.ini.d/ is there for the wearer's drop-ins.
 #  - scripts: postinst applies the sysusers entry and enables and starts the unit.

@@ -770,10 +770,10 @@ static bool key_change_needs_what_it_feeds(struct testfs *fx, int key, const cha
 					   const char *name, unsigned int *needs)
 {
 	/* Tried in order until one is accepted and changes this key's logged value alone. */
-	static const char *const values[] = {
-		"false", "true", "7",	     "45",	    "0.5",   "200",   "+Y",  "+Y-X+Z",
-		"/tmp",	 "none", "training", "22:00-07:00", "gpiod", "as-is", "1000", "poll"
-	};
+	static const char *const values[] = { "false", "true",	"7",	    "45",
+					      "0.5",   "200",	"+Y",	    "+Y-X+Z",
+					      "/tmp",  "none",	"training", "22:00-07:00",
+					      "gpiod", "as-is", "1000",	    "poll" };
 	/* The trunk can only be turned off with the head on, the head only on at its own address.
 	 */
 	static const char *const bases[] = { "", "[head]\naddress = 0x69\n",
