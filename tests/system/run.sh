@@ -64,11 +64,14 @@ SUITE=bookworm
 KERNEL_SUITE=bookworm-backports
 # The root file system: minbase plus what the scenario and postured need at run time. No procps:
 # the unit's reload must work without /bin/kill. dbus: the system bus (dbus-daemon, started by
-# dbus.socket) that postured owns a name on and posturectl calls.
-PACKAGES=(systemd udev kmod i2c-tools libiio0 libgpiod2 libinih1 libsystemd0 zlib1g dbus)
+# dbus.socket) that postured owns a name on and posturectl calls. libcairo2: posturectl's plots
+# (it links cairo, so it cannot start without it). systemd-journal-remote: the collector and the
+# uploader of phase "report".
+PACKAGES=(systemd udev kmod i2c-tools libiio0 libgpiod2 libinih1 libsystemd0 zlib1g dbus
+	libcairo2 systemd-journal-remote)
 # The modules the scenario loads; modprobe resolves the rest (industrialio, i2c-mux, ...).
 MODULES=(i2c-stub i2c-dev inv-mpu6050-i2c)
-HOST_PACKAGES=(qemu-system-x86 debootstrap cpio systemd)
+HOST_PACKAGES=(qemu-system-x86 debootstrap cpio systemd openssl)
 cache_parent=${POSTURED_CI_CACHE:-/var/cache/postured-ci}
 cache=$cache_parent/system
 timeout_s=${POSTURED_SYSTEM_TIMEOUT:-600}
@@ -263,6 +266,40 @@ install -m 0644 "$here/guest/postured.ini" "$overlay/etc/postured/postured.ini"
 install -D -m 0755 "$here/guest/scenario.sh" "$overlay/usr/local/libexec/postured-test/scenario.sh"
 install -D -m 0644 -t "$overlay/etc/systemd/system" "$here/guest/postured-test-sensors.service" \
 	"$here/guest/postured-test-scenario.service"
+# Phase "report": the journal collected as README "Many wearers" sets it up, in the guest over
+# loopback. A test CA made here signs the collector's certificate (for localhost) and the
+# uploader's; the CA's key stays on the host. The keys reach the services as credentials
+# (LoadCredential= drop-ins); both services are started by the phase.
+step="making the journal upload's certificates (openssl)"
+tls=$work/tls
+mkdir -m 700 "$tls"
+# cert NAME CN: NAME.key and NAME.pem, signed by the CA, for localhost.
+cert() {
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$2" \
+		-keyout "$tls/$1.key" -out "$tls/$1.csr" &&
+		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n' >"$tls/$1.ext" &&
+		openssl x509 -req -in "$tls/$1.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+			-CAcreateserial -days 2 -extfile "$tls/$1.ext" -out "$tls/$1.pem"
+}
+{
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj "/CN=postured system test CA" -keyout "$tls/ca.key" -out "$tls/ca.pem" &&
+		cert journal-remote localhost && cert journal-upload postured-test
+} >"$tls/openssl.log" 2>&1 || {
+	cat "$tls/openssl.log" >&2
+	false
+}
+step="installing the collector's and the uploader's files into the image"
+mkdir -p "$overlay/etc/ssl/private"
+chmod 700 "$overlay/etc/ssl/private"
+for name in journal-remote journal-upload; do
+	install -m 0600 "$tls/$name.key" "$overlay/etc/ssl/private/$name.pem"
+	install -D -m 0644 "$tls/$name.pem" "$overlay/etc/ssl/certs/$name.pem"
+	install -D -m 0644 "$here/guest/$name.conf" "$overlay/etc/systemd/$name.conf"
+	install -D -m 0644 "$here/guest/systemd-$name.service.d/override.conf" \
+		"$overlay/etc/systemd/system/systemd-$name.service.d/override.conf"
+done
+install -D -m 0644 "$tls/ca.pem" "$overlay/etc/ssl/ca/trusted.pem"
 if [ -n "${POSTURED_SYSTEM_DROPIN:-}" ]; then
 	say "adding $POSTURED_SYSTEM_DROPIN as a drop-in for postured.service"
 	dropin_dir=$overlay/etc/systemd/system/postured.service.d
