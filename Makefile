@@ -81,10 +81,13 @@ ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
 CFLAGS ?= -O2 -g
+# CPPFLAGS: the preprocessor's, as packagers hand them (dpkg-buildflags: -D_FORTIFY_SOURCE=2).
+CPPFLAGS ?=
 # _FILE_OFFSET_BITS=64: on 32-bit targets (armhf) files over 2 GiB (a long --record, the events
 # file) and directories whose offsets need 64 bits (ext4 under a 64-bit kernel) work; no change
 # on 64-bit ones. time_t stays the platform's: bookworm's armhf libraries take a 32-bit one.
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARNINGS) $(CFLAGS) $(SYSROOT_FLAGS) \
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARNINGS) $(CPPFLAGS) $(CFLAGS) \
+	$(SYSROOT_FLAGS) \
 	-Iinclude \
 	-DPOSTURED_GPIOD_MAJOR=$(or $(GPIOD_MAJOR),1) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -115,7 +118,7 @@ FAKE_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/
 .PHONY: FORCE all install uninstall check check-unit check-sanitize check-integration check-systemd \
 	check-static check-format check-docs \
 	check-gpiod2 check-system check-cross cross-deps fuzz fuzz-run run bench deps format clean \
-	version
+	version deb deb-deps check-package
 all: $(BIN) $(CTL)
 
 # -MMD writes each object's header dependencies beside it: a header change rebuilds only what
@@ -202,6 +205,24 @@ deps:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
+# What `make deb` needs besides DEB_PKGS: dpkg-buildpackage and debhelper, lintian for
+# check-package; then debian/control's Build-Depends (build-essential and cmocka included), which
+# dpkg-checkbuilddeps checks and `apt-get build-dep` installs when one is missing.
+DEB_TOOL_PKGS := dpkg-dev debhelper lintian
+deb-deps: deps
+	@missing=$$(for p in $(DEB_TOOL_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+		| grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then echo "error: run as root (or install: $$missing)" >&2; exit 1; fi; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends $$missing; \
+	fi
+	@if ! dpkg-checkbuilddeps 2>/dev/null; then \
+		if [ "$$(id -u)" != 0 ]; then dpkg-checkbuilddeps; echo "error: run as root" >&2; exit 1; fi; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get build-dep -y -q ./; \
+	fi
+
 # What check-cross needs besides DEB_PKGS: Debian's cross compilers and qemu-user (called by name
 # with -L SYSROOT: no binfmt_misc needed). The target's libraries are not installed: each
 # architecture gets a sysroot of the Debian packages in CROSS_DEV_PKGS (tests/cross/sysroot.sh).
@@ -256,6 +277,7 @@ check: deps
 	set -o pipefail; $(MAKE) check-static 2>&1 | tee -a $(CHECK_LOG)
 	set -o pipefail; $(MAKE) check-format 2>&1 | tee -a $(CHECK_LOG)
 	set -o pipefail; $(MAKE) check-docs 2>&1 | tee -a $(CHECK_LOG)
+	set -o pipefail; $(MAKE) check-package 2>&1 | tee -a $(CHECK_LOG)
 	@sed -n 's/^\([a-z]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed.*/\2 \3/p' $(CHECK_LOG) | \
 		awk '{ p += $$1; f += $$2 } END { printf "make check: %d passed, %d failed\n", p, f; exit f > 0 }'
 
@@ -309,8 +331,18 @@ fuzz: deps
 fuzz-run: $(FUZZ_BINS)
 	tests/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
-# The whole story in a VM: real kernel, inv_mpu6050 driver and systemd (Debian 12, as root).
-check-system: $(BIN)
+# The Debian package in $(BUILD)/deb/ (README "The Debian package"), built from a copy of the
+# tree with the version `make version` says in Debian's syntax.
+deb: deb-deps
+	tests/package/build.sh $(BUILD) '$(VERSION)'
+
+# The package built, then lintian (bookworm's; any error or warning fails) and its contents.
+check-package: deb
+	tests/package/check.sh $(BUILD)
+
+# The whole story in a VM: real kernel, inv_mpu6050 driver and systemd (Debian 12, as root),
+# postured installed in it from the package.
+check-system: $(BIN) deb
 	tests/system/run.sh $(BUILD)
 
 # A simulated wearer on an emulated IMU (umockdev): see README.

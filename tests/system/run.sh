@@ -3,22 +3,25 @@
 # make check-system: the whole user story on a real Linux kernel, the real inv_mpu6050 driver and
 # real systemd, in a virtual machine (qemu-system-x86_64, TCG: no KVM needed).
 #
-#   1. Host tools (qemu-system-x86, debootstrap, cpio) are installed when missing.
+#   1. Host tools (qemu-system-x86, debootstrap, cpio, openssl) are installed when missing.
 #   2. Debian's kernel (linux-image-amd64 from bookworm-backports) and a root file system
-#      (debootstrap bookworm minbase + systemd, udev, kmod, i2c-tools, dbus and postured's runtime
-#      libraries + the kernel modules the test needs) are built once into the cache, keyed on
-#      the package versions, the package list and this script's image recipe.
-#   3. postured is installed into the root file system by `make install DESTDIR=... PREFIX=/usr`
-#      (the unit from systemd/, unmodified) with tests/system/guest/postured.ini as the wearer's
-#      config and the test's two units; the cached image and this layer are the initramfs, booted
-#      with systemd as PID 1.
+#      (debootstrap bookworm minbase + systemd, udev, kmod, i2c-tools, dbus,
+#      systemd-journal-remote and what postured's package depends on + the kernel modules the
+#      test needs) are built once into the cache,
+#      keyed on the package versions, the package list and this script's image recipe.
+#   3. postured's Debian package (make deb: BUILD_DIR/deb/postured_*_amd64.deb) is installed
+#      into a copy of the image by dpkg -i in a chroot (the unit from systemd/, unmodified), with
+#      tests/system/guest/postured.ini as the wearer's config and the test's two units, and the
+#      journal collector's and uploader's configs and certificates (phase "report"); that is
+#      the initramfs, booted with systemd as PID 1.
 #   4. Inside, tests/system/guest/scenario.sh moves the emulated wearer (i2c-stub registers) and
 #      writes what a user would read (systemctl, journalctl) to the second serial port; here each
 #      phase is compared with tests/system/expected/PHASE.txt, with a diff when they differ.
 #   5. A negative control: the last phase starts postured with /sys/bus/iio made inaccessible
 #      by a drop-in; the start-up checks of phase "boot" must fail on it, or they prove nothing.
 #
-# Usage: tests/system/run.sh BUILD_DIR   (as root; BUILD_DIR holds the built postured)
+# Usage: tests/system/run.sh BUILD_DIR   (as root; BUILD_DIR holds the built postured, and the
+#                                        package in BUILD_DIR/deb)
 # Environment:
 #   POSTURED_CI_CACHE        the cache's parent directory (default /var/cache/postured-ci)
 #   POSTURED_SYSTEM_DROPIN   a drop-in file for postured.service to add to the image, to see
@@ -56,6 +59,14 @@ if [ ! -x "$build/postured" ]; then
 		"run 'make check-system', which builds it" >&2
 	exit 2
 fi
+# The package `make deb` built (the guest is amd64).
+debs=("$build"/deb/postured_*_amd64.deb)
+if [ ${#debs[@]} -ne 1 ] || [ ! -f "${debs[0]}" ]; then
+	echo "check-system: expected one postured_*_amd64.deb in $build/deb:" \
+		"run 'make check-system', which builds it (make deb)" >&2
+	exit 2
+fi
+deb=${debs[0]}
 
 # shellcheck source=tests/lib/apt-private.sh
 . "$repo/tests/lib/apt-private.sh"
@@ -64,11 +75,14 @@ SUITE=bookworm
 KERNEL_SUITE=bookworm-backports
 # The root file system: minbase plus what the scenario and postured need at run time. No procps:
 # the unit's reload must work without /bin/kill. dbus: the system bus (dbus-daemon, started by
-# dbus.socket) that postured owns a name on and posturectl calls. libcairo2: posturectl's plots
-# (it links cairo, so it cannot start without it). systemd-journal-remote: the collector and the
-# uploader of phase "report".
-PACKAGES=(systemd udev kmod i2c-tools libiio0 libgpiod2 libinih1 libsystemd0 zlib1g dbus
-	libcairo2 systemd-journal-remote)
+# dbus.socket) that postured owns a name on and posturectl calls. systemd-journal-remote: the
+# collector and the uploader of phase "report".
+PACKAGES=(systemd udev kmod i2c-tools dbus systemd-journal-remote)
+# And what postured's package depends on (the first of alternatives: its libraries, systemd for
+# the sysusers entry), which dpkg -i needs there.
+while read -r p; do
+	[[ " ${PACKAGES[*]} " == *" $p "* ]] || PACKAGES+=("$p")
+done < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/ //g' | sort -u)
 # The modules the scenario loads; modprobe resolves the rest (industrialio, i2c-mux, ...).
 MODULES=(i2c-stub i2c-dev inv-mpu6050-i2c)
 HOST_PACKAGES=(qemu-system-x86 debootstrap cpio systemd openssl)
@@ -242,8 +256,8 @@ cleanup() {
 		kill "$qemu_pid" 2>/dev/null || true
 		wait "$qemu_pid" 2>/dev/null || true
 	fi
-	rm -f "$work/initrd.cpio" "$work/overlay.cpio"
-	rm -rf "$work/overlay"
+	rm -f "$work/initrd.cpio"
+	rm -rf "$work/root"
 	if [ "$keep_work" = no ]; then
 		rm -rf "$work"
 	fi
@@ -254,17 +268,26 @@ trap 'exit 130' INT TERM
 step="checking tests/system/guest/postured.ini with postured --check-config"
 "$build/postured" --check-config "$here/guest/postured.ini" >/dev/null
 
-step="installing postured into the image (make install DESTDIR=... PREFIX=/usr)"
-overlay=$work/overlay
-mkdir -m 755 "$overlay"
-make -s -C "$repo" BUILD="$build" DESTDIR="$overlay" PREFIX=/usr install \
-	>"$work/install.log" 2>&1 || {
+# The image is unpacked, the package installed into it as on any Debian system (its postinst
+# creates the users from the sysusers entry and enables the unit; systemd's trigger adds the
+# catalog), then the test's own files are added and the whole is packed again (about 2 s).
+step="unpacking the image to install postured's package into it"
+t_install=$(date +%s)
+root=$work/root
+mkdir -m 755 "$root"
+(cd "$root" && cpio -i -d --quiet <"$base")
+step="installing $(basename "$deb") into the image (dpkg -i in a chroot)"
+cp "$deb" "$root/tmp/postured.deb"
+chroot "$root" dpkg -i /tmp/postured.deb >"$work/install.log" 2>&1 || {
 	cat "$work/install.log" >&2
+	echo "check-system: dpkg -i $(basename "$deb") failed in the image: a dependency" \
+		"missing from PACKAGES?" >&2
 	false
 }
-install -m 0644 "$here/guest/postured.ini" "$overlay/etc/postured/postured.ini"
-install -D -m 0755 "$here/guest/scenario.sh" "$overlay/usr/local/libexec/postured-test/scenario.sh"
-install -D -m 0644 -t "$overlay/etc/systemd/system" "$here/guest/postured-test-sensors.service" \
+rm "$root/tmp/postured.deb"
+install -m 0644 "$here/guest/postured.ini" "$root/etc/postured/postured.ini"
+install -D -m 0755 "$here/guest/scenario.sh" "$root/usr/local/libexec/postured-test/scenario.sh"
+install -D -m 0644 -t "$root/etc/systemd/system" "$here/guest/postured-test-sensors.service" \
 	"$here/guest/postured-test-scenario.service"
 # Phase "report": the journal collected as README "Many wearers" sets it up, in the guest over
 # loopback. A test CA made here signs the collector's certificate (for localhost) and the
@@ -290,32 +313,33 @@ cert() {
 	false
 }
 step="installing the collector's and the uploader's files into the image"
-mkdir -p "$overlay/etc/ssl/private"
-chmod 700 "$overlay/etc/ssl/private"
+mkdir -p "$root/etc/ssl/private"
+chmod 700 "$root/etc/ssl/private"
 for name in journal-remote journal-upload; do
-	install -m 0600 "$tls/$name.key" "$overlay/etc/ssl/private/$name.pem"
-	install -D -m 0644 "$tls/$name.pem" "$overlay/etc/ssl/certs/$name.pem"
-	install -D -m 0644 "$here/guest/$name.conf" "$overlay/etc/systemd/$name.conf"
+	install -m 0600 "$tls/$name.key" "$root/etc/ssl/private/$name.pem"
+	install -D -m 0644 "$tls/$name.pem" "$root/etc/ssl/certs/$name.pem"
+	install -D -m 0644 "$here/guest/$name.conf" "$root/etc/systemd/$name.conf"
 	install -D -m 0644 "$here/guest/systemd-$name.service.d/override.conf" \
-		"$overlay/etc/systemd/system/systemd-$name.service.d/override.conf"
+		"$root/etc/systemd/system/systemd-$name.service.d/override.conf"
 done
-install -D -m 0644 "$tls/ca.pem" "$overlay/etc/ssl/ca/trusted.pem"
+install -D -m 0644 "$tls/ca.pem" "$root/etc/ssl/ca/trusted.pem"
 if [ -n "${POSTURED_SYSTEM_DROPIN:-}" ]; then
 	say "adding $POSTURED_SYSTEM_DROPIN as a drop-in for postured.service"
-	dropin_dir=$overlay/etc/systemd/system/postured.service.d
+	dropin_dir=$root/etc/systemd/system/postured.service.d
 	install -D -m 0644 -t "$dropin_dir" "$POSTURED_SYSTEM_DROPIN"
 fi
-systemctl --root="$overlay" --quiet enable postured.service postured-test-sensors.service \
+# postured.service is enabled by the package; the test's units are not.
+systemctl --root="$root" --quiet enable postured-test-sensors.service \
 	postured-test-scenario.service
-# The layer goes after the cached image: the kernel unpacks both into one root file system.
-(cd "$overlay" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet >"$work/overlay.cpio")
-cat "$base" "$work/overlay.cpio" >"$work/initrd.cpio"
+(cd "$root" && find . -mindepth 1 | cpio -o -H newc --quiet >"$work/initrd.cpio")
+rm -rf "$root"
+say "installed $(basename "$deb") into the image ($(($(date +%s) - t_install)) s)"
 
 ### boot ###
 
 step="running the virtual machine"
-say "booting $kver under qemu (TCG) with postured $(git -C "$repo" describe --tags --always \
-	--dirty 2>/dev/null || echo '(no git)'); console log: $work/console.log"
+say "booting $kver under qemu (TCG) with $(basename "$deb");" \
+	"console log: $work/console.log"
 : >"$work/results.txt"
 t_boot=$(date +%s)
 qemu-system-x86_64 -accel tcg,thread=multi -smp 2 -m 1536 -nodefaults -display none -no-reboot \

@@ -463,11 +463,11 @@ status_value() {
 	sed -n "s/^ *$1: //p" "$WORK/ctl.out"
 }
 
-# The D-Bus interface on the system bus, as `make install` set it up: the unit's user (postured,
+# The D-Bus interface on the system bus, as the package set it up: the unit's user (postured,
 # from sysusers.d) owns the name, root and the group posture call the methods, everyone reads.
 bus_phase() {
 	begin_phase bus
-	# systemd-sysusers created them at boot from the installed postured.conf.
+	# The package's postinst created them with systemd-sysusers from its postured.conf.
 	check postured-user-groups "$(id -nG postured 2>&1)"
 	check posture-group "$(getent group posture | cut -d: -f1)"
 	useradd -G posture wearer
