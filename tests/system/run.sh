@@ -3,14 +3,16 @@
 # make check-system: the whole user story on a real Linux kernel, the real inv_mpu6050 driver and
 # real systemd, in a virtual machine (qemu-system-x86_64, TCG: no KVM needed).
 #
-#   1. Host tools (qemu-system-x86, debootstrap, cpio) are installed when missing.
+#   1. Host tools (qemu-system-x86, debootstrap, cpio, openssl) are installed when missing.
 #   2. Debian's kernel (linux-image-amd64 from bookworm-backports) and a root file system
-#      (debootstrap bookworm minbase + systemd, udev, kmod, i2c-tools, dbus and what postured's
-#      package depends on + the kernel modules the test needs) are built once into the cache,
+#      (debootstrap bookworm minbase + systemd, udev, kmod, i2c-tools, dbus,
+#      systemd-journal-remote and what postured's package depends on + the kernel modules the
+#      test needs) are built once into the cache,
 #      keyed on the package versions, the package list and this script's image recipe.
 #   3. postured's Debian package (make deb: BUILD_DIR/deb/postured_*_amd64.deb) is installed
 #      into a copy of the image by dpkg -i in a chroot (the unit from systemd/, unmodified), with
-#      tests/system/guest/postured.ini as the wearer's config and the test's two units; that is
+#      tests/system/guest/postured.ini as the wearer's config and the test's two units, and the
+#      journal collector's and uploader's configs and certificates (phase "report"); that is
 #      the initramfs, booted with systemd as PID 1.
 #   4. Inside, tests/system/guest/scenario.sh moves the emulated wearer (i2c-stub registers) and
 #      writes what a user would read (systemctl, journalctl) to the second serial port; here each
@@ -73,8 +75,9 @@ SUITE=bookworm
 KERNEL_SUITE=bookworm-backports
 # The root file system: minbase plus what the scenario and postured need at run time. No procps:
 # the unit's reload must work without /bin/kill. dbus: the system bus (dbus-daemon, started by
-# dbus.socket) that postured owns a name on and posturectl calls.
-PACKAGES=(systemd udev kmod i2c-tools dbus)
+# dbus.socket) that postured owns a name on and posturectl calls. systemd-journal-remote: the
+# collector and the uploader of phase "report".
+PACKAGES=(systemd udev kmod i2c-tools dbus systemd-journal-remote)
 # And what postured's package depends on (the first of alternatives: its libraries, systemd for
 # the sysusers entry), which dpkg -i needs there.
 while read -r p; do
@@ -83,7 +86,7 @@ done < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/ /
 # The modules the scenario loads; modprobe resolves the rest (industrialio, i2c-mux, ...).
 # bmi160-i2c and iio-trig-hrtimer: the buffered-capture phase (its configfs trigger).
 MODULES=(i2c-stub i2c-dev inv-mpu6050-i2c bmi160-i2c iio-trig-hrtimer)
-HOST_PACKAGES=(qemu-system-x86 debootstrap cpio systemd)
+HOST_PACKAGES=(qemu-system-x86 debootstrap cpio systemd openssl)
 cache_parent=${POSTURED_CI_CACHE:-/var/cache/postured-ci}
 cache=$cache_parent/system
 timeout_s=${POSTURED_SYSTEM_TIMEOUT:-600}
@@ -287,6 +290,40 @@ install -m 0644 "$here/guest/postured.ini" "$root/etc/postured/postured.ini"
 install -D -m 0755 "$here/guest/scenario.sh" "$root/usr/local/libexec/postured-test/scenario.sh"
 install -D -m 0644 -t "$root/etc/systemd/system" "$here/guest/postured-test-sensors.service" \
 	"$here/guest/postured-test-scenario.service"
+# Phase "report": the journal collected as README "Many wearers" sets it up, in the guest over
+# loopback. A test CA made here signs the collector's certificate (for localhost) and the
+# uploader's; the CA's key stays on the host. The keys reach the services as credentials
+# (LoadCredential= drop-ins); both services are started by the phase.
+step="making the journal upload's certificates (openssl)"
+tls=$work/tls
+mkdir -m 700 "$tls"
+# cert NAME CN: NAME.key and NAME.pem, signed by the CA, for localhost.
+cert() {
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$2" \
+		-keyout "$tls/$1.key" -out "$tls/$1.csr" &&
+		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n' >"$tls/$1.ext" &&
+		openssl x509 -req -in "$tls/$1.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+			-CAcreateserial -days 2 -extfile "$tls/$1.ext" -out "$tls/$1.pem"
+}
+{
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj "/CN=postured system test CA" -keyout "$tls/ca.key" -out "$tls/ca.pem" &&
+		cert journal-remote localhost && cert journal-upload postured-test
+} >"$tls/openssl.log" 2>&1 || {
+	cat "$tls/openssl.log" >&2
+	false
+}
+step="installing the collector's and the uploader's files into the image"
+mkdir -p "$root/etc/ssl/private"
+chmod 700 "$root/etc/ssl/private"
+for name in journal-remote journal-upload; do
+	install -m 0600 "$tls/$name.key" "$root/etc/ssl/private/$name.pem"
+	install -D -m 0644 "$tls/$name.pem" "$root/etc/ssl/certs/$name.pem"
+	install -D -m 0644 "$here/guest/$name.conf" "$root/etc/systemd/$name.conf"
+	install -D -m 0644 "$here/guest/systemd-$name.service.d/override.conf" \
+		"$root/etc/systemd/system/systemd-$name.service.d/override.conf"
+done
+install -D -m 0644 "$tls/ca.pem" "$root/etc/ssl/ca/trusted.pem"
 if [ -n "${POSTURED_SYSTEM_DROPIN:-}" ]; then
 	say "adding $POSTURED_SYSTEM_DROPIN as a drop-in for postured.service"
 	dropin_dir=$root/etc/systemd/system/postured.service.d

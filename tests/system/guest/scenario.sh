@@ -217,6 +217,11 @@ prop() {
 	systemctl show -p "$1" --value postured.service
 }
 
+# prop_of UNIT PROPERTY
+prop_of() {
+	systemctl show -p "$2" --value "$1"
+}
+
 # wait_event EVENT TIMEOUT_S [FIELD=VALUE]: until the journal has EVENT since the phase began
 # (journal entries carry the monotonic clock, which /proc/uptime shows too).
 wait_event() {
@@ -435,15 +440,31 @@ bmi_registers() {
 		}' | sh
 }
 
-# bmi_breathe DEG: the BMI160 worn at DEG and breathing (as breathe() does), until killed. The
-# gyro reads 0.79 deg/s at the 2000 deg/s range's 0.001065 rad/s per count: 13 counts.
+# bmi_pose DEG: the BMI160 now tilted DEG forward, at once; the breathing loop sways it about that
+# pose from its next step on. Pose and registers change under the loop's lock, so a step that
+# read the old pose never writes it over the new one.
+bmi_pose() {
+	(
+		flock 8
+		echo "$1" >"$WORK/bmi-pose"
+		bmi_registers "$1" 0
+	) 8>"$WORK/bmi.lock"
+}
+
+# bmi_breathe: the BMI160 worn and breathing about its pose (as breathe() does), until killed.
+# The gyro reads 0.79 deg/s at the 2000 deg/s range's 0.001065 rad/s per count: 13 counts.
 bmi_breathe() {
 	trap 'exit 0' TERM
 	while :; do
 		for step in "0 -13" "0.5 0" "0 13" "-0.5 0"; do
-			read -r deg <"$WORK/bmi-pose"
-			set -- $step
-			bmi_registers "$(awk -v a="$deg" -v b="$1" 'BEGIN { print a + b }')" "$2"
+			(
+				flock 8
+				read -r deg <"$WORK/bmi-pose"
+				# shellcheck disable=SC2086 # two numbers
+				set -- $step
+				bmi_registers "$(awk -v a="$deg" -v b="$1" 'BEGIN { print a + b }')" \
+					"$2"
+			) 8>"$WORK/bmi.lock"
 			sleep 1
 		done
 	done
@@ -495,8 +516,7 @@ bmi160_buffer_phase() {
 	begin_phase bmi160-buffer
 	i2cset -f -y "$BUS" "$BMI_ADDR" 0x00 0xd1 # CHIP_ID
 	i2cset -f -y "$BUS" "$BMI_ADDR" 0x41 0x03 # ACC_RANGE: +-2 g
-	echo 0 >"$WORK/bmi-pose"
-	bmi_registers 0 0
+	bmi_pose 0
 	modprobe bmi160-i2c
 	echo "bmi160 $BMI_ADDR" >"/sys/bus/i2c/devices/i2c-$BUS/new_device"
 	udevadm settle -t 10
@@ -518,13 +538,10 @@ bmi160_buffer_phase() {
 	trig=$(grep -l '^postured$' /sys/bus/iio/devices/trigger*/name 2>/dev/null | head -n 1)
 	check trigger-rate "$(cat "${trig%/name}/sampling_frequency" 2>&1)"
 	check chip-rate "$(cat "/sys/bus/iio/devices/$dev/in_accel_sampling_frequency" 2>&1)"
-	# Each pose is written at once, and the breathing loop sways about it from its next step.
 	t0=$(now)
-	echo 40 >"$WORK/bmi-pose"
-	bmi_registers 40 0
+	bmi_pose 40
 	sleep_until "$(after "$t0" "$HOLD_S")"
-	echo 0 >"$WORK/bmi-pose"
-	bmi_registers 0 0
+	bmi_pose 0
 	wait_event slump_ended 15
 	sleep 1
 	check status "$(prop StatusText)"
@@ -669,6 +686,127 @@ bus_phase() {
 	end_phase
 }
 
+# postured_events [JOURNALCTL_OPTION...]: "REALTIME_USEC EVENT" per postured event in the journal
+# (the local one, or the one the options name), oldest first.
+postured_events() {
+	journalctl "$@" -u postured.service -q -o json --no-pager 2>/dev/null | awk '
+		match($0, /"POSTURE_EVENT":"[a-z_]*"/) {
+			ev = substr($0, RSTART + 17, RLENGTH - 18)
+			match($0, /"__REALTIME_TIMESTAMP":"[0-9]*"/)
+			print substr($0, RSTART + 24, RLENGTH - 25), ev
+		}'
+}
+
+# json_day_sum KEY FILE: the sum over the days (not the hours) of KEY's number in posturectl
+# report --json's FILE.
+json_day_sum() {
+	sed 's/{"date":/\n&/g' "$2" | sed -n 's/,"hours":.*//; /^{"date":/p' |
+		sed -n "s/.*\"$1\":\\([0-9]*\\).*/\\1/p" | awk '{ n += $1 } END { print n + 0 }'
+}
+
+# wait_collected TIMEOUT_S: until the collector's directory ($remote) holds every postured event
+# of this machine's journal (in $WORK/local.events and collected.events); "yes" or what is missing.
+wait_collected() {
+	postured_events >"$WORK/local.events"
+	tries=0
+	until postured_events --directory="$remote" >"$WORK/collected.events" &&
+		cmp -s "$WORK/local.events" "$WORK/collected.events"; do
+		if [ "$tries" -ge $(($1 * 2)) ]; then
+			echo "no: $(wc -l <"$WORK/collected.events") of" \
+				"$(wc -l <"$WORK/local.events") events after $1 s"
+			return
+		fi
+		sleep 0.5
+		tries=$((tries + 1))
+	done
+	echo yes
+}
+
+# Many wearers (README): the journal uploaded by systemd-journal-upload over HTTPS to
+# systemd-journal-remote, here on loopback, both set up as the README says (run.sh installed the
+# configs, the drop-ins and certificates of a test CA); then posturectl report --directory on
+# what the collector wrote. The report reads the summary and stopped entries: the slumps before
+# kill-restart's SIGKILL are in none (a killed daemon writes no stopped entry), so this phase
+# slumps once and stops postured, whose stopped entry then holds that slump; the earlier alerts
+# are in the JSON's alert_events and the plot's triangles.
+report_phase() {
+	begin_phase report
+	remote=/var/log/journal/remote
+	systemctl enable --quiet --now systemd-journal-remote.socket
+	check collector-exit-status "$?"
+	systemctl enable --quiet --now systemd-journal-upload.service
+	check uploader-exit-status "$?"
+	# The first upload (the journal since boot) loads the emulated machine: over before the
+	# slump, whose timing would suffer.
+	check caught-up "$(wait_collected 60)"
+	t0=$(now)
+	pose head 40
+	pose trunk 40
+	sleep_until "$(after "$t0" "$HOLD_S")"
+	pose trunk 0
+	pose head 0
+	wait_event slump_ended 10
+	sleep 1
+	systemctl stop postured.service
+	check stop-exit-status "$?"
+	# The uploader follows the journal: the collector has the slump and the stop within seconds.
+	check caught-up-after-stop "$(wait_collected 30)"
+	check uploader "$(systemctl is-active systemd-journal-upload.service)," \
+		"$(prop_of systemd-journal-upload.service NRestarts) restarts"
+	check collector "$(systemctl is-active systemd-journal-remote.service)"
+	check collected-files "$(find "$remote" -mindepth 1 -printf '%P\n' | sort | paste -sd ' ')"
+	check collected-events "$(wc -l <"$WORK/collected.events")"
+	check slump-started-events "$(grep -c ' slump_started$' "$WORK/collected.events")"
+	check alert-events "$(grep -c ' alert$' "$WORK/collected.events")"
+	check stopped-events "$(grep -c ' stopped$' "$WORK/collected.events")"
+	# What the report counts: the slumps of the summaries and stops, in this machine's journal.
+	check slumps-in-periods "$(journalctl -u postured.service -q -o json --no-pager \
+		POSTURE_EVENT=summary POSTURE_EVENT=stopped |
+		sed -n 's/.*"POSTURE_SLUMPS":"\([0-9]*\)".*/\1/p' | awk '{ n += $1 } END { print n + 0 }')"
+
+	# The report on the collected files: one wearer, this machine.
+	machine=$(cat /etc/machine-id)
+	check report "$(ctl root report --directory "$remote")"
+	cp "$WORK/ctl.out" "$WORK/report.txt"
+	check wearers "$(grep -c '^Wearer ' "$WORK/report.txt")"
+	check wearer "$(sed -n 's/^Wearer //p' "$WORK/report.txt" |
+		sed "s/ (machine $machine)\$/ (machine: this machine's id)/")"
+	# The day (the last, should the test run over midnight) and its row.
+	check day "$(grep -E '^[A-Z][a-z]+day [0-9]{4}-[0-9]{2}-[0-9]{2}: ' "$WORK/report.txt" |
+		tail -n 1)"
+	check day-row "$(grep '^  day ' "$WORK/report.txt" | tail -n 1 | sed 's/^ *//; s/  */ /g')"
+	# The same report as from this machine's own journal, and with the wearer chosen.
+	check same-as-local "$(ctl root report >/dev/null
+		cmp -s "$WORK/ctl.out" "$WORK/report.txt" && echo yes || echo no)"
+	check same-with-machine "$(ctl root report --directory "$remote" \
+		--machine "$(cat /proc/sys/kernel/hostname)" >/dev/null
+		cmp -s "$WORK/ctl.out" "$WORK/report.txt" && echo yes || echo no)"
+	check report-json "$(ctl root report --directory "$remote" --json)"
+	cp "$WORK/ctl.out" "$WORK/report.json"
+	check json-wearer "$(grep -o '"machine_id":"[0-9a-f]*","hostname":"[^"]*"' \
+		"$WORK/report.json" | sed "s/$machine/this machine's id/")"
+	check json-alert-events "$(sed -n 's/.*"alert_events":\([0-9]*\).*/\1/p' \
+		"$WORK/report.json")"
+	check json-slumps "$(json_day_sum slumps "$WORK/report.json")"
+	check json-alerts "$(json_day_sum alerts "$WORK/report.json")"
+	# The plot: 1200 pixels wide, 16 + 36 + 34 (one wearer) + 200 per day + 16 high; a black
+	# triangle per alert entry and the legend's.
+	check plot "$(ctl root report --directory "$remote" --plot "$WORK/report.svg")"
+	check plot-size "$(head -c 400 "$WORK/report.svg" |
+		sed -n 's/.*<svg[^>]* width="\([0-9]*\)px" height="\([0-9]*\)px".*/\1 x \2/p')"
+	check plot-complete "$(tail -n 1 "$WORK/report.svg")"
+	triangle='fill:rgb(0%,0%,0%);fill-opacity:1;" d="M [0-9.]* [0-9.]* L [0-9.]* [0-9.]* L'
+	check plot-alert-triangles "$(grep -c "$triangle [0-9.]* [0-9.]* Z" "$WORK/report.svg")"
+	check plot-png "$(ctl root report --directory "$remote" --plot "$WORK/report.png")"
+	check plot-png-signature "$(head -c 8 "$WORK/report.png" | od -An -tx1 | tr -d ' \n')"
+	systemctl stop systemd-journal-upload.service systemd-journal-remote.socket \
+		systemd-journal-remote.service
+	# postured as the next phase expects it: running.
+	systemctl start postured.service
+	check start-exit-status "$?"
+	end_phase
+}
+
 # A negative control: the same start-up as the first phase, with the unit hardened one step too
 # far (the IIO devices made inaccessible). The host expects the start-up checks to fail here.
 hardened_phase() {
@@ -706,6 +844,7 @@ run() {
 	head_missing_phase
 	catalog_phase
 	bus_phase
+	report_phase
 	bmi160_buffer_phase
 	hardened_phase
 	out "=== done $(now)"
