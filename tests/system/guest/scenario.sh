@@ -470,29 +470,29 @@ bmi_breathe() {
 	done
 }
 
-# measure NAME SAMPLES_PER_S: over 10 s, the daemon's CPU and wake-ups (voluntary context
-# switches: each is a sleep in epoll_wait) when it runs, and the whole guest's CPU (all of
+# measure NAME SAMPLES_PER_S: over 10 s, the daemon's CPU (its threads' schedstat, exact) and
+# wake-ups (voluntary context switches: each is a sleep in epoll_wait) when it runs, and the whole guest's CPU (all of
 # /proc/stat but idle and iowait), as a "=== measure" line that the host prints. The emulated
 # (TCG) machine is slow, so only the ratios mean something. Sets WAKEUPS (per second).
 measure() {
 	pid=$(prop MainPID)
 	guest0=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)
 	cs0=$(sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
-	ticks0=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+	ns0=$(cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
 	t0=$(now)
 	sleep 10
 	guest1=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)
 	cs1=$(sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
-	ticks1=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+	ns1=$(cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
 	t1=$(now)
 	WAKEUPS=$(awk -v a="${cs0:-0}" -v b="${cs1:-0}" -v t0="$t0" -v t1="$t1" \
 		'BEGIN { printf "%.1f", (b - a) / (t1 - t0) }')
-	awk -v name="$1" -v rate="$2" -v g="$((guest1 - guest0))" -v d="$((${ticks1:-0} - ${ticks0:-0}))" \
+	awk -v name="$1" -v rate="$2" -v g="$((guest1 - guest0))" -v d="$((ns1 - ns0))" \
 		-v hz="$(getconf CLK_TCK)" -v t0="$t0" -v t1="$t1" -v wk="$WAKEUPS" 'BEGIN {
 		w = t1 - t0
 		printf "=== measure %s: guest %.1f%% CPU", name, 100 * g / hz / w
 		if (rate > 0)
-			printf ", daemon %.2f%% CPU, %s wake-ups/s, %d samples/s", 100 * d / hz / w,
+			printf ", daemon %.2f%% CPU, %s wake-ups/s, %d samples/s", 100 * d / 1e9 / w,
 				wk, rate
 		printf " (%.1f s)\n", w
 	}' >>"$RESULTS"
