@@ -390,7 +390,9 @@ capture() {
 	if command -v strace >/dev/null; then
 		timeout -s INT 10 strace -q -e trace=epoll_wait -o "$tmp/strace-$1" -p "$pid" \
 			2>/dev/null || true
-		wakeups=$(grep -c '^epoll_wait' "$tmp/strace-$1" || true)
+		# Only calls that began and returned inside the 10 s: not the one strace attached
+		# to ("<... resumed>") nor the one it left ("<unfinished ...>").
+		wakeups=$(grep -c '^epoll_wait(.*) = [0-9]' "$tmp/strace-$1" || true)
 	fi
 	kill -TERM "$sim_pid"
 	wait "$sim_pid" || {
