@@ -207,7 +207,7 @@ check_unit() {
 expect_version() {
 	local got
 
-	got=$(make -s -C "$1" version 2>&1)
+	got=$(make -s --no-print-directory -C "$1" version 2>&1)
 	if [[ $got =~ ^$2$ ]]; then
 		pass "version: $3: $got"
 	else
@@ -259,7 +259,7 @@ check_version() {
 	mkdir -p "$work/plain"
 	cp Makefile "$work/plain/"
 	expect_version "$work/plain" unknown "a copy without git or archive"
-	if [ "$(make -s -C "$work/plain" version VERSION=2.0~rc1)" = "2.0~rc1" ]; then
+	if [ "$(make -s --no-print-directory -C "$work/plain" version VERSION=2.0~rc1)" = "2.0~rc1" ]; then
 		pass "version: make VERSION=2.0~rc1 wins"
 	else
 		fail "version: make VERSION=2.0~rc1 is not used"
